@@ -1,0 +1,26 @@
+# The CUDA backend is built whenever nvcc is found (HPIPS_CUDA=AUTO), and the
+# product selects it at run time; without nvcc everything still configures.
+set(HPIPS_HAVE_CUDA OFF)
+if(NOT HPIPS_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    # No GPU on the build machines: "native" would fail, so name the targets.
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES "80;90")
+    endif()
+    enable_language(CUDA)
+    # CMake 3.25 does not know CUDA C++20; 17 is enough for the device code.
+    set(CMAKE_CUDA_STANDARD 17)
+    set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+    set(HPIPS_HAVE_CUDA ON)
+    message(STATUS "HPIPS: CUDA backend enabled (${CMAKE_CUDA_COMPILER})")
+  elseif(HPIPS_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "HPIPS_CUDA=ON but no CUDA compiler was found")
+  else()
+    message(STATUS "HPIPS: nvcc not found, building without the CUDA backend")
+  endif()
+endif()

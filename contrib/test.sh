@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's test command: install dependencies, configure, build, and run
+# every test (unit, functional, fuzz-corpus regression) with ctest.
+# Exits non-zero on any failure. BUILD_DIR (default: build) picks the build tree.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+
+contrib/install-deps.sh
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/hpips-ccache}
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+start=$(date +%s)
+cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+echo "test.sh: build took $(( $(date +%s) - start )) s"
+cd "$BUILD_DIR"
+ctest --output-on-failure --parallel "$(nproc)" --timeout 900
