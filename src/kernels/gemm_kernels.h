@@ -1,0 +1,46 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#ifndef HPIPS_KERNELS_GEMM_KERNELS_H
+#define HPIPS_KERNELS_GEMM_KERNELS_H
+
+#include <kernels/gemm.h>
+#include <kernels/tensor.h>
+
+#include <cstddef>
+#include <cstdint>
+
+/** Internal to the kernels library: the per-ISA packing routines and serial
+ *  GEMM drivers behind gemm.h, and the packed layouts they share. Nothing here
+ *  validates its arguments; gemm.cpp and conv.cpp do that first. Each ISA's
+ *  functions live in their own .cpp compiled with that ISA's flags, and are
+ *  called only after GemmIsaSupported() said yes. */
+namespace hpips::gemm_detail {
+
+/** Columns per packed panel of the AVX2 layout (two ymm of int32). */
+constexpr size_t AVX2_PANEL_COLS{16};
+/** k rows per vpmaddwd step. */
+constexpr size_t AVX2_K_STEP{2};
+/** Columns per packed panel of the VNNI layout (four zmm of int32). */
+constexpr size_t VNNI_PANEL_COLS{64};
+/** k rows per vpdpbusd step. */
+constexpr size_t VNNI_K_STEP{4};
+
+/** Bytes the packed layout of `isa` needs for a k×n B. */
+size_t PackedBBytes(GemmIsa isa, size_t k, size_t n);
+
+/** Packs B into `out` (PackedBBytes bytes, zero-filled by the caller). */
+void PackBScalar(MatrixView<const int8_t> b, uint8_t* out);
+void PackBAvx2(MatrixView<const int8_t> b, uint8_t* out);
+void PackBAvx512Vnni(MatrixView<const int8_t> b, uint8_t* out);
+
+/** C = A · B on the calling thread for every row of A (A.cols == b.K(),
+ *  C is A.rows × b.N()); b was packed for the matching ISA. */
+void GemmRowsScalar(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c);
+void GemmRowsAvx2(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c);
+void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c);
+
+/** Dispatches to the serial driver of b.Isa(). */
+void GemmRows(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c);
+
+}  // namespace hpips::gemm_detail
+
+#endif  // HPIPS_KERNELS_GEMM_KERNELS_H
