@@ -1,0 +1,276 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+// The bodies of the row loops, included once by each per-ISA translation unit
+// (row_kernels_portable.cpp, row_kernels_avx2.cpp, row_kernels_avx512.cpp)
+// and compiled there with that unit's flags. Everything lives in an anonymous
+// namespace so no out-of-line copy built for one ISA can be picked up by
+// another unit. Loops are written for the auto-vectoriser: fixed trip counts
+// via templates on the kernel size, no aliasing (__restrict), no branches on
+// data. The arithmetic is exactly pixel_ops.h.
+#ifndef HPIPS_ROW_KERNELS_TABLE_NAME
+#error "define HPIPS_ROW_KERNELS_TABLE_NAME before including row_kernels_impl.h"
+#endif
+
+#include "kernels/pixel_ops.h"
+#include "kernels/row_kernels.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace hpips {
+namespace {
+
+void GrayRow(const uint8_t* __restrict bgr, uint8_t* __restrict dst, size_t width)
+{
+    for (size_t x = 0; x < width; ++x) {
+        dst[x] = GrayFromBgr(bgr[3 * x], bgr[3 * x + 1], bgr[3 * x + 2]);
+    }
+}
+
+template <ThresholdMode MODE>
+void ThresholdRowT(const uint8_t* src, uint8_t* dst, size_t n, uint8_t t, uint8_t m)
+{
+    for (size_t i = 0; i < n; ++i) dst[i] = ThresholdPixel(src[i], t, m, MODE);
+}
+
+void ThresholdRow(const uint8_t* src, uint8_t* dst, size_t n, uint8_t t, uint8_t m, ThresholdMode mode)
+{
+    // In-place use (src == dst) is allowed here, so no __restrict on the
+    // dispatcher; each mode's loop reads src[i] before writing dst[i].
+    switch (mode) {
+    case ThresholdMode::BINARY: return ThresholdRowT<ThresholdMode::BINARY>(src, dst, n, t, m);
+    case ThresholdMode::BINARY_INV: return ThresholdRowT<ThresholdMode::BINARY_INV>(src, dst, n, t, m);
+    case ThresholdMode::TRUNC: return ThresholdRowT<ThresholdMode::TRUNC>(src, dst, n, t, m);
+    case ThresholdMode::TOZERO: return ThresholdRowT<ThresholdMode::TOZERO>(src, dst, n, t, m);
+    case ThresholdMode::TOZERO_INV: return ThresholdRowT<ThresholdMode::TOZERO_INV>(src, dst, n, t, m);
+    }
+}
+
+template <int K>
+void GaussHRowK(const uint8_t* __restrict src, uint16_t* __restrict dst, size_t n, size_t cn, const uint16_t* coef)
+{
+    constexpr int R{K / 2};
+    uint16_t c[K];
+    for (int k = 0; k < K; ++k) c[k] = coef[k];
+    for (size_t i = 0; i < n; ++i) {
+        // Symmetric taps share one multiply; uint16 arithmetic wraps, but the
+        // full sum is at most 255 * 256, so the result is exact.
+        uint16_t acc{static_cast<uint16_t>(c[R] * src[i + R * cn])};
+        for (int k = 0; k < R; ++k) {
+            acc = static_cast<uint16_t>(acc + c[k] * static_cast<uint16_t>(src[i + k * cn] + src[i + (K - 1 - k) * cn]));
+        }
+        dst[i] = acc;
+    }
+}
+
+void GaussHRow(const uint8_t* src, uint16_t* dst, size_t n, size_t cn, const uint16_t* coef, int ksize)
+{
+    switch (ksize) {
+    case 1: return GaussHRowK<1>(src, dst, n, cn, coef);
+    case 3: return GaussHRowK<3>(src, dst, n, cn, coef);
+    case 5: return GaussHRowK<5>(src, dst, n, cn, coef);
+    case 7: return GaussHRowK<7>(src, dst, n, cn, coef);
+    case 9: return GaussHRowK<9>(src, dst, n, cn, coef);
+    case 11: return GaussHRowK<11>(src, dst, n, cn, coef);
+    case 13: return GaussHRowK<13>(src, dst, n, cn, coef);
+    case 15: return GaussHRowK<15>(src, dst, n, cn, coef);
+    default: return;
+    }
+}
+
+template <int K>
+void GaussVRowK(const uint16_t* const* rows, const uint16_t* coef, uint8_t* __restrict dst, size_t n)
+{
+    constexpr int R{K / 2};
+    const uint16_t* __restrict r[K];
+    uint32_t c[K];
+    for (int k = 0; k < K; ++k) {
+        r[k] = rows[k];
+        c[k] = coef[k];
+    }
+    for (size_t i = 0; i < n; ++i) {
+        uint32_t acc{c[R] * r[R][i]};
+        for (int k = 0; k < R; ++k) acc += c[k] * (static_cast<uint32_t>(r[k][i]) + r[K - 1 - k][i]);
+        dst[i] = RoundQ16ToU8(acc);
+    }
+}
+
+void GaussVRow(const uint16_t* const* rows, const uint16_t* coef, int ksize, uint8_t* dst, size_t n)
+{
+    switch (ksize) {
+    case 1: return GaussVRowK<1>(rows, coef, dst, n);
+    case 3: return GaussVRowK<3>(rows, coef, dst, n);
+    case 5: return GaussVRowK<5>(rows, coef, dst, n);
+    case 7: return GaussVRowK<7>(rows, coef, dst, n);
+    case 9: return GaussVRowK<9>(rows, coef, dst, n);
+    case 11: return GaussVRowK<11>(rows, coef, dst, n);
+    case 13: return GaussVRowK<13>(rows, coef, dst, n);
+    case 15: return GaussVRowK<15>(rows, coef, dst, n);
+    default: return;
+    }
+}
+
+void SobelMagRow(const uint8_t* __restrict up, const uint8_t* __restrict mid, const uint8_t* __restrict down,
+                 uint8_t* __restrict dst, size_t n, size_t cn)
+{
+    // Rows are padded by one pixel: pixel x's left neighbour is at i, its own
+    // value at i + cn and its right neighbour at i + 2cn.
+    const size_t c2{2 * cn};
+    for (size_t i = 0; i < n; ++i) {
+        const int32_t gx{SobelDx(up[i], up[i + c2], mid[i], mid[i + c2], down[i], down[i + c2])};
+        const int32_t gy{SobelDy(up[i], up[i + cn], up[i + c2], down[i], down[i + cn], down[i + c2])};
+        dst[i] = SobelMagnitude(gx, gy);
+    }
+}
+
+void ColAdd(uint16_t* __restrict colsum, const uint8_t* __restrict add, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) colsum[i] = static_cast<uint16_t>(colsum[i] + add[i]);
+}
+
+void ColUpdate(uint16_t* __restrict colsum, const uint8_t* __restrict add, const uint8_t* __restrict sub, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) colsum[i] = static_cast<uint16_t>(colsum[i] + add[i] - sub[i]);
+}
+
+template <int K>
+void BoxHRowK(const uint16_t* __restrict colsum, uint8_t* __restrict dst, size_t n, size_t cn, uint32_t scale,
+              uint32_t delta)
+{
+    for (size_t i = 0; i < n; ++i) {
+        uint16_t s{0};
+        for (int k = 0; k < K; ++k) s = static_cast<uint16_t>(s + colsum[i + k * cn]);
+        dst[i] = BoxDivide(s, scale, delta);
+    }
+}
+
+void BoxHRow(const uint16_t* colsum, uint8_t* dst, size_t n, size_t cn, int ksize, uint32_t scale, uint32_t delta)
+{
+    switch (ksize) {
+    case 1: return BoxHRowK<1>(colsum, dst, n, cn, scale, delta);
+    case 3: return BoxHRowK<3>(colsum, dst, n, cn, scale, delta);
+    case 5: return BoxHRowK<5>(colsum, dst, n, cn, scale, delta);
+    case 7: return BoxHRowK<7>(colsum, dst, n, cn, scale, delta);
+    case 9: return BoxHRowK<9>(colsum, dst, n, cn, scale, delta);
+    case 11: return BoxHRowK<11>(colsum, dst, n, cn, scale, delta);
+    case 13: return BoxHRowK<13>(colsum, dst, n, cn, scale, delta);
+    case 15: return BoxHRowK<15>(colsum, dst, n, cn, scale, delta);
+    default: return;
+    }
+}
+
+template <int K, bool DILATE>
+void MorphHRowK(const uint8_t* __restrict src, uint8_t* __restrict dst, size_t n, size_t cn)
+{
+    for (size_t i = 0; i < n; ++i) {
+        uint8_t v{src[i]};
+        for (int k = 1; k < K; ++k) v = DILATE ? MaxU8(v, src[i + k * cn]) : MinU8(v, src[i + k * cn]);
+        dst[i] = v;
+    }
+}
+
+template <bool DILATE>
+void MorphHRowD(const uint8_t* src, uint8_t* dst, size_t n, size_t cn, int ksize)
+{
+    switch (ksize) {
+    case 1: return MorphHRowK<1, DILATE>(src, dst, n, cn);
+    case 3: return MorphHRowK<3, DILATE>(src, dst, n, cn);
+    case 5: return MorphHRowK<5, DILATE>(src, dst, n, cn);
+    case 7: return MorphHRowK<7, DILATE>(src, dst, n, cn);
+    case 9: return MorphHRowK<9, DILATE>(src, dst, n, cn);
+    case 11: return MorphHRowK<11, DILATE>(src, dst, n, cn);
+    case 13: return MorphHRowK<13, DILATE>(src, dst, n, cn);
+    case 15: return MorphHRowK<15, DILATE>(src, dst, n, cn);
+    default: return;
+    }
+}
+
+void MorphHRow(const uint8_t* src, uint8_t* dst, size_t n, size_t cn, int ksize, bool dilate)
+{
+    if (dilate) return MorphHRowD<true>(src, dst, n, cn, ksize);
+    return MorphHRowD<false>(src, dst, n, cn, ksize);
+}
+
+template <bool DILATE>
+void MorphVRowD(const uint8_t* const* rows, int count, uint8_t* __restrict dst, size_t n)
+{
+    // Fold rows pairwise into dst: each pass is one vectorisable min/max.
+    const uint8_t* __restrict first{rows[0]};
+    if (count == 1) {
+        for (size_t i = 0; i < n; ++i) dst[i] = first[i];
+        return;
+    }
+    const uint8_t* __restrict second{rows[1]};
+    for (size_t i = 0; i < n; ++i) dst[i] = DILATE ? MaxU8(first[i], second[i]) : MinU8(first[i], second[i]);
+    for (int r = 2; r < count; ++r) {
+        const uint8_t* __restrict row{rows[r]};
+        for (size_t i = 0; i < n; ++i) dst[i] = DILATE ? MaxU8(dst[i], row[i]) : MinU8(dst[i], row[i]);
+    }
+}
+
+void MorphVRow(const uint8_t* const* rows, int count, uint8_t* dst, size_t n, bool dilate)
+{
+    if (dilate) return MorphVRowD<true>(rows, count, dst, n);
+    return MorphVRowD<false>(rows, count, dst, n);
+}
+
+template <size_t CN>
+void ResizeHRowCn(const uint8_t* __restrict src, uint16_t* __restrict dst, size_t dst_width, const uint32_t* ofs0,
+                  const uint32_t* ofs1, const uint16_t* w0, const uint16_t* w1)
+{
+    for (size_t d = 0; d < dst_width; ++d) {
+        const uint8_t* a{src + ofs0[d]};
+        const uint8_t* b{src + ofs1[d]};
+        for (size_t c = 0; c < CN; ++c) dst[d * CN + c] = WeightedPairQ8(a[c], b[c], w0[d], w1[d]);
+    }
+}
+
+void ResizeHRow(const uint8_t* src, uint16_t* dst, size_t dst_width, size_t cn, const uint32_t* ofs0,
+                const uint32_t* ofs1, const uint16_t* w0, const uint16_t* w1)
+{
+    if (cn == 1) return ResizeHRowCn<1>(src, dst, dst_width, ofs0, ofs1, w0, w1);
+    return ResizeHRowCn<3>(src, dst, dst_width, ofs0, ofs1, w0, w1);
+}
+
+void ResizeVRow(const uint16_t* __restrict row0, const uint16_t* __restrict row1, uint32_t w0, uint32_t w1,
+                uint8_t* __restrict dst, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) dst[i] = BlendRowsQ16(row0[i], row1[i], w0, w1);
+}
+
+template <size_t CN>
+void HalfDownCn(const uint8_t* __restrict row0, const uint8_t* __restrict row1, uint8_t* __restrict dst,
+                size_t dst_width)
+{
+    for (size_t x = 0; x < dst_width; ++x) {
+        for (size_t c = 0; c < CN; ++c) {
+            const size_t s{2 * x * CN + c};
+            dst[x * CN + c] = Average4(row0[s], row0[s + CN], row1[s], row1[s + CN]);
+        }
+    }
+}
+
+void HalfDownRow(const uint8_t* row0, const uint8_t* row1, uint8_t* dst, size_t dst_width, size_t cn)
+{
+    if (cn == 1) return HalfDownCn<1>(row0, row1, dst, dst_width);
+    return HalfDownCn<3>(row0, row1, dst, dst_width);
+}
+
+const RowKernels TABLE{
+    HPIPS_ROW_KERNELS_TABLE_NAME,
+    GrayRow,
+    ThresholdRow,
+    GaussHRow,
+    GaussVRow,
+    SobelMagRow,
+    ColAdd,
+    ColUpdate,
+    BoxHRow,
+    MorphHRow,
+    MorphVRow,
+    ResizeHRow,
+    ResizeVRow,
+    HalfDownRow,
+};
+
+}  // namespace
+}  // namespace hpips
