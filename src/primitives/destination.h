@@ -3,6 +3,7 @@
 #define HPIPS_PRIMITIVES_DESTINATION_H
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
