@@ -50,6 +50,7 @@ static_assert(BLOCK_HEADER_SIZE == 184);
 struct PouwProof {
     /** The miner's BIP-340 x-only public key (bound into the seed). */
     std::array<uint8_t, 32> miner_key{};
+    /** Miner's nonce (bound into the seed). */
     uint64_t nonce{0};
     /** Id U of the work unit computed. */
     uint256 unit_id;
@@ -63,7 +64,9 @@ struct PouwProof {
 
 /** A block header. Its hash (GetHash) is SHA256d of its 184-byte encoding. */
 struct BlockHeader {
+    /** Block version. */
     int32_t version{1};
+    /** Hash of the previous block's header. */
     uint256 prev_block;
     /** BlockMerkleRoot (merkle.h) of the block's transactions: commits to
      *  every txid and every wtxid. */
@@ -72,6 +75,7 @@ struct BlockHeader {
     uint32_t time{0};
     /** The target in compact form (target.h). */
     uint32_t bits{0};
+    /** The proof of useful work; not part of the template. */
     PouwProof proof;
 
     /** SHA256d of the 184-byte encoding: the block's id. */
@@ -87,9 +91,13 @@ struct BlockHeader {
  *  and the opaque PoUW opening the proof's verification reads. */
 struct Block {
     BlockHeader header;
+    /** The transactions in Merkle-tree order; the first is the coinbase. */
     std::vector<Transaction> txs;
+    /** What verifying header.proof reads (doc/pouw.md); opaque here, at
+     *  most MAX_OPENING_SIZE bytes. */
     std::vector<uint8_t> opening;
 
+    /** The header's hash: the block's id. */
     uint256 GetHash() const { return header.GetHash(); }
 
     friend bool operator==(const Block&, const Block&) = default;

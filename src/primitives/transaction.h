@@ -65,7 +65,9 @@ struct OutPoint {
     /** Index value of the null outpoint a coinbase input spends. */
     static constexpr uint32_t NULL_INDEX = 0xffffffff;
 
+    /** Id of the transaction that created the output. */
     uint256 txid;
+    /** Position of the output in that transaction's outputs. */
     uint32_t index{NULL_INDEX};
 
     /** True for the coinbase's outpoint: zero txid and index NULL_INDEX. */
@@ -111,11 +113,16 @@ class Transaction {
 public:
     /** The empty transaction (no inputs, no outputs); never valid, useful as a placeholder. */
     Transaction();
+    /** Freezes the fields and computes the ids and sizes. */
     explicit Transaction(MutableTransaction tx);
 
+    /** The fields, read-only. */
     uint32_t version() const { return m_tx.version; }
+    /** @copydoc version */
     const std::vector<TxIn>& inputs() const { return m_tx.inputs; }
+    /** @copydoc version */
     const std::vector<TxOut>& outputs() const { return m_tx.outputs; }
+    /** @copydoc version */
     uint32_t lock_time() const { return m_tx.lock_time; }
     /** The fields; copy them to build a modified transaction (e.g. to sign it). */
     const MutableTransaction& fields() const { return m_tx; }

@@ -53,13 +53,18 @@ constexpr uint8_t COMPACT_SIZE_U64_MARKER = 0xff;
 /** Appends encodings to a growing byte vector. Never fails. */
 class Writer {
 public:
+    /** An empty writer. */
     Writer() = default;
     /** Starts with capacity for `expected_size` bytes (a hint only). */
     explicit Writer(size_t expected_size) { m_data.reserve(expected_size); }
 
+    /** One byte. */
     void WriteU8(uint8_t v) { m_data.push_back(v); }
+    /** Little-endian, 2 bytes. */
     void WriteU16(uint16_t v) { WriteLE(v); }
+    /** Little-endian, 4 bytes. */
     void WriteU32(uint32_t v) { WriteLE(v); }
+    /** Little-endian, 8 bytes. */
     void WriteU64(uint64_t v) { WriteLE(v); }
     /** Two's complement, little-endian. */
     void WriteI32(int32_t v) { WriteLE(static_cast<uint32_t>(v)); }
@@ -101,7 +106,9 @@ public:
         for (const T& element : elements) write_one(*this, element);
     }
 
+    /** Bytes written so far. */
     size_t size() const { return m_data.size(); }
+    /** The bytes written so far. */
     const std::vector<uint8_t>& data() const { return m_data; }
     /** Moves the bytes out; the Writer is empty afterwards. */
     std::vector<uint8_t> Take() { return std::exchange(m_data, {}); }
@@ -122,13 +129,20 @@ private:
  *  the caller's maximum. */
 class Reader {
 public:
+    /** Reads `input`, which must outlive the Reader. */
     explicit Reader(std::span<const uint8_t> input) : m_input{input} {}
 
+    /** Fixed-width integers, little-endian (two's complement for signed). */
     uint8_t ReadU8() { return Take(1)[0]; }
+    /** @copydoc ReadU8 */
     uint16_t ReadU16() { return ReadLE<uint16_t>(); }
+    /** @copydoc ReadU8 */
     uint32_t ReadU32() { return ReadLE<uint32_t>(); }
+    /** @copydoc ReadU8 */
     uint64_t ReadU64() { return ReadLE<uint64_t>(); }
+    /** @copydoc ReadU8 */
     int32_t ReadI32() { return static_cast<int32_t>(ReadLE<uint32_t>()); }
+    /** @copydoc ReadU8 */
     int64_t ReadI64() { return static_cast<int64_t>(ReadLE<uint64_t>()); }
 
     /** A CompactSize in its shortest encoding whose value is at most `max`.
@@ -164,6 +178,7 @@ public:
         std::memcpy(out.data(), bytes.data(), N);
         return out;
     }
+    /** 32 bytes in storage order. */
     uint256 ReadUint256() { return uint256{ReadArray<uint256::SIZE>()}; }
 
     /** CompactSize(length) then that many bytes; the length must not exceed
