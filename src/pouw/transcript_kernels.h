@@ -1,0 +1,49 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#ifndef HPIPS_POUW_TRANSCRIPT_KERNELS_H
+#define HPIPS_POUW_TRANSCRIPT_KERNELS_H
+
+#include <pouw/transcript.h>
+
+#include <cstddef>
+#include <cstdint>
+
+/** Internal to src/pouw: the per-tile micro-kernels behind transcript.h and
+ *  the operand layouts they read. Nothing here validates its arguments. */
+namespace hpips::pouw::detail {
+
+/** k rows per vpdpbusd group. */
+constexpr uint32_t VNNI_GROUP{4};
+/** Bytes of one packed group of a 64-column panel: 64 columns × 4 bytes. */
+constexpr size_t PANEL_GROUP_BYTES{TILE * VNNI_GROUP};
+/** Offset that turns a signed B' byte into the unsigned operand of vpdpbusd. */
+constexpr int32_t VNNI_OFFSET{128};
+
+/** One tile's prepared operands.
+ *  - a: 64 rows of A' (row r at a + r·lda, k bytes), both backends;
+ *  - b_cols: 64 columns of B' (column c at b_cols + c·ldb, k bytes), SCALAR;
+ *  - b_panel: the tile's columns of B' + 128 as u8, (k/4) groups of 64
+ *    columns × 4 consecutive k, the vpdpbusd operand layout, AVX512_VNNI;
+ *  - a_corr: VNNI_OFFSET · Σ_{j < STEP·(s+1)} A'[r][j] at a_corr[r·ld_corr + s],
+ *    the exact correction of the offset, AVX512_VNNI;
+ *  - product: when not null, receives A'·B' of the tile (row r at product + r·ldp). */
+struct TileOperands {
+    uint32_t k{0};
+    const int8_t* a{nullptr};
+    size_t lda{0};
+    const int8_t* b_cols{nullptr};
+    size_t ldb{0};
+    const uint8_t* b_panel{nullptr};
+    const int32_t* a_corr{nullptr};
+    size_t ld_corr{0};
+    int32_t* product{nullptr};
+    size_t ldp{0};
+};
+
+/** The tile's state by portable code. */
+TileState TileTranscriptScalar(const TileOperands& op);
+/** The tile's state by the AVX-512 VNNI micro-kernel (only call when supported). */
+TileState TileTranscriptAvx512Vnni(const TileOperands& op);
+
+}  // namespace hpips::pouw::detail
+
+#endif  // HPIPS_POUW_TRANSCRIPT_KERNELS_H
