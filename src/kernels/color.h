@@ -9,7 +9,7 @@
 namespace hpips {
 
 /** `gray`: cv::cvtColor(src, dst, COLOR_BGR2GRAY) on 8-bit data, byte for
- *  byte: dst = (B*1868 + G*9617 + R*4899 + 8192) >> 14 (GrayFromBgr).
+ *  byte: dst = (B*3735 + G*19235 + R*9798 + 16384) >> 15 (GrayFromBgr).
  *  src must have 3 channels (BGR), dst 1 channel of the same size. */
 Result<void> BgrToGray(const ImageView& src, const MutableImageView& dst, ThreadPool& pool);
 
