@@ -70,41 +70,220 @@ int32_t RowSum(const int8_t* row, size_t k)
 /** One ROWS × (16·NV) tile of C over `groups` k groups. `a` points at the
  *  tile's first row and first k of the block; `bp` at the block's first group
  *  of the panel. With tail_bytes ≠ 0 the last group holds only that many real
- *  k values: A is read with a byte mask there (never past the row), and the
- *  packed B is zero in the missing slots. `init` (first k block) gives each
- *  row's starting value; otherwise the tile continues from C. */
+ *  k values: A is read through a zero-filled copy there (never past the row),
+ *  and the packed B is zero in the missing slots. `init` (first k block)
+ *  gives each row's starting value; otherwise the tile continues from C.
+ *
+ *  The 24 accumulators are named variables, not an array: GCC keeps an array
+ *  of vectors partly in memory and reloads it every step (measured: half the
+ *  speed), while named variables all stay in zmm registers. Accumulators
+ *  outside ROWS × NV are never touched and vanish at compile time. */
 template <size_t ROWS, size_t NV>
 void MicroKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t groups, size_t tail_bytes, int32_t* c,
                  size_t ldc, const __mmask16* col_masks, const int32_t* init)
 {
-    __m512i acc[ROWS][NV];
-    for (size_t r = 0; r < ROWS; ++r) {
-        for (size_t v = 0; v < NV; ++v) {
-            acc[r][v] = init != nullptr ? _mm512_set1_epi32(init[r])
-                                        : _mm512_maskz_loadu_epi32(col_masks[v], c + r * ldc + 16 * v);
+    static_assert(ROWS >= 1 && ROWS <= MR && NV >= 1 && NV <= NV_MAX);
+    const __m512i zero{_mm512_setzero_si512()};
+    __m512i c00{zero}, c01{zero}, c02{zero}, c03{zero}, c10{zero}, c11{zero}, c12{zero}, c13{zero};
+    __m512i c20{zero}, c21{zero}, c22{zero}, c23{zero}, c30{zero}, c31{zero}, c32{zero}, c33{zero};
+    __m512i c40{zero}, c41{zero}, c42{zero}, c43{zero}, c50{zero}, c51{zero}, c52{zero}, c53{zero};
+
+// Applies OP(r, v, accumulator) to every live accumulator.
+#define HPIPS_FOR_TILE(OP)                                                                                        \
+    do {                                                                                                          \
+        OP(0, 0, c00); OP(0, 1, c01); OP(0, 2, c02); OP(0, 3, c03);                                              \
+        OP(1, 0, c10); OP(1, 1, c11); OP(1, 2, c12); OP(1, 3, c13);                                              \
+        OP(2, 0, c20); OP(2, 1, c21); OP(2, 2, c22); OP(2, 3, c23);                                              \
+        OP(3, 0, c30); OP(3, 1, c31); OP(3, 2, c32); OP(3, 3, c33);                                              \
+        OP(4, 0, c40); OP(4, 1, c41); OP(4, 2, c42); OP(4, 3, c43);                                              \
+        OP(5, 0, c50); OP(5, 1, c51); OP(5, 2, c52); OP(5, 3, c53);                                              \
+    } while (false)
+
+#define HPIPS_INIT(r, v, acc)                                                                                     \
+    if constexpr ((r) < ROWS && (v) < NV) {                                                                       \
+        acc = init != nullptr ? _mm512_set1_epi32(init[r])                                                        \
+                              : _mm512_maskz_loadu_epi32(col_masks[v], c + (r) * ldc + 16 * (v));                 \
+    }
+// One k group for row r: broadcast its four A bytes, then one vpdpbusd per
+// vector. Row by row, so only one broadcast is live (24 + 4 + 1 registers).
+#define HPIPS_ROW_STEP(r, A_DWORD)                                                                                \
+    if constexpr ((r) < ROWS) {                                                                                   \
+        const __m512i a_bcast{_mm512_set1_epi32(A_DWORD)};                                                        \
+        if constexpr (NV > 0) c##r##0 = _mm512_dpbusd_epi32(c##r##0, b0, a_bcast);                                \
+        if constexpr (NV > 1) c##r##1 = _mm512_dpbusd_epi32(c##r##1, b1, a_bcast);                                \
+        if constexpr (NV > 2) c##r##2 = _mm512_dpbusd_epi32(c##r##2, b2, a_bcast);                                \
+        if constexpr (NV > 3) c##r##3 = _mm512_dpbusd_epi32(c##r##3, b3, a_bcast);                                \
+    }
+#define HPIPS_GROUP_STEP(GROUP_PTR, A_DWORD_OF)                                                                   \
+    do {                                                                                                          \
+        const uint8_t* group_ptr{GROUP_PTR};                                                                      \
+        const __m512i b0{_mm512_load_si512(group_ptr)};                                                           \
+        const __m512i b1{NV > 1 ? _mm512_load_si512(group_ptr + 64) : zero};                                      \
+        const __m512i b2{NV > 2 ? _mm512_load_si512(group_ptr + 128) : zero};                                     \
+        const __m512i b3{NV > 3 ? _mm512_load_si512(group_ptr + 192) : zero};                                    \
+        HPIPS_ROW_STEP(0, A_DWORD_OF(0));                                                                         \
+        HPIPS_ROW_STEP(1, A_DWORD_OF(1));                                                                         \
+        HPIPS_ROW_STEP(2, A_DWORD_OF(2));                                                                         \
+        HPIPS_ROW_STEP(3, A_DWORD_OF(3));                                                                         \
+        HPIPS_ROW_STEP(4, A_DWORD_OF(4));                                                                         \
+        HPIPS_ROW_STEP(5, A_DWORD_OF(5));                                                                         \
+    } while (false)
+#define HPIPS_STORE(r, v, acc)                                                                                    \
+    if constexpr ((r) < ROWS && (v) < NV) _mm512_mask_storeu_epi32(c + (r) * ldc + 16 * (v), col_masks[v], acc);
+
+    HPIPS_FOR_TILE(HPIPS_INIT);
+    const size_t full{tail_bytes != 0 ? groups - 1 : groups};
+    for (size_t g = 0; g < full; ++g) {
+#define HPIPS_A_MAIN(r) LoadDword(a + (r) * lda + 4 * g)
+        HPIPS_GROUP_STEP(bp + g * GROUP_BYTES, HPIPS_A_MAIN);
+#undef HPIPS_A_MAIN
+    }
+    if (tail_bytes != 0) {
+        int32_t partial[MR]{};
+        for (size_t r = 0; r < ROWS; ++r) std::memcpy(&partial[r], a + r * lda + 4 * full, tail_bytes);
+#define HPIPS_A_TAIL(r) partial[r]
+        HPIPS_GROUP_STEP(bp + full * GROUP_BYTES, HPIPS_A_TAIL);
+#undef HPIPS_A_TAIL
+    }
+    HPIPS_FOR_TILE(HPIPS_STORE);
+#undef HPIPS_STORE
+#undef HPIPS_GROUP_STEP
+#undef HPIPS_ROW_STEP
+#undef HPIPS_INIT
+#undef HPIPS_FOR_TILE
+}
+
+/** The hot loop of the full 6 × 64 tile, in assembly: GCC 12 does not keep 24
+ *  zmm accumulators in registers across the loop written with intrinsics (it
+ *  spills and copies several of them every step, measured at half speed), so
+ *  the loop is spelled out. zmm0–23 accumulate (row r, vector v in zmm 4r+v),
+ *  zmm24–27 hold the packed B group, zmm28/29 alternate as the broadcast of
+ *  one row's four A bytes. `acc` (24 × 64 bytes, 64-byte aligned) is loaded
+ *  before and stored after the loop. */
+void FullTileLoop(int32_t* acc, const int8_t* a, size_t lda, const uint8_t* bp, size_t groups)
+{
+    const int8_t* a3{a + 3 * lda};
+    asm volatile(
+        "vmovdqa64 0(%[acc]), %%zmm0\n\t"
+        "vmovdqa64 64(%[acc]), %%zmm1\n\t"
+        "vmovdqa64 128(%[acc]), %%zmm2\n\t"
+        "vmovdqa64 192(%[acc]), %%zmm3\n\t"
+        "vmovdqa64 256(%[acc]), %%zmm4\n\t"
+        "vmovdqa64 320(%[acc]), %%zmm5\n\t"
+        "vmovdqa64 384(%[acc]), %%zmm6\n\t"
+        "vmovdqa64 448(%[acc]), %%zmm7\n\t"
+        "vmovdqa64 512(%[acc]), %%zmm8\n\t"
+        "vmovdqa64 576(%[acc]), %%zmm9\n\t"
+        "vmovdqa64 640(%[acc]), %%zmm10\n\t"
+        "vmovdqa64 704(%[acc]), %%zmm11\n\t"
+        "vmovdqa64 768(%[acc]), %%zmm12\n\t"
+        "vmovdqa64 832(%[acc]), %%zmm13\n\t"
+        "vmovdqa64 896(%[acc]), %%zmm14\n\t"
+        "vmovdqa64 960(%[acc]), %%zmm15\n\t"
+        "vmovdqa64 1024(%[acc]), %%zmm16\n\t"
+        "vmovdqa64 1088(%[acc]), %%zmm17\n\t"
+        "vmovdqa64 1152(%[acc]), %%zmm18\n\t"
+        "vmovdqa64 1216(%[acc]), %%zmm19\n\t"
+        "vmovdqa64 1280(%[acc]), %%zmm20\n\t"
+        "vmovdqa64 1344(%[acc]), %%zmm21\n\t"
+        "vmovdqa64 1408(%[acc]), %%zmm22\n\t"
+        "vmovdqa64 1472(%[acc]), %%zmm23\n\t"
+        "test %[groups], %[groups]\n\t"
+        "jz 2f\n\t"
+        ".p2align 5\n\t"
+        "1:\n\t"
+        "vmovdqa64 0(%[b]), %%zmm24\n\t"
+        "vmovdqa64 64(%[b]), %%zmm25\n\t"
+        "vmovdqa64 128(%[b]), %%zmm26\n\t"
+        "vmovdqa64 192(%[b]), %%zmm27\n\t"
+        "vpbroadcastd (%[a0]), %%zmm28\n\t"
+        "vpdpbusd %%zmm28, %%zmm24, %%zmm0\n\t"
+        "vpdpbusd %%zmm28, %%zmm25, %%zmm1\n\t"
+        "vpdpbusd %%zmm28, %%zmm26, %%zmm2\n\t"
+        "vpdpbusd %%zmm28, %%zmm27, %%zmm3\n\t"
+        "vpbroadcastd (%[a0],%[lda],1), %%zmm29\n\t"
+        "vpdpbusd %%zmm29, %%zmm24, %%zmm4\n\t"
+        "vpdpbusd %%zmm29, %%zmm25, %%zmm5\n\t"
+        "vpdpbusd %%zmm29, %%zmm26, %%zmm6\n\t"
+        "vpdpbusd %%zmm29, %%zmm27, %%zmm7\n\t"
+        "vpbroadcastd (%[a0],%[lda],2), %%zmm28\n\t"
+        "vpdpbusd %%zmm28, %%zmm24, %%zmm8\n\t"
+        "vpdpbusd %%zmm28, %%zmm25, %%zmm9\n\t"
+        "vpdpbusd %%zmm28, %%zmm26, %%zmm10\n\t"
+        "vpdpbusd %%zmm28, %%zmm27, %%zmm11\n\t"
+        "vpbroadcastd (%[a3]), %%zmm29\n\t"
+        "vpdpbusd %%zmm29, %%zmm24, %%zmm12\n\t"
+        "vpdpbusd %%zmm29, %%zmm25, %%zmm13\n\t"
+        "vpdpbusd %%zmm29, %%zmm26, %%zmm14\n\t"
+        "vpdpbusd %%zmm29, %%zmm27, %%zmm15\n\t"
+        "vpbroadcastd (%[a3],%[lda],1), %%zmm28\n\t"
+        "vpdpbusd %%zmm28, %%zmm24, %%zmm16\n\t"
+        "vpdpbusd %%zmm28, %%zmm25, %%zmm17\n\t"
+        "vpdpbusd %%zmm28, %%zmm26, %%zmm18\n\t"
+        "vpdpbusd %%zmm28, %%zmm27, %%zmm19\n\t"
+        "vpbroadcastd (%[a3],%[lda],2), %%zmm29\n\t"
+        "vpdpbusd %%zmm29, %%zmm24, %%zmm20\n\t"
+        "vpdpbusd %%zmm29, %%zmm25, %%zmm21\n\t"
+        "vpdpbusd %%zmm29, %%zmm26, %%zmm22\n\t"
+        "vpdpbusd %%zmm29, %%zmm27, %%zmm23\n\t"
+        "add $256, %[b]\n\t"
+        "add $4, %[a0]\n\t"
+        "add $4, %[a3]\n\t"
+        "dec %[groups]\n\t"
+        "jnz 1b\n\t"
+        "2:\n\t"
+        "vmovdqa64 %%zmm0, 0(%[acc])\n\t"
+        "vmovdqa64 %%zmm1, 64(%[acc])\n\t"
+        "vmovdqa64 %%zmm2, 128(%[acc])\n\t"
+        "vmovdqa64 %%zmm3, 192(%[acc])\n\t"
+        "vmovdqa64 %%zmm4, 256(%[acc])\n\t"
+        "vmovdqa64 %%zmm5, 320(%[acc])\n\t"
+        "vmovdqa64 %%zmm6, 384(%[acc])\n\t"
+        "vmovdqa64 %%zmm7, 448(%[acc])\n\t"
+        "vmovdqa64 %%zmm8, 512(%[acc])\n\t"
+        "vmovdqa64 %%zmm9, 576(%[acc])\n\t"
+        "vmovdqa64 %%zmm10, 640(%[acc])\n\t"
+        "vmovdqa64 %%zmm11, 704(%[acc])\n\t"
+        "vmovdqa64 %%zmm12, 768(%[acc])\n\t"
+        "vmovdqa64 %%zmm13, 832(%[acc])\n\t"
+        "vmovdqa64 %%zmm14, 896(%[acc])\n\t"
+        "vmovdqa64 %%zmm15, 960(%[acc])\n\t"
+        "vmovdqa64 %%zmm16, 1024(%[acc])\n\t"
+        "vmovdqa64 %%zmm17, 1088(%[acc])\n\t"
+        "vmovdqa64 %%zmm18, 1152(%[acc])\n\t"
+        "vmovdqa64 %%zmm19, 1216(%[acc])\n\t"
+        "vmovdqa64 %%zmm20, 1280(%[acc])\n\t"
+        "vmovdqa64 %%zmm21, 1344(%[acc])\n\t"
+        "vmovdqa64 %%zmm22, 1408(%[acc])\n\t"
+        "vmovdqa64 %%zmm23, 1472(%[acc])\n\t"
+        : [a0] "+r"(a), [a3] "+r"(a3), [b] "+r"(bp), [groups] "+r"(groups)
+        : [acc] "r"(acc), [lda] "r"(lda)
+        : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29");
+}
+
+/** The full 6 × 64 tile (every column of the panel valid): the same contract
+ *  as MicroKernel, through FullTileLoop. The tail group is run from a
+ *  zero-filled copy of the last A bytes (four per row, rows 4 bytes apart). */
+void FullTileKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t groups, size_t tail_bytes, int32_t* c,
+                    size_t ldc, const __mmask16*, const int32_t* init)
+{
+    alignas(64) int32_t acc[MR * VNNI_PANEL_COLS];
+    for (size_t r = 0; r < MR; ++r) {
+        if (init != nullptr) {
+            for (size_t j = 0; j < VNNI_PANEL_COLS; ++j) acc[r * VNNI_PANEL_COLS + j] = init[r];
+        } else {
+            std::memcpy(acc + r * VNNI_PANEL_COLS, c + r * ldc, VNNI_PANEL_COLS * sizeof(int32_t));
         }
     }
     const size_t full{tail_bytes != 0 ? groups - 1 : groups};
-    for (size_t g = 0; g < full; ++g) {
-        __m512i b[NV];
-        for (size_t v = 0; v < NV; ++v) b[v] = _mm512_load_si512(bp + g * GROUP_BYTES + 64 * v);
-        for (size_t r = 0; r < ROWS; ++r) {
-            const __m512i a_bcast{_mm512_set1_epi32(LoadDword(a + r * lda + 4 * g))};
-            for (size_t v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], b[v], a_bcast);
-        }
-    }
+    FullTileLoop(acc, a, lda, bp, full);
     if (tail_bytes != 0) {
-        __m512i b[NV];
-        for (size_t v = 0; v < NV; ++v) b[v] = _mm512_load_si512(bp + full * GROUP_BYTES + 64 * v);
-        for (size_t r = 0; r < ROWS; ++r) {
-            int32_t partial{0};
-            std::memcpy(&partial, a + r * lda + 4 * full, tail_bytes);
-            const __m512i a_bcast{_mm512_set1_epi32(partial)};
-            for (size_t v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], b[v], a_bcast);
-        }
+        int8_t tail_a[MR * VNNI_K_STEP]{};
+        for (size_t r = 0; r < MR; ++r) std::memcpy(tail_a + r * VNNI_K_STEP, a + r * lda + 4 * full, tail_bytes);
+        FullTileLoop(acc, tail_a, VNNI_K_STEP, bp + full * GROUP_BYTES, 1);
     }
-    for (size_t r = 0; r < ROWS; ++r) {
-        for (size_t v = 0; v < NV; ++v) _mm512_mask_storeu_epi32(c + r * ldc + 16 * v, col_masks[v], acc[r][v]);
+    for (size_t r = 0; r < MR; ++r) {
+        std::memcpy(c + r * ldc, acc + r * VNNI_PANEL_COLS, VNNI_PANEL_COLS * sizeof(int32_t));
     }
 }
 
@@ -178,9 +357,10 @@ void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView
                 const uint8_t* bp{b.Data() + (panel * groups + g0) * GROUP_BYTES};
                 for (size_t ir = 0; ir < mc; ir += MR) {
                     const size_t rows{std::min(MR, mc - ir)};
-                    KERNELS[rows - 1][vectors - 1](a.Row(i0 + ir) + g0 * VNNI_K_STEP, a.ld, bp, kcg, tail_bytes,
-                                                   c.Row(i0 + ir) + j0, c.ld, col_masks,
-                                                   g0 == 0 ? row_init + ir : nullptr);
+                    const KernelFn kernel{rows == MR && width == VNNI_PANEL_COLS ? &FullTileKernel
+                                                                                   : KERNELS[rows - 1][vectors - 1]};
+                    kernel(a.Row(i0 + ir) + g0 * VNNI_K_STEP, a.ld, bp, kcg, tail_bytes, c.Row(i0 + ir) + j0, c.ld,
+                           col_masks, g0 == 0 ? row_init + ir : nullptr);
                 }
             }
         }
