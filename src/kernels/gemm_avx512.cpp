@@ -153,41 +153,73 @@ void MicroKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t groups, 
 #undef HPIPS_FOR_TILE
 }
 
-/** The hot loop of the full 6 × 64 tile, in assembly: GCC 12 does not keep 24
- *  zmm accumulators in registers across the loop written with intrinsics (it
- *  spills and copies several of them every step, measured at half speed), so
- *  the loop is spelled out. zmm0–23 accumulate (row r, vector v in zmm 4r+v),
- *  zmm24–27 hold the packed B group, zmm28/29 alternate as the broadcast of
- *  one row's four A bytes. `acc` (24 × 64 bytes, 64-byte aligned) is loaded
- *  before and stored after the loop. */
-void FullTileLoop(int32_t* acc, const int8_t* a, size_t lda, const uint8_t* bp, size_t groups)
+/** The full 6 × 64 tile (every column of the panel valid), in assembly: GCC
+ *  12 does not keep 24 zmm accumulators in registers across a loop written
+ *  with intrinsics (it spills and copies several every step, measured at half
+ *  speed), so the loop is spelled out. zmm0–23 accumulate (row r, vector v in
+ *  zmm 4r+v), zmm24–27 hold the packed B group, zmm28/29 alternate as the
+ *  broadcast of one row's four A bytes. The accumulators start from init[r]
+ *  when init is given, else from C; they are stored to C at the end. */
+void FullTileLoop(int32_t* c, size_t ldc, const int32_t* init, const int8_t* a, size_t lda, const uint8_t* bp,
+                  size_t groups)
 {
     const int8_t* a3{a + 3 * lda};
+    int32_t* c3{c + 3 * ldc};
+    const size_t ldc_bytes{ldc * sizeof(int32_t)};
     asm volatile(
-        "vmovdqa64 0(%[acc]), %%zmm0\n\t"
-        "vmovdqa64 64(%[acc]), %%zmm1\n\t"
-        "vmovdqa64 128(%[acc]), %%zmm2\n\t"
-        "vmovdqa64 192(%[acc]), %%zmm3\n\t"
-        "vmovdqa64 256(%[acc]), %%zmm4\n\t"
-        "vmovdqa64 320(%[acc]), %%zmm5\n\t"
-        "vmovdqa64 384(%[acc]), %%zmm6\n\t"
-        "vmovdqa64 448(%[acc]), %%zmm7\n\t"
-        "vmovdqa64 512(%[acc]), %%zmm8\n\t"
-        "vmovdqa64 576(%[acc]), %%zmm9\n\t"
-        "vmovdqa64 640(%[acc]), %%zmm10\n\t"
-        "vmovdqa64 704(%[acc]), %%zmm11\n\t"
-        "vmovdqa64 768(%[acc]), %%zmm12\n\t"
-        "vmovdqa64 832(%[acc]), %%zmm13\n\t"
-        "vmovdqa64 896(%[acc]), %%zmm14\n\t"
-        "vmovdqa64 960(%[acc]), %%zmm15\n\t"
-        "vmovdqa64 1024(%[acc]), %%zmm16\n\t"
-        "vmovdqa64 1088(%[acc]), %%zmm17\n\t"
-        "vmovdqa64 1152(%[acc]), %%zmm18\n\t"
-        "vmovdqa64 1216(%[acc]), %%zmm19\n\t"
-        "vmovdqa64 1280(%[acc]), %%zmm20\n\t"
-        "vmovdqa64 1344(%[acc]), %%zmm21\n\t"
-        "vmovdqa64 1408(%[acc]), %%zmm22\n\t"
-        "vmovdqa64 1472(%[acc]), %%zmm23\n\t"
+        "test %[init], %[init]\n\t"
+        "jz 3f\n\t"
+        "vpbroadcastd 0(%[init]), %%zmm0\n\t"
+        "vmovdqa64 %%zmm0, %%zmm1\n\t"
+        "vmovdqa64 %%zmm0, %%zmm2\n\t"
+        "vmovdqa64 %%zmm0, %%zmm3\n\t"
+        "vpbroadcastd 4(%[init]), %%zmm4\n\t"
+        "vmovdqa64 %%zmm4, %%zmm5\n\t"
+        "vmovdqa64 %%zmm4, %%zmm6\n\t"
+        "vmovdqa64 %%zmm4, %%zmm7\n\t"
+        "vpbroadcastd 8(%[init]), %%zmm8\n\t"
+        "vmovdqa64 %%zmm8, %%zmm9\n\t"
+        "vmovdqa64 %%zmm8, %%zmm10\n\t"
+        "vmovdqa64 %%zmm8, %%zmm11\n\t"
+        "vpbroadcastd 12(%[init]), %%zmm12\n\t"
+        "vmovdqa64 %%zmm12, %%zmm13\n\t"
+        "vmovdqa64 %%zmm12, %%zmm14\n\t"
+        "vmovdqa64 %%zmm12, %%zmm15\n\t"
+        "vpbroadcastd 16(%[init]), %%zmm16\n\t"
+        "vmovdqa64 %%zmm16, %%zmm17\n\t"
+        "vmovdqa64 %%zmm16, %%zmm18\n\t"
+        "vmovdqa64 %%zmm16, %%zmm19\n\t"
+        "vpbroadcastd 20(%[init]), %%zmm20\n\t"
+        "vmovdqa64 %%zmm20, %%zmm21\n\t"
+        "vmovdqa64 %%zmm20, %%zmm22\n\t"
+        "vmovdqa64 %%zmm20, %%zmm23\n\t"
+        "jmp 4f\n\t"
+        "3:\n\t"
+        "vmovdqu64 0(%[c0]), %%zmm0\n\t"
+        "vmovdqu64 64(%[c0]), %%zmm1\n\t"
+        "vmovdqu64 128(%[c0]), %%zmm2\n\t"
+        "vmovdqu64 192(%[c0]), %%zmm3\n\t"
+        "vmovdqu64 0(%[c0],%[ldc],1), %%zmm4\n\t"
+        "vmovdqu64 64(%[c0],%[ldc],1), %%zmm5\n\t"
+        "vmovdqu64 128(%[c0],%[ldc],1), %%zmm6\n\t"
+        "vmovdqu64 192(%[c0],%[ldc],1), %%zmm7\n\t"
+        "vmovdqu64 0(%[c0],%[ldc],2), %%zmm8\n\t"
+        "vmovdqu64 64(%[c0],%[ldc],2), %%zmm9\n\t"
+        "vmovdqu64 128(%[c0],%[ldc],2), %%zmm10\n\t"
+        "vmovdqu64 192(%[c0],%[ldc],2), %%zmm11\n\t"
+        "vmovdqu64 0(%[c3]), %%zmm12\n\t"
+        "vmovdqu64 64(%[c3]), %%zmm13\n\t"
+        "vmovdqu64 128(%[c3]), %%zmm14\n\t"
+        "vmovdqu64 192(%[c3]), %%zmm15\n\t"
+        "vmovdqu64 0(%[c3],%[ldc],1), %%zmm16\n\t"
+        "vmovdqu64 64(%[c3],%[ldc],1), %%zmm17\n\t"
+        "vmovdqu64 128(%[c3],%[ldc],1), %%zmm18\n\t"
+        "vmovdqu64 192(%[c3],%[ldc],1), %%zmm19\n\t"
+        "vmovdqu64 0(%[c3],%[ldc],2), %%zmm20\n\t"
+        "vmovdqu64 64(%[c3],%[ldc],2), %%zmm21\n\t"
+        "vmovdqu64 128(%[c3],%[ldc],2), %%zmm22\n\t"
+        "vmovdqu64 192(%[c3],%[ldc],2), %%zmm23\n\t"
+        "4:\n\t"
         "test %[groups], %[groups]\n\t"
         "jz 2f\n\t"
         ".p2align 5\n\t"
@@ -232,58 +264,47 @@ void FullTileLoop(int32_t* acc, const int8_t* a, size_t lda, const uint8_t* bp, 
         "dec %[groups]\n\t"
         "jnz 1b\n\t"
         "2:\n\t"
-        "vmovdqa64 %%zmm0, 0(%[acc])\n\t"
-        "vmovdqa64 %%zmm1, 64(%[acc])\n\t"
-        "vmovdqa64 %%zmm2, 128(%[acc])\n\t"
-        "vmovdqa64 %%zmm3, 192(%[acc])\n\t"
-        "vmovdqa64 %%zmm4, 256(%[acc])\n\t"
-        "vmovdqa64 %%zmm5, 320(%[acc])\n\t"
-        "vmovdqa64 %%zmm6, 384(%[acc])\n\t"
-        "vmovdqa64 %%zmm7, 448(%[acc])\n\t"
-        "vmovdqa64 %%zmm8, 512(%[acc])\n\t"
-        "vmovdqa64 %%zmm9, 576(%[acc])\n\t"
-        "vmovdqa64 %%zmm10, 640(%[acc])\n\t"
-        "vmovdqa64 %%zmm11, 704(%[acc])\n\t"
-        "vmovdqa64 %%zmm12, 768(%[acc])\n\t"
-        "vmovdqa64 %%zmm13, 832(%[acc])\n\t"
-        "vmovdqa64 %%zmm14, 896(%[acc])\n\t"
-        "vmovdqa64 %%zmm15, 960(%[acc])\n\t"
-        "vmovdqa64 %%zmm16, 1024(%[acc])\n\t"
-        "vmovdqa64 %%zmm17, 1088(%[acc])\n\t"
-        "vmovdqa64 %%zmm18, 1152(%[acc])\n\t"
-        "vmovdqa64 %%zmm19, 1216(%[acc])\n\t"
-        "vmovdqa64 %%zmm20, 1280(%[acc])\n\t"
-        "vmovdqa64 %%zmm21, 1344(%[acc])\n\t"
-        "vmovdqa64 %%zmm22, 1408(%[acc])\n\t"
-        "vmovdqa64 %%zmm23, 1472(%[acc])\n\t"
+        "vmovdqu64 %%zmm0, 0(%[c0])\n\t"
+        "vmovdqu64 %%zmm1, 64(%[c0])\n\t"
+        "vmovdqu64 %%zmm2, 128(%[c0])\n\t"
+        "vmovdqu64 %%zmm3, 192(%[c0])\n\t"
+        "vmovdqu64 %%zmm4, 0(%[c0],%[ldc],1)\n\t"
+        "vmovdqu64 %%zmm5, 64(%[c0],%[ldc],1)\n\t"
+        "vmovdqu64 %%zmm6, 128(%[c0],%[ldc],1)\n\t"
+        "vmovdqu64 %%zmm7, 192(%[c0],%[ldc],1)\n\t"
+        "vmovdqu64 %%zmm8, 0(%[c0],%[ldc],2)\n\t"
+        "vmovdqu64 %%zmm9, 64(%[c0],%[ldc],2)\n\t"
+        "vmovdqu64 %%zmm10, 128(%[c0],%[ldc],2)\n\t"
+        "vmovdqu64 %%zmm11, 192(%[c0],%[ldc],2)\n\t"
+        "vmovdqu64 %%zmm12, 0(%[c3])\n\t"
+        "vmovdqu64 %%zmm13, 64(%[c3])\n\t"
+        "vmovdqu64 %%zmm14, 128(%[c3])\n\t"
+        "vmovdqu64 %%zmm15, 192(%[c3])\n\t"
+        "vmovdqu64 %%zmm16, 0(%[c3],%[ldc],1)\n\t"
+        "vmovdqu64 %%zmm17, 64(%[c3],%[ldc],1)\n\t"
+        "vmovdqu64 %%zmm18, 128(%[c3],%[ldc],1)\n\t"
+        "vmovdqu64 %%zmm19, 192(%[c3],%[ldc],1)\n\t"
+        "vmovdqu64 %%zmm20, 0(%[c3],%[ldc],2)\n\t"
+        "vmovdqu64 %%zmm21, 64(%[c3],%[ldc],2)\n\t"
+        "vmovdqu64 %%zmm22, 128(%[c3],%[ldc],2)\n\t"
+        "vmovdqu64 %%zmm23, 192(%[c3],%[ldc],2)\n\t"
         : [a0] "+r"(a), [a3] "+r"(a3), [b] "+r"(bp), [groups] "+r"(groups)
-        : [acc] "r"(acc), [lda] "r"(lda)
+        : [c0] "r"(c), [c3] "r"(c3), [ldc] "r"(ldc_bytes), [init] "r"(init), [lda] "r"(lda)
         : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29");
 }
 
-/** The full 6 × 64 tile (every column of the panel valid): the same contract
- *  as MicroKernel, through FullTileLoop. The tail group is run from a
- *  zero-filled copy of the last A bytes (four per row, rows 4 bytes apart). */
+/** MicroKernel's contract for the full 6 × 64 tile, through FullTileLoop. The
+ *  tail group is run from a zero-filled copy of the last A bytes (four per
+ *  row, rows 4 bytes apart), continuing from C. */
 void FullTileKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t groups, size_t tail_bytes, int32_t* c,
                     size_t ldc, const __mmask16*, const int32_t* init)
 {
-    alignas(64) int32_t acc[MR * VNNI_PANEL_COLS];
-    for (size_t r = 0; r < MR; ++r) {
-        if (init != nullptr) {
-            for (size_t j = 0; j < VNNI_PANEL_COLS; ++j) acc[r * VNNI_PANEL_COLS + j] = init[r];
-        } else {
-            std::memcpy(acc + r * VNNI_PANEL_COLS, c + r * ldc, VNNI_PANEL_COLS * sizeof(int32_t));
-        }
-    }
     const size_t full{tail_bytes != 0 ? groups - 1 : groups};
-    FullTileLoop(acc, a, lda, bp, full);
+    FullTileLoop(c, ldc, init, a, lda, bp, full);
     if (tail_bytes != 0) {
         int8_t tail_a[MR * VNNI_K_STEP]{};
         for (size_t r = 0; r < MR; ++r) std::memcpy(tail_a + r * VNNI_K_STEP, a + r * lda + 4 * full, tail_bytes);
-        FullTileLoop(acc, tail_a, VNNI_K_STEP, bp + full * GROUP_BYTES, 1);
-    }
-    for (size_t r = 0; r < MR; ++r) {
-        std::memcpy(c + r * ldc, acc + r * VNNI_PANEL_COLS, VNNI_PANEL_COLS * sizeof(int32_t));
+        FullTileLoop(c, ldc, nullptr, tail_a, VNNI_K_STEP, bp + full * GROUP_BYTES, 1);
     }
 }
 
