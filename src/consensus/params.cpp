@@ -26,6 +26,7 @@ ChainParams MakeParams(Network network, std::array<uint8_t, 4> magic, uint16_t p
     p.rpc_port = rpc_port;
     p.pow_limit = pow_limit;
     p.no_retargeting = no_retargeting;
+    p.shape_rules = network == Network::REGTEST ? pouw::ShapeRules::Regtest() : pouw::ShapeRules::Main();
     p.genesis = BuildGenesisBlock(GENESIS_TIME, genesis_bits, GENESIS_MESSAGE);
     p.genesis_hash = p.genesis.GetHash();
     p.asert_anchor = AsertAnchor{0, genesis_bits, int64_t{GENESIS_TIME} - TARGET_SPACING};

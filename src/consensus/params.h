@@ -3,6 +3,7 @@
 #define HPIPS_CONSENSUS_PARAMS_H
 
 #include <consensus/asert.h>
+#include <pouw/params.h>
 #include <primitives/amount.h>
 #include <primitives/block.h>
 #include <primitives/network.h>
@@ -46,6 +47,8 @@ struct ChainParams {
     ArithUint256 pow_limit;
     /** Regtest: the target never changes (blocks mine instantly). */
     bool no_retargeting{false};
+    /** Which PoUW unit shapes the chain accepts (regtest adds tiny ones). */
+    pouw::ShapeRules shape_rules{pouw::ShapeRules::Main()};
     /** Genesis, built by code (BuildGenesisBlock), and its hash. */
     Block genesis;
     uint256 genesis_hash;
