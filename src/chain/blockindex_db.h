@@ -71,6 +71,7 @@ constexpr uint32_t BLOCK_INDEX_DB_VERSION = 1;
 
 /** What the database stores about one block. */
 struct BlockIndexRecord {
+    /** The block's header (its hash is the record's key). */
     BlockHeader header;
     /** Blocks between genesis (height 0) and this one. */
     uint32_t height{0};
@@ -88,6 +89,7 @@ struct BlockIndexRecord {
 
     /** The block's hash (the record's key). */
     uint256 GetHash() const { return header.GetHash(); }
+    /** True when `flag` is set in status. */
     bool HasStatus(BlockStatus flag) const { return (status & StatusBit(flag)) != 0; }
 
     friend bool operator==(const BlockIndexRecord&, const BlockIndexRecord&) = default;

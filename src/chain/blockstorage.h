@@ -61,9 +61,12 @@ struct FlatFilePos {
     /** File number of a position that points nowhere. */
     static constexpr uint32_t NULL_FILE = 0xffffffff;
 
+    /** File number (the NNNNN of blkNNNNN.dat / revNNNNN.dat). */
     uint32_t file{NULL_FILE};
+    /** Byte offset of the record's magic within the file. */
     uint32_t offset{0};
 
+    /** True for the position that points nowhere. */
     bool IsNull() const { return file == NULL_FILE; }
     friend bool operator==(const FlatFilePos&, const FlatFilePos&) = default;
     friend auto operator<=>(const FlatFilePos&, const FlatFilePos&) = default;

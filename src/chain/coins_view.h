@@ -52,7 +52,9 @@ struct CoinsCacheEntry {
     /** DIRTY and/or FRESH. */
     uint8_t flags{0};
 
+    /** True when the entry must be written on flush. */
     bool IsDirty() const { return (flags & DIRTY) != 0; }
+    /** True when the parent view has no unspent version of the coin. */
     bool IsFresh() const { return (flags & FRESH) != 0; }
 };
 
