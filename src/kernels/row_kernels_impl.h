@@ -191,19 +191,33 @@ void MorphHRow(const uint8_t* src, uint8_t* dst, size_t n, size_t cn, int ksize,
 }
 
 template <bool DILATE>
+[[gnu::always_inline]] inline uint8_t Pick(uint8_t a, uint8_t b)
+{
+    return DILATE ? MaxU8(a, b) : MinU8(a, b);
+}
+
+template <bool DILATE>
 void MorphVRowD(const uint8_t* const* rows, int count, uint8_t* __restrict dst, size_t n)
 {
-    // Fold rows pairwise into dst: each pass is one vectorisable min/max.
+    // Fold up to four rows per pass into dst. The passes are kept apart
+    // (unroll 1): GCC's unroll-and-jam of this loop produced scalar code.
     const uint8_t* __restrict first{rows[0]};
-    if (count == 1) {
-        for (size_t i = 0; i < n; ++i) dst[i] = first[i];
-        return;
+    for (size_t i = 0; i < n; ++i) dst[i] = first[i];
+    int r{1};
+#pragma GCC unroll 1
+    for (; r + 4 <= count; r += 4) {
+        const uint8_t* __restrict a{rows[r]};
+        const uint8_t* __restrict b{rows[r + 1]};
+        const uint8_t* __restrict c{rows[r + 2]};
+        const uint8_t* __restrict d{rows[r + 3]};
+        for (size_t i = 0; i < n; ++i) {
+            dst[i] = Pick<DILATE>(dst[i], Pick<DILATE>(Pick<DILATE>(a[i], b[i]), Pick<DILATE>(c[i], d[i])));
+        }
     }
-    const uint8_t* __restrict second{rows[1]};
-    for (size_t i = 0; i < n; ++i) dst[i] = DILATE ? MaxU8(first[i], second[i]) : MinU8(first[i], second[i]);
-    for (int r = 2; r < count; ++r) {
-        const uint8_t* __restrict row{rows[r]};
-        for (size_t i = 0; i < n; ++i) dst[i] = DILATE ? MaxU8(dst[i], row[i]) : MinU8(dst[i], row[i]);
+#pragma GCC unroll 1
+    for (; r < count; ++r) {
+        const uint8_t* __restrict a{rows[r]};
+        for (size_t i = 0; i < n; ++i) dst[i] = Pick<DILATE>(dst[i], a[i]);
     }
 }
 
