@@ -1,6 +1,8 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <kernels/conv.h>
 
+#include <kernels/conv_kernels.h>
+#include <kernels/cpu_features.h>
 #include <kernels/gemm_kernels.h>
 #include <util/thread_pool.h>
 
@@ -96,9 +98,10 @@ void Im2colRows(const Int8Tensor& input, const KernelDims& kd, const Conv2dParam
                 continue;
             }
             const size_t iy{py - p.pad_h};
-            std::memset(row_out, fill, kx_lo * cin);
+            // Interior windows (the vast majority) are a single copy.
+            if (kx_lo != 0) std::memset(row_out, fill, kx_lo * cin);
             std::memcpy(row_out + kx_lo * cin, &input.At(iy, x0 + kx_lo - p.pad_w, 0), (kx_hi - kx_lo) * cin);
-            std::memset(row_out + kx_hi * cin, fill, (kd.kernel_w - kx_hi) * cin);
+            if (kx_hi != kd.kernel_w) std::memset(row_out + kx_hi * cin, fill, (kd.kernel_w - kx_hi) * cin);
         }
     }
 }
@@ -184,14 +187,18 @@ Result<PackedConvWeights> PackedConvWeights::Pack(const ConvWeights& weights, Ge
                              std::move(sums)};
 }
 
-Result<Int32Tensor> Conv2dAccumulate(const Int8Tensor& input, const PackedConvWeights& weights,
-                                     const Conv2dParams& params, ThreadPool* pool)
+namespace {
+
+/** The fast path's block loop: for each block of CONV_BLOCK_ROWS output
+ *  pixels, im2col into a per-worker buffer, GEMM into the int32 rows that
+ *  target(row_begin, rows, scratch) names, add the zero-point correction, then
+ *  consume(row_begin, rows, accumulators). Blocks are split across the pool;
+ *  every output row is produced by exactly one worker. */
+template <typename Target, typename Consume>
+void RunConvBlocks(const Int8Tensor& input, const PackedConvWeights& weights, const Conv2dParams& params,
+                   const ConvShape& shape, ThreadPool* pool, const Target& target, const Consume& consume)
 {
     const KernelDims kd{weights.KernelH(), weights.KernelW(), weights.InChannels(), weights.OutChannels()};
-    auto checked{CheckDims(input, kd, params)};
-    if (!checked) return checked.error();
-    const ConvShape shape{*checked};
-    Int32Tensor out{shape.out_h, shape.out_w, shape.n};
     // acc = Σ x·w − zp · Σ w. The correction is formed modulo 2^32: the final
     // value fits in int32 (conv.h), the intermediate GEMM sum may not.
     std::vector<int32_t> correction(shape.n);
@@ -201,11 +208,12 @@ Result<Int32Tensor> Conv2dAccumulate(const Int8Tensor& input, const PackedConvWe
     const size_t blocks{(shape.m + CONV_BLOCK_ROWS - 1) / CONV_BLOCK_ROWS};
     const auto body{[&](size_t begin, size_t end) {
         std::vector<int8_t> patches(CONV_BLOCK_ROWS * shape.k);
+        std::vector<int32_t> scratch;
         for (size_t block = begin; block < end; ++block) {
             const size_t row_begin{block * CONV_BLOCK_ROWS};
             const size_t rows{std::min(CONV_BLOCK_ROWS, shape.m - row_begin)};
             Im2colRows(input, kd, params, shape, row_begin, row_begin + rows, patches.data(), shape.k);
-            const MatrixView<int32_t> c{out.data.data() + row_begin * shape.n, rows, shape.n, shape.n};
+            const MatrixView<int32_t> c{target(row_begin, rows, scratch)};
             gemm_detail::GemmRows({patches.data(), rows, shape.k, shape.k}, weights.Packed(), c);
             if (params.input_zero_point != 0) {
                 for (size_t r = 0; r < rows; ++r) {
@@ -213,6 +221,7 @@ Result<Int32Tensor> Conv2dAccumulate(const Int8Tensor& input, const PackedConvWe
                     for (size_t co = 0; co < shape.n; ++co) row[co] = WrappingAdd(row[co], correction[co]);
                 }
             }
+            consume(row_begin, rows, c.AsConst());
         }
     }};
     if (pool == nullptr) {
@@ -220,6 +229,24 @@ Result<Int32Tensor> Conv2dAccumulate(const Int8Tensor& input, const PackedConvWe
     } else {
         pool->ParallelFor(blocks, body);
     }
+}
+
+}  // namespace
+
+Result<Int32Tensor> Conv2dAccumulate(const Int8Tensor& input, const PackedConvWeights& weights,
+                                     const Conv2dParams& params, ThreadPool* pool)
+{
+    const KernelDims kd{weights.KernelH(), weights.KernelW(), weights.InChannels(), weights.OutChannels()};
+    auto checked{CheckDims(input, kd, params)};
+    if (!checked) return checked.error();
+    const ConvShape shape{*checked};
+    Int32Tensor out{shape.out_h, shape.out_w, shape.n};
+    RunConvBlocks(
+        input, weights, params, shape, pool,
+        [&](size_t row_begin, size_t rows, std::vector<int32_t>&) {
+            return MatrixView<int32_t>{out.data.data() + row_begin * shape.n, rows, shape.n, shape.n};
+        },
+        [](size_t, size_t, MatrixView<const int32_t>) {});
     return out;
 }
 
@@ -240,15 +267,45 @@ Result<Int8Tensor> MaxPool2x2(const Int8Tensor& input)
     return out;
 }
 
-Result<Int8Tensor> ApplyOutputStage(const Int32Tensor& acc, const ConvOutputStage& stage)
+namespace {
+
+using SpanFn = void (*)(const int32_t*, int8_t*, size_t, const RequantParams&);
+
+Result<Int8Tensor> OutputStageWith(const Int32Tensor& acc, const ConvOutputStage& stage, SpanFn requantize)
 {
     if (!RequantParamsValid(stage.requant)) return Error{"requantize: invalid parameters"};
     if (auto ok{CheckTensor32(acc)}; !ok) return ok.error();
     if (stage.max_pool && (acc.height < 2 || acc.width < 2)) return Error{"maxpool: input smaller than 2x2"};
     Int8Tensor out{acc.height, acc.width, acc.channels};
-    for (size_t i = 0; i < acc.data.size(); ++i) out.data[i] = RequantizeValue(acc.data[i], stage.requant);
+    requantize(acc.data.data(), out.data.data(), acc.data.size(), stage.requant);
     if (!stage.max_pool) return out;
     return MaxPool2x2(out);
+}
+
+}  // namespace
+
+namespace conv_detail {
+
+void RequantizeSpanScalar(const int32_t* src, int8_t* dst, size_t count, const RequantParams& p)
+{
+    for (size_t i = 0; i < count; ++i) dst[i] = RequantizeValue(src[i], p);
+}
+
+void RequantizeSpan(const int32_t* src, int8_t* dst, size_t count, const RequantParams& p)
+{
+    // The AVX-512 body needs F, BW and VL, a subset of what the VNNI GEMM needs.
+    if (DetectCpuFeatures().HasAvx512Vnni()) {
+        RequantizeSpanAvx512(src, dst, count, p);
+    } else {
+        RequantizeSpanScalar(src, dst, count, p);
+    }
+}
+
+}  // namespace conv_detail
+
+Result<Int8Tensor> ApplyOutputStage(const Int32Tensor& acc, const ConvOutputStage& stage)
+{
+    return OutputStageWith(acc, stage, &conv_detail::RequantizeSpan);
 }
 
 Result<Int8Tensor> Conv2dReference(const Int8Tensor& input, const ConvWeights& weights, const Conv2dParams& params,
@@ -257,16 +314,33 @@ Result<Int8Tensor> Conv2dReference(const Int8Tensor& input, const ConvWeights& w
     if (!RequantParamsValid(stage.requant)) return Error{"requantize: invalid parameters"};
     auto acc{Conv2dAccumulateReference(input, weights, params)};
     if (!acc) return acc.error();
-    return ApplyOutputStage(*acc, stage);
+    return OutputStageWith(*acc, stage, &conv_detail::RequantizeSpanScalar);
 }
 
 Result<Int8Tensor> Conv2d(const Int8Tensor& input, const PackedConvWeights& weights, const Conv2dParams& params,
                           const ConvOutputStage& stage, ThreadPool* pool)
 {
     if (!RequantParamsValid(stage.requant)) return Error{"requantize: invalid parameters"};
-    auto acc{Conv2dAccumulate(input, weights, params, pool)};
-    if (!acc) return acc.error();
-    return ApplyOutputStage(*acc, stage);
+    const KernelDims kd{weights.KernelH(), weights.KernelW(), weights.InChannels(), weights.OutChannels()};
+    auto checked{CheckDims(input, kd, params)};
+    if (!checked) return checked.error();
+    const ConvShape shape{*checked};
+    if (stage.max_pool && (shape.out_h < 2 || shape.out_w < 2)) return Error{"maxpool: input smaller than 2x2"};
+    // Requantized block by block while the accumulators are still in cache;
+    // the int32 tensor never exists as a whole.
+    Int8Tensor out{shape.out_h, shape.out_w, shape.n};
+    RunConvBlocks(
+        input, weights, params, shape, pool,
+        [&](size_t, size_t rows, std::vector<int32_t>& scratch) {
+            scratch.resize(CONV_BLOCK_ROWS * shape.n);
+            return MatrixView<int32_t>{scratch.data(), rows, shape.n, shape.n};
+        },
+        [&](size_t row_begin, size_t rows, MatrixView<const int32_t> acc) {
+            conv_detail::RequantizeSpan(acc.data, out.data.data() + row_begin * shape.n, rows * shape.n,
+                                        stage.requant);
+        });
+    if (!stage.max_pool) return out;
+    return MaxPool2x2(out);
 }
 
 }  // namespace hpips

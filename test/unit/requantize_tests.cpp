@@ -1,6 +1,9 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <kernels/requantize.h>
 
+#include <kernels/conv_kernels.h>
+#include <kernels/cpu_features.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -184,6 +187,56 @@ TEST(RequantizeTest, ValueMatchesOracle)
         if (p.relu) v = std::max<int64_t>(v, p.output_zero_point);
         v = std::clamp<int64_t>(v, p.clamp_min, p.clamp_max);
         ASSERT_EQ(RequantizeValue(acc, p), v) << "acc=" << acc;
+    }
+}
+
+TEST(RequantizeTest, VectorSpanMatchesScalar)
+{
+    // The AVX-512 output stage (used by the fast conv) against the scalar
+    // specification: edge accumulators, every shift, edge multipliers, odd
+    // lengths (masked tails), ReLU and narrow clamps.
+    std::vector<int32_t> acc{EDGES};
+    std::mt19937 rng{10};
+    std::uniform_int_distribution<int32_t> any{INT32_MIN, INT32_MAX};
+    std::uniform_int_distribution<int32_t> small{-300000, 300000};
+    for (int i = 0; i < 3000; ++i) acc.push_back(i % 2 ? any(rng) : small(rng));
+    for (int tie = 1; tie <= 31; ++tie) {
+        acc.push_back(int32_t{1} << (tie - 1));
+        acc.push_back(-(int32_t{1} << (tie - 1)));
+        acc.push_back(3 * (int32_t{1} << (tie - 1)) / 2);
+    }
+    const bool have_avx512{DetectCpuFeatures().HasAvx512Vnni()};
+    std::uniform_int_distribution<int> i8{-128, 127};
+    const int32_t multipliers[]{0, 1, 1 << 30, 1518500250, INT32_MAX - 1, INT32_MAX};
+    for (const int32_t multiplier : multipliers) {
+        for (int shift = 0; shift <= REQUANT_MAX_SHIFT; ++shift) {
+            RequantParams p{};
+            p.multiplier = multiplier;
+            p.shift = shift;
+            p.output_zero_point = i8(rng);
+            int lo{i8(rng)};
+            int hi{i8(rng)};
+            if (lo > hi) std::swap(lo, hi);
+            p.clamp_min = shift % 3 == 0 ? -128 : lo;
+            p.clamp_max = shift % 3 == 0 ? 127 : hi;
+            p.relu = shift % 2 == 0;
+            std::vector<int8_t> expected(acc.size());
+            conv_detail::RequantizeSpanScalar(acc.data(), expected.data(), acc.size(), p);
+            for (size_t i = 0; i < acc.size(); ++i) ASSERT_EQ(expected[i], RequantizeValue(acc[i], p));
+            for (const size_t length : {acc.size(), size_t{1}, size_t{15}, size_t{17}, acc.size() - 5}) {
+                std::vector<int8_t> got(length + 1, int8_t{99});
+                conv_detail::RequantizeSpan(acc.data(), got.data(), length, p);
+                EXPECT_EQ(got[length], 99) << "wrote past the end";
+                got.pop_back();
+                ASSERT_EQ(got, std::vector<int8_t>(expected.begin(), expected.begin() + static_cast<std::ptrdiff_t>(length)))
+                    << "multiplier=" << multiplier << " shift=" << shift << " length=" << length;
+                if (have_avx512) {
+                    std::vector<int8_t> direct(length);
+                    conv_detail::RequantizeSpanAvx512(acc.data(), direct.data(), length, p);
+                    ASSERT_EQ(direct, got);
+                }
+            }
+        }
     }
 }
 

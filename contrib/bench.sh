@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+# Builds the benchmarks in a Release tree (build-bench), runs every one that
+# exists and prints ONE table (contrib/bench_table.py) with each variant's
+# ratio against its baseline (oneDNN for the GEMM, OpenCV for light ops, the
+# reference loop for conv).
+#
+# Usage: contrib/bench.sh [--filter REGEX] [--repetitions N] [--build-dir DIR]
+#   HPIPS_BENCH_SKIP_DEPS=1  do not run install-deps.sh (packages already there)
+# Raw JSON results stay in <build-dir>/bench-results/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="$ROOT/build-bench"
+FILTER=""
+REPETITIONS=3
+# Every benchmark program the project may have; missing ones are skipped.
+BENCHES=(bench_gemm bench_light)
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --filter) FILTER="$2"; shift 2 ;;
+    --repetitions) REPETITIONS="$2"; shift 2 ;;
+    --build-dir) BUILD="$2"; shift 2 ;;
+    -h|--help) sed -n '3,11p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ "${HPIPS_BENCH_SKIP_DEPS:-0}" != "1" ]; then
+  HPIPS_BENCH_DEPS=1 "$ROOT/contrib/install-deps.sh"
+fi
+
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHPIPS_BENCH=ON -DHPIPS_CUDA=OFF >/dev/null
+
+available=()
+targets="$(ninja -C "$BUILD" -t targets all 2>/dev/null || true)"
+for bench in "${BENCHES[@]}"; do
+  if grep -q "^${bench}:" <<<"$targets"; then available+=("$bench"); fi
+done
+if [ "${#available[@]}" -eq 0 ]; then
+  echo "bench.sh: no benchmark targets found in $BUILD" >&2
+  exit 1
+fi
+cmake --build "$BUILD" --target "${available[@]}" -j"$(nproc)"
+
+RESULTS="$BUILD/bench-results"
+mkdir -p "$RESULTS"
+files=()
+for bench in "${available[@]}"; do
+  out="$RESULTS/$bench.json"
+  args=(--benchmark_out="$out" --benchmark_out_format=json
+        --benchmark_repetitions="$REPETITIONS" --benchmark_report_aggregates_only=true)
+  if [ -n "$FILTER" ]; then args+=(--benchmark_filter="$FILTER"); fi
+  echo "bench.sh: running $bench" >&2
+  # Console output is dropped; the JSON file is the result.
+  "$BUILD/bin/$bench" "${args[@]}" >/dev/null
+  files+=("$out")
+done
+
+echo
+echo "Load average while benchmarking: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
+python3 "$ROOT/contrib/bench_table.py" "${files[@]}"
