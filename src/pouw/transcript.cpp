@@ -15,25 +15,38 @@ namespace {
 using detail::PANEL_GROUP_BYTES;
 using detail::TileOperands;
 using detail::VNNI_GROUP;
-using detail::VNNI_OFFSET;
 
 /** A', B' and the backend's layouts for a block of rows and columns. */
 struct PreparedOperands {
     uint32_t rows{0};
     uint32_t cols{0};
     uint32_t k{0};
-    std::vector<int8_t> a;          //!< rows × k, row-major
-    std::vector<int8_t> b_cols;     //!< cols × k, column-contiguous (SCALAR)
-    std::vector<uint8_t> b_panels;  //!< (cols/64) panels of (k/4) groups (AVX512_VNNI)
-    std::vector<int32_t> a_corr;    //!< rows × steps (AVX512_VNNI)
+    std::vector<int8_t> a;          //!< rows × k, row-major: A' (SCALAR) or A' + 128 as u8 (AVX512_VNNI)
+    std::vector<int8_t> b_rows;     //!< B' as k × cols, row-major
+    std::vector<int8_t> b_cols;     //!< B' as cols × k, column-contiguous (SCALAR)
+    std::vector<int8_t> b_panels;   //!< (cols/64) panels of (k/4) groups (AVX512_VNNI)
+    std::vector<int32_t> col_corr;  //!< (cols/64) panels × steps × 64 (AVX512_VNNI)
 };
 
-/** Builds A' = A + E for `rows` rows starting at absolute row `row0`; `a` is
+/** Builds the A side for `rows` rows starting at absolute row `row0`; `a` is
  *  the rows' A (row-major, k each). */
-void BuildNoisyA(const int8_t* a, uint32_t rows, uint32_t row0, const Noise& noise, PreparedOperands& out)
+void BuildNoisyA(const int8_t* a, uint32_t rows, uint32_t row0, const Noise& noise, TranscriptBackend backend,
+                 PreparedOperands& out)
 {
     const uint32_t k{out.k};
     out.a.resize(size_t{rows} * k);
+    if (backend == TranscriptBackend::AVX512_VNNI) {
+        std::vector<int16_t> plus(k), minus(k);
+        for (uint32_t j = 0; j < k; ++j) {
+            plus[j] = noise.EPlus(j);
+            minus[j] = noise.EMinus(j);
+        }
+        std::vector<const int8_t*> outer(rows);
+        for (uint32_t r = 0; r < rows; ++r) outer[r] = noise.ELeft(row0 + r).data();
+        detail::BuildNoisyRowsAvx512(a, rows, k, outer.data(), plus.data(), minus.data(),
+                                     reinterpret_cast<uint8_t*>(out.a.data()));
+        return;
+    }
     for (uint32_t r = 0; r < rows; ++r) {
         const int8_t* outer{noise.ELeft(row0 + r).data()};
         const int8_t* src{a + size_t{r} * k};
@@ -44,45 +57,40 @@ void BuildNoisyA(const int8_t* a, uint32_t rows, uint32_t row0, const Noise& noi
     }
 }
 
-/** Builds B' = B + F as columns; `b_at(j, c)` reads B for the block's local column c. */
-template <typename BAt>
-void BuildNoisyBCols(const BAt& b_at, uint32_t cols, uint32_t col0,
-                     const Noise& noise, PreparedOperands& out)
+/** Builds B' = B + F row by row; `b_at(j, c)` reads B for the block's local
+ *  column c, `b_row(j)` returns row j of B when it is contiguous (or null). */
+template <typename BAt, typename BRow>
+void BuildNoisyB(const BAt& b_at, const BRow& b_row, uint32_t cols, uint32_t col0, const Noise& noise,
+                 TranscriptBackend backend, PreparedOperands& out)
 {
     const uint32_t k{out.k};
-    out.b_cols.resize(size_t{cols} * k);
+    // F_R transposed (NOISE_DIM rows of the block's columns): row j of F is
+    // then the difference of two contiguous rows, which vectorizes.
+    std::vector<int8_t> f_right_t(size_t{NOISE_DIM} * cols);
     for (uint32_t c = 0; c < cols; ++c) {
-        const int8_t* outer{noise.FRight(col0 + c).data()};
-        int8_t* dst{out.b_cols.data() + size_t{c} * k};
-        for (uint32_t j = 0; j < k; ++j) {
-            dst[j] = static_cast<int8_t>(b_at(j, c) + NoiseEntry(outer, noise.FPlus(j), noise.FMinus(j)));
+        for (uint32_t t = 0; t < NOISE_DIM; ++t) f_right_t[size_t{t} * cols + c] = noise.FRight(col0 + c)[t];
+    }
+    out.b_rows.resize(size_t{k} * cols);
+    for (uint32_t j = 0; j < k; ++j) {
+        const int8_t* f_plus{f_right_t.data() + size_t{noise.FPlus(j)} * cols};
+        const int8_t* f_minus{f_right_t.data() + size_t{noise.FMinus(j)} * cols};
+        int8_t* dst{out.b_rows.data() + size_t{j} * cols};
+        if (const int8_t* src{b_row(j)}; src != nullptr) {
+            for (uint32_t c = 0; c < cols; ++c) dst[c] = static_cast<int8_t>(src[c] + f_plus[c] - f_minus[c]);
+        } else {
+            for (uint32_t c = 0; c < cols; ++c) dst[c] = static_cast<int8_t>(b_at(j, c) + f_plus[c] - f_minus[c]);
         }
     }
-}
-
-/** The VNNI layouts from A' and B' columns. */
-void BuildVnniLayouts(PreparedOperands& out)
-{
-    const uint32_t k{out.k}, steps{k / STEP}, groups{k / VNNI_GROUP};
-    out.b_panels.resize(size_t{out.cols / TILE} * groups * PANEL_GROUP_BYTES);
-    for (uint32_t p = 0; p < out.cols / TILE; ++p) {
-        uint8_t* panel{out.b_panels.data() + size_t{p} * groups * PANEL_GROUP_BYTES};
-        for (uint32_t c = 0; c < TILE; ++c) {
-            const int8_t* col{out.b_cols.data() + size_t{p * TILE + c} * k};
-            for (uint32_t j = 0; j < k; ++j) {
-                panel[size_t{j / VNNI_GROUP} * PANEL_GROUP_BYTES + c * VNNI_GROUP + j % VNNI_GROUP] =
-                    static_cast<uint8_t>(col[j] + VNNI_OFFSET);
-            }
-        }
+    if (backend == TranscriptBackend::AVX512_VNNI) {
+        const uint32_t panels{cols / TILE};
+        out.b_panels.resize(size_t{panels} * (k / VNNI_GROUP) * PANEL_GROUP_BYTES);
+        out.col_corr.resize(size_t{panels} * (k / STEP) * TILE);
+        detail::PackPanelsAvx512(out.b_rows.data(), k, cols, out.b_panels.data(), out.col_corr.data());
+        return;
     }
-    out.a_corr.resize(size_t{out.rows} * steps);
-    for (uint32_t r = 0; r < out.rows; ++r) {
-        const int8_t* row{out.a.data() + size_t{r} * k};
-        int32_t sum{0};
-        for (uint32_t s = 0; s < steps; ++s) {
-            for (uint32_t j = s * STEP; j < (s + 1) * STEP; ++j) sum += row[j];
-            out.a_corr[size_t{r} * steps + s] = VNNI_OFFSET * sum;
-        }
+    out.b_cols.resize(size_t{cols} * k);
+    for (uint32_t j = 0; j < k; ++j) {
+        for (uint32_t c = 0; c < cols; ++c) out.b_cols[size_t{c} * k + j] = out.b_rows[size_t{j} * cols + c];
     }
 }
 
@@ -93,12 +101,12 @@ TileOperands OperandsOfTile(const PreparedOperands& prep, uint32_t tile_row, uin
     op.k = k;
     op.a = prep.a.data() + size_t{tile_row} * TILE * k;
     op.lda = k;
-    op.b_cols = prep.b_cols.data() + size_t{tile_col} * TILE * k;
-    op.ldb = k;
     if (!prep.b_panels.empty()) {
         op.b_panel = prep.b_panels.data() + size_t{tile_col} * (k / VNNI_GROUP) * PANEL_GROUP_BYTES;
-        op.a_corr = prep.a_corr.data() + size_t{tile_row} * TILE * steps;
-        op.ld_corr = steps;
+        op.col_corr = prep.col_corr.data() + size_t{tile_col} * steps * TILE;
+    } else {
+        op.b_cols = prep.b_cols.data() + size_t{tile_col} * TILE * k;
+        op.ldb = k;
     }
     return op;
 }
@@ -253,10 +261,10 @@ Result<UnitTranscript> ComputeUnitTranscript(const UnitData& data, const Noise& 
     prep.rows = shape.m;
     prep.cols = shape.n;
     prep.k = shape.k;
-    BuildNoisyA(data.a.data(), shape.m, 0, noise, prep);
+    BuildNoisyA(data.a.data(), shape.m, 0, noise, options.backend, prep);
     const size_t n{shape.n};
-    BuildNoisyBCols([&](uint32_t j, uint32_t c) { return data.b[j * n + c]; }, shape.n, 0, noise, prep);
-    if (options.backend == TranscriptBackend::AVX512_VNNI) BuildVnniLayouts(prep);
+    BuildNoisyB([&](uint32_t j, uint32_t c) { return data.b[j * n + c]; },
+                [&](uint32_t j) { return data.b.data() + j * n; }, shape.n, 0, noise, options.backend, prep);
 
     UnitTranscript out;
     const uint32_t tiles{shape.TileCount()}, tiles_per_row{shape.n / TILE};
@@ -308,10 +316,10 @@ Result<TileState> ComputeTileTranscript(const TileInputs& inputs, const Noise& n
     prep.rows = TILE;
     prep.cols = TILE;
     prep.k = shape.k;
-    BuildNoisyA(inputs.a_rows.data(), TILE, row0, noise, prep);
+    BuildNoisyA(inputs.a_rows.data(), TILE, row0, noise, backend, prep);
     const size_t k{shape.k};
-    BuildNoisyBCols([&](uint32_t j, uint32_t c) { return inputs.b_cols[c * k + j]; }, TILE, col0, noise, prep);
-    if (backend == TranscriptBackend::AVX512_VNNI) BuildVnniLayouts(prep);
+    BuildNoisyB([&](uint32_t j, uint32_t c) { return inputs.b_cols[c * k + j]; },
+                [](uint32_t) -> const int8_t* { return nullptr; }, TILE, col0, noise, backend, prep);
     return RunTile(backend, OperandsOfTile(prep, 0, 0));
 }
 

@@ -19,12 +19,13 @@ constexpr size_t PANEL_GROUP_BYTES{TILE * VNNI_GROUP};
 constexpr int32_t VNNI_OFFSET{128};
 
 /** One tile's prepared operands.
- *  - a: 64 rows of A' (row r at a + r·lda, k bytes), both backends;
+ *  - a: 64 rows of A' (row r at a + r·lda, k bytes): signed for SCALAR; for
+ *    AVX512_VNNI the bytes are A' + 128 as u8 (the unsigned vpdpbusd operand);
  *  - b_cols: 64 columns of B' (column c at b_cols + c·ldb, k bytes), SCALAR;
- *  - b_panel: the tile's columns of B' + 128 as u8, (k/4) groups of 64
+ *  - b_panel: the tile's 64 columns of B' (signed), (k/4) groups of 64
  *    columns × 4 consecutive k, the vpdpbusd operand layout, AVX512_VNNI;
- *  - a_corr: VNNI_OFFSET · Σ_{j < STEP·(s+1)} A'[r][j] at a_corr[r·ld_corr + s],
- *    the exact correction of the offset, AVX512_VNNI;
+ *  - col_corr: VNNI_OFFSET · Σ_{j < STEP·(s+1)} B'[j][c] at col_corr[64·s + c],
+ *    the exact correction of the +128 offset of A', AVX512_VNNI;
  *  - product: when not null, receives A'·B' of the tile (row r at product + r·ldp). */
 struct TileOperands {
     uint32_t k{0};
@@ -32,9 +33,8 @@ struct TileOperands {
     size_t lda{0};
     const int8_t* b_cols{nullptr};
     size_t ldb{0};
-    const uint8_t* b_panel{nullptr};
-    const int32_t* a_corr{nullptr};
-    size_t ld_corr{0};
+    const int8_t* b_panel{nullptr};
+    const int32_t* col_corr{nullptr};
     int32_t* product{nullptr};
     size_t ldp{0};
 };
@@ -43,6 +43,15 @@ struct TileOperands {
 TileState TileTranscriptScalar(const TileOperands& op);
 /** The tile's state by the AVX-512 VNNI micro-kernel (only call when supported). */
 TileState TileTranscriptAvx512Vnni(const TileOperands& op);
+
+/** AVX-512 BW: rows of A' + 128 (u8) from A (rows × k, row-major) and the
+ *  rows' E_L; plus_idx/minus_idx are the k edge vertices of E_R as int16. */
+void BuildNoisyRowsAvx512(const int8_t* a, size_t rows, uint32_t k, const int8_t* const* e_left,
+                          const int16_t* plus_idx, const int16_t* minus_idx, uint8_t* out);
+/** AVX-512 BW/VNNI: packs B' (k × cols, row-major, cols a multiple of 64)
+ *  into cols/64 panels (each k/4 groups × 256 bytes) and writes each panel's
+ *  column corrections (k/STEP steps × 64 int32). */
+void PackPanelsAvx512(const int8_t* b_rows, uint32_t k, uint32_t cols, int8_t* panels, int32_t* col_corr);
 
 }  // namespace hpips::pouw::detail
 
