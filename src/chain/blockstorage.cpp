@@ -270,4 +270,28 @@ Result<BlockUndo> BlockStorage::ReadUndo(const FlatFilePos& pos, const uint256& 
     return undo;
 }
 
+Result<size_t> BlockStorage::ForEachBlock(const std::function<bool(const FlatFilePos&, Block&&)>& visit) const
+{
+    size_t damaged = 0;
+    for (uint32_t file = 0; std::filesystem::exists(BlockFilePath(file)); ++file) {
+        const uint64_t file_size = std::filesystem::file_size(BlockFilePath(file));
+        FlatFilePos pos{file, 0};
+        while (pos.offset < file_size) {
+            auto record = ReadRecord(m_blocks.prefix, pos, MAX_BLOCK_SIZE);
+            auto block = record && Sha256d(record->first) == record->second
+                             ? DecodeBlock(record->first)
+                             : Result<Block>{Error{record ? "checksum mismatch" : record.error_message()}};
+            if (!block) {
+                ++damaged;
+                break;
+            }
+            const uint64_t next = uint64_t{pos.offset} + RECORD_HEADER_SIZE + record->first.size() + RECORD_CHECKSUM_SIZE;
+            if (!visit(pos, std::move(*block))) return damaged;
+            if (next > UINT32_MAX) break;
+            pos.offset = static_cast<uint32_t>(next);
+        }
+    }
+    return damaged;
+}
+
 }  // namespace hpips

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -107,6 +108,12 @@ public:
      *  into these files. */
     Result<void> FlushFiles();
 
+    /** Reads every block record of every block file in order (for
+     *  -reindex), calling `visit` with its position and block; `visit`
+     *  returns false to stop. A file's scan ends at its first record that is
+     *  truncated or corrupt (a crash can leave a partial record at the end);
+     *  the number of such damaged tails is returned. */
+    Result<size_t> ForEachBlock(const std::function<bool(const FlatFilePos&, Block&&)>& visit) const;
     /** Path of block file `n` (blkNNNNN.dat). */
     std::filesystem::path BlockFilePath(uint32_t n) const;
     /** Path of undo file `n` (revNNNNN.dat). */

@@ -1,0 +1,357 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#include <chain/chainstate.h>
+#include <consensus/params.h>
+#include <crypto/key.h>
+#include <mining/block_assembler.h>
+#include <mining/mine.h>
+#include <primitives/sighash.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <random>
+
+namespace hpips {
+namespace {
+
+/** A fresh directory removed at the end of the test. */
+class TempDir {
+public:
+    TempDir()
+    {
+        std::random_device rd;
+        m_path = std::filesystem::temp_directory_path() / ("hpips_chainstate_" + std::to_string(rd()) + "_" +
+                                                           std::to_string(rd()));
+        std::filesystem::create_directories(m_path);
+    }
+    ~TempDir() { std::filesystem::remove_all(m_path); }
+    const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+const ChainParams& Regtest() { return Params(Network::REGTEST); }
+
+/** A deterministic clock the tests advance by hand. */
+struct TestClock {
+    int64_t now{Params(Network::REGTEST).genesis.header.time + 1000};
+};
+
+ChainstateOptions Options(const std::filesystem::path& dir, TestClock& clock, uint32_t crash_ratio = 0)
+{
+    ChainstateOptions options;
+    options.datadir = dir;
+    options.crash_ratio = crash_ratio;
+    options.now = [&clock] { return clock.now; };
+    return options;
+}
+
+struct Wallet {
+    PrivKey key = *PrivKey::FromBytes(std::vector<uint8_t>(32, 0x42));
+    Destination Dest() const
+    {
+        const XOnlyPubKey xonly = key.GetXOnlyPubKey();
+        std::array<uint8_t, 32> bytes;
+        std::copy(xonly.bytes().begin(), xonly.bytes().end(), bytes.begin());
+        return Destination::ForKey(bytes);
+    }
+};
+
+/** Mines one block on the tip with `txs` (fees as given) and returns it unsubmitted. */
+Block MineOn(const Chainstate& chainstate, const Wallet& wallet, TestClock& clock, std::vector<Transaction> txs = {},
+             Amount fees = 0, uint64_t extra_nonce = 0)
+{
+    clock.now += 60;
+    auto tmpl = CreateBlockTemplate(chainstate, wallet.Dest(), txs, fees, clock.now, extra_nonce);
+    EXPECT_TRUE(tmpl) << tmpl.error_message();
+    auto block = MineBlock(*tmpl, chainstate.Params(), nullptr, nullptr, nullptr);
+    EXPECT_TRUE(block && block->has_value());
+    return std::move(**block);
+}
+
+void MineAndSubmit(Chainstate& chainstate, const Wallet& wallet, TestClock& clock, int count)
+{
+    for (int i = 0; i < count; ++i) {
+        const Block block = MineOn(chainstate, wallet, clock);
+        BlockValidationState state;
+        ASSERT_TRUE(chainstate.ProcessNewBlock(block, state)) << state.ToString();
+    }
+}
+
+Transaction SignSpend(const Wallet& wallet, const OutPoint& prevout, const TxOut& spent, Amount fee)
+{
+    MutableTransaction mtx;
+    mtx.inputs = {TxIn{prevout, SEQUENCE_FINAL, {}}};
+    mtx.outputs = {TxOut{spent.amount - fee, wallet.Dest()}};
+    const Transaction unsigned_tx{mtx};
+    const auto pre = PrecomputedTxData::Compute(unsigned_tx, std::span{&spent, 1});
+    const auto sig = wallet.key.SignSchnorr(SignatureHash(unsigned_tx, 0, *pre, Network::REGTEST),
+                                            std::array<uint8_t, 32>{});
+    mtx.inputs[0].witness.assign(sig.begin(), sig.end());
+    return Transaction{mtx};
+}
+
+TEST(Chainstate, StartsAtGenesisAndPersistsBlocks)
+{
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    {
+        auto chainstate = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+        ASSERT_TRUE(chainstate) << chainstate.error_message();
+        EXPECT_EQ((*chainstate)->Height(), 0);
+        EXPECT_EQ((*chainstate)->TipHash(), Regtest().genesis_hash);
+        MineAndSubmit(**chainstate, wallet, clock, 5);
+        EXPECT_EQ((*chainstate)->Height(), 5);
+    }
+    auto reopened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+    ASSERT_TRUE(reopened) << reopened.error_message();
+    EXPECT_EQ((*reopened)->Height(), 5);
+    const auto stats = (*reopened)->GetUtxoStats();
+    ASSERT_TRUE(stats);
+    EXPECT_EQ(stats->coins, 5u);
+    EXPECT_EQ(stats->total_amount, 5 * 50 * COIN);
+}
+
+TEST(Chainstate, SpendsMaturedCoinbaseAndRejectsImmature)
+{
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+    ASSERT_TRUE(opened);
+    Chainstate& chainstate = **opened;
+    MineAndSubmit(chainstate, wallet, clock, 100);
+    const Block first = *chainstate.ReadBlock(*chainstate.GetBlockHashAt(1));
+    const OutPoint prevout{first.txs[0].GetTxid(), 0};
+    const TxOut spent = first.txs[0].outputs()[0];
+    const Transaction spend = SignSpend(wallet, prevout, spent, 1000);
+
+    // Block 101 may spend the height-1 coinbase; block 100 could not have.
+    // Build an immature attempt at height 100 on a fork from height 99.
+    const Block mature = MineOn(chainstate, wallet, clock, {spend}, 1000);
+    BlockValidationState state;
+    ASSERT_TRUE(chainstate.ProcessNewBlock(mature, state)) << state.ToString();
+    EXPECT_EQ(chainstate.Height(), 101);
+    EXPECT_FALSE(chainstate.GetCoin(prevout));
+    const auto change = chainstate.GetCoin(OutPoint{spend.GetTxid(), 0});
+    ASSERT_TRUE(change);
+    EXPECT_EQ(change->out.amount, 50 * COIN - 1000);
+    const Block tip = *chainstate.ReadBlock(chainstate.TipHash());
+    EXPECT_EQ(tip.txs[0].outputs()[0].amount, 50 * COIN + 1000);  // the fee goes to the miner
+
+    // A second spend of the same coin is now missing its input.
+    const Block double_spend = MineOn(chainstate, wallet, clock, {SignSpend(wallet, prevout, spent, 2000)}, 2000);
+    BlockValidationState double_state;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(double_spend, double_state));
+    EXPECT_EQ(double_state.GetReason(), "bad-txns-inputs-missingorspent");
+    EXPECT_EQ(chainstate.Height(), 101);
+}
+
+TEST(Chainstate, ImmatureSpendIsInvalid)
+{
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+    ASSERT_TRUE(opened);
+    Chainstate& chainstate = **opened;
+    MineAndSubmit(chainstate, wallet, clock, 99);
+    const Block first = *chainstate.ReadBlock(*chainstate.GetBlockHashAt(1));
+    const Transaction spend = SignSpend(wallet, OutPoint{first.txs[0].GetTxid(), 0}, first.txs[0].outputs()[0], 0);
+    const Block premature = MineOn(chainstate, wallet, clock, {spend});  // height 100
+    BlockValidationState state;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(premature, state));
+    EXPECT_EQ(state.GetReason(), "bad-txns-premature-spend-of-coinbase");
+    EXPECT_EQ(chainstate.Height(), 99);
+    // Remembered as invalid.
+    BlockValidationState again;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(premature, again));
+    EXPECT_EQ(again.GetReason(), "duplicate-invalid");
+}
+
+TEST(Chainstate, MutatedBlockIsNotRememberedAsInvalid)
+{
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+    ASSERT_TRUE(opened);
+    Chainstate& chainstate = **opened;
+    const Block good = MineOn(chainstate, wallet, clock);
+    Block mutated = good;
+    MutableTransaction coinbase = mutated.txs[0].fields();
+    coinbase.inputs[0].witness[0] ^= 1;  // changes the wtxid, so the Merkle root no longer matches
+    mutated.txs[0] = Transaction{coinbase};
+    ASSERT_EQ(mutated.GetHash(), good.GetHash());
+    BlockValidationState state;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(mutated, state));
+    EXPECT_EQ(state.GetReason(), "bad-txnmrklroot");
+    EXPECT_EQ(state.GetFailure(), BlockFailure::MUTATED);
+    BlockValidationState good_state;
+    EXPECT_TRUE(chainstate.ProcessNewBlock(good, good_state)) << good_state.ToString();
+    EXPECT_EQ(chainstate.Height(), 1);
+}
+
+TEST(Chainstate, BadProofAndBadCoinbaseAreRejectedWithReasons)
+{
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+    ASSERT_TRUE(opened);
+    Chainstate& chainstate = **opened;
+
+    Block tampered = MineOn(chainstate, wallet, clock);
+    tampered.header.proof.state[0] ^= 1;
+    BlockValidationState state;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(tampered, state));
+    EXPECT_EQ(state.GetFailure(), BlockFailure::POUW);
+    EXPECT_EQ(state.GetReason().rfind("bad-pouw-", 0), 0u) << state.GetReason();
+
+    // Too much subsidy: re-mine a template whose coinbase claims one unit more.
+    clock.now += 60;
+    auto tmpl = CreateBlockTemplate(chainstate, wallet.Dest(), {}, 0, clock.now);
+    ASSERT_TRUE(tmpl);
+    MutableTransaction greedy = tmpl->block.txs[0].fields();
+    greedy.outputs[0].amount += 1;
+    tmpl->block.txs[0] = Transaction{greedy};
+    UpdateMerkleRoot(tmpl->block);
+    auto greedy_block = MineBlock(*tmpl, Regtest(), nullptr, nullptr, nullptr);
+    ASSERT_TRUE(greedy_block && greedy_block->has_value());
+    BlockValidationState greedy_state;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(**greedy_block, greedy_state));
+    EXPECT_EQ(greedy_state.GetReason(), "bad-cb-amount");
+    EXPECT_EQ(chainstate.Height(), 0);
+
+    // Unknown parent.
+    Block orphan = MineOn(chainstate, wallet, clock);
+    orphan.header.prev_block = uint256{std::array<uint8_t, 32>{7}};
+    BlockValidationState orphan_state;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(orphan, orphan_state));
+    EXPECT_EQ(orphan_state.GetReason(), "prev-blk-not-found");
+}
+
+TEST(Chainstate, ReorgsToMoreWorkAndRestoresCoins)
+{
+    TempDir dir_a;
+    TempDir dir_b;
+    TestClock clock_a;
+    TestClock clock_b;
+    clock_b.now += 7;  // different times: different blocks
+    Wallet wallet;
+    auto a = Chainstate::Open(Regtest(), Options(dir_a.path(), clock_a));
+    auto b = Chainstate::Open(Regtest(), Options(dir_b.path(), clock_b));
+    ASSERT_TRUE(a && b);
+    MineAndSubmit(**a, wallet, clock_a, 3);
+    MineAndSubmit(**b, wallet, clock_b, 5);
+    const uint256 old_tip = (*a)->TipHash();
+    // Feed b's longer chain to a.
+    for (int64_t h = 1; h <= 5; ++h) {
+        const Block block = *(*b)->ReadBlock(*(*b)->GetBlockHashAt(h));
+        BlockValidationState state;
+        EXPECT_TRUE((*a)->ProcessNewBlock(block, state)) << state.ToString();
+    }
+    EXPECT_EQ((*a)->Height(), 5);
+    EXPECT_EQ((*a)->TipHash(), (*b)->TipHash());
+    const auto stats_a = (*a)->GetUtxoStats();
+    const auto stats_b = (*b)->GetUtxoStats();
+    ASSERT_TRUE(stats_a && stats_b);
+    EXPECT_EQ(stats_a->hash, stats_b->hash);
+    EXPECT_EQ(stats_a->coins, 5u);
+
+    const auto tips = (*a)->GetChainTips();
+    ASSERT_EQ(tips.size(), 2u);
+    EXPECT_EQ(tips[0].status, "active");
+    EXPECT_EQ(tips[1].hash, old_tip);
+    EXPECT_EQ(tips[1].status, "valid-fork");
+    EXPECT_EQ(tips[1].branch_length, 3);
+
+    // invalidateblock on b's block 1 returns a to its own 3-block chain.
+    BlockValidationState state;
+    ASSERT_TRUE((*a)->InvalidateBlock(*(*b)->GetBlockHashAt(1), state)) << state.ToString();
+    EXPECT_EQ((*a)->TipHash(), old_tip);
+    EXPECT_EQ((*a)->Height(), 3);
+    ASSERT_TRUE((*a)->ReconsiderBlock(*(*b)->GetBlockHashAt(1), state)) << state.ToString();
+    EXPECT_EQ((*a)->TipHash(), (*b)->TipHash());
+    EXPECT_EQ((*a)->GetUtxoStats()->hash, stats_b->hash);
+}
+
+TEST(Chainstate, ReindexRebuildsTheSameState)
+{
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    uint256 hash;
+    uint256 tip;
+    {
+        auto chainstate = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+        ASSERT_TRUE(chainstate);
+        MineAndSubmit(**chainstate, wallet, clock, 12);
+        hash = (*chainstate)->GetUtxoStats()->hash;
+        tip = (*chainstate)->TipHash();
+    }
+    auto options = Options(dir.path(), clock);
+    options.reindex = true;
+    auto reindexed = Chainstate::Open(Regtest(), options);
+    ASSERT_TRUE(reindexed) << reindexed.error_message();
+    EXPECT_EQ((*reindexed)->TipHash(), tip);
+    EXPECT_EQ((*reindexed)->GetUtxoStats()->hash, hash);
+}
+
+TEST(ChainstateDeathTest, RecoversFromACrashInTheMiddleOfAFlush)
+{
+    // "fast" (fork) style: the child must continue from this process's state
+    // (the directory and blocks made above); the re-executing "threadsafe"
+    // style would rebuild everything in a new temporary directory. No
+    // thread of ours is running here (mining runs without a pool).
+    GTEST_FLAG_SET(death_test_style, "fast");
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    std::vector<Block> blocks;
+    {
+        auto chainstate = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+        ASSERT_TRUE(chainstate);
+        MineAndSubmit(**chainstate, wallet, clock, 6);
+        for (int64_t h = 1; h <= 6; ++h) blocks.push_back(*(*chainstate)->ReadBlock(*(*chainstate)->GetBlockHashAt(h)));
+    }
+    // One more block, connected by a process that dies in the middle of the
+    // coins flush that follows it (crash ratio 1: always).
+    TestClock later = clock;
+    Block extra;
+    {
+        auto chainstate = Chainstate::Open(Regtest(), Options(dir.path(), later));
+        ASSERT_TRUE(chainstate);
+        extra = MineOn(**chainstate, wallet, later);
+    }
+    EXPECT_EXIT(
+        {
+            auto chainstate = Chainstate::Open(Regtest(), Options(dir.path(), later, /*crash_ratio=*/1));
+            if (!chainstate) std::_Exit(3);
+            BlockValidationState state;
+            (*chainstate)->ProcessNewBlock(extra, state);
+            std::_Exit(4);  // not reached: the flush exits first
+        },
+        ::testing::ExitedWithCode(1), "");
+
+    auto recovered = Chainstate::Open(Regtest(), Options(dir.path(), later));
+    ASSERT_TRUE(recovered) << recovered.error_message();
+    EXPECT_EQ((*recovered)->Height(), 7);
+    // The same blocks replayed by a node that never crashed give the same set.
+    TempDir clean_dir;
+    TestClock clean_clock = later;
+    auto clean = Chainstate::Open(Regtest(), Options(clean_dir.path(), clean_clock));
+    ASSERT_TRUE(clean);
+    blocks.push_back(extra);
+    for (const Block& block : blocks) {
+        BlockValidationState state;
+        ASSERT_TRUE((*clean)->ProcessNewBlock(block, state)) << state.ToString();
+    }
+    EXPECT_EQ((*recovered)->GetUtxoStats()->hash, (*clean)->GetUtxoStats()->hash);
+}
+
+}  // namespace
+}  // namespace hpips
