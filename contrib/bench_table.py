@@ -2,10 +2,12 @@
 # Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 """Prints one table from Google Benchmark JSON files (--benchmark_format=json).
 
-Naming convention of the HPIPS benchmarks: <group>/<variant>, e.g.
+Naming convention of the HPIPS benchmarks: a group name with a variant
+component (anywhere in the name), e.g.
   gemm/1024x256x2304/threads:1/ours      (our implementation)
   gemm/1024x256x2304/threads:1/baseline  (what we compare with: oneDNN, OpenCV, ...)
   gemm/1024x256x2304/threads:1/avx2      (any other variant)
+  BM_gray/opencv/threads:1               ("opencv" and "onednn" also mark a baseline)
 Every variant of a group is shown with its ratio against the group's baseline:
 the rate ratio when both report the same rate counter (a counter whose name ends
 in "/s", e.g. GMAC/s or MPix/s), else the time ratio (baseline time / time).
@@ -24,13 +26,24 @@ import re
 import sys
 
 
+# Names that mark a benchmark's variant wherever they appear in its name
+# (bench_gemm puts the variant last, bench_light before threads:N), and the
+# ones that mean "the baseline".
+KNOWN_VARIANTS = {"ours", "ours+pack", "baseline", "opencv", "onednn", "reference", "scalar", "avx2", "avx512vnni"}
+BASELINE_NAMES = ("baseline", "opencv", "onednn")
+
+
 def clean_name(name):
     """Group and variant of a benchmark name, without Google Benchmark's
-    /real_time, /iterations:N and _median decorations."""
+    /real_time, /iterations:N and /repeats:N decorations. The variant is the
+    first known variant component, else the last component."""
     name = re.sub(r"/(real_time|process_time|manual_time)", "", name)
     name = re.sub(r"/iterations:\d+", "", name)
     name = re.sub(r"/repeats:\d+", "", name)
-    group, _, variant = name.rpartition("/")
+    parts = name.split("/")
+    index = next((i for i, p in enumerate(parts) if p in KNOWN_VARIANTS), len(parts) - 1)
+    variant = parts[index]
+    group = "/".join(parts[:index] + parts[index + 1:])
     return group, variant
 
 
@@ -97,10 +110,11 @@ def main(paths):
             groups[group][variant] = row
         for group in order:
             variants = groups[group]
-            base = variants.get("baseline")
+            base_name = next((b for b in BASELINE_NAMES if b in variants), None)
+            base = variants.get(base_name) if base_name else None
             threads_match = re.search(r"threads:(\d+)", group)
             threads = int(threads_match.group(1)) if threads_match else 1
-            names = sorted(variants, key=lambda v: (v != "ours", v == "baseline", v))
+            names = sorted(variants, key=lambda v: (v != "ours", v == base_name, v))
             for variant in names:
                 row = variants[variant]
                 if "error" in row:
@@ -108,7 +122,7 @@ def main(paths):
                     continue
                 rate = f"{row['rate']:.1f} {row['counter']}" if row["rate"] is not None else ""
                 ratio = ""
-                if base is not None and "error" not in base and variant != "baseline":
+                if base is not None and "error" not in base and variant != base_name:
                     if row["rate"] is not None and base["rate"] and row["counter"] == base["counter"]:
                         ratio = f"{row['rate'] / base['rate']:.2f}x"
                     elif row["time_ms"] > 0:
