@@ -163,7 +163,7 @@ void Register(const Case& c, int threads)
 
 int main(int argc, char** argv)
 {
-    std::printf("row kernels: %s\n", hpips::SelectRowKernels().name);
+    std::fprintf(stderr, "row kernels: %s\n", hpips::SelectRowKernels().name);
     for (const Case& c : Cases()) {
         for (int threads : {1, 2}) Register(c, threads);
     }

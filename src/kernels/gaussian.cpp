@@ -8,7 +8,6 @@
 #include "kernels/row_kernels.h"
 
 #include <array>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -40,14 +39,15 @@ Result<void> GaussianBlur(const ImageView& src, const MutableImageView& dst, int
     const RowKernels& rk{SelectRowKernels()};
 
     ForEachRowChunk(pool, height, row_bytes, [&](int y0, int y1) {
-        std::vector<uint8_t> padded((static_cast<size_t>(width) + 2 * static_cast<size_t>(rx)) * static_cast<size_t>(cn));
+        std::vector<uint8_t> scratch(RowBorderScratchBytes(width, cn, rx));
         RowCache<uint16_t> cache{static_cast<size_t>(ky), row_bytes};
         std::array<int, MAX_GAUSS_KSIZE> needed{};
         std::array<const uint16_t*, MAX_GAUSS_KSIZE> rows{};
         const auto fill{[&](int r, uint16_t* out) {
-            std::memcpy(padded.data() + static_cast<size_t>(rx) * static_cast<size_t>(cn), src.Row(r), row_bytes);
-            PadReflect101(padded.data(), width, cn, rx);
-            rk.gauss_h(padded.data(), out, row_bytes, static_cast<size_t>(cn), coef_x->data(), kx);
+            ForRowWithBorder(src.Row(r), width, cn, rx, RowBorder{true, 0}, scratch.data(),
+                             [&](const uint8_t* padded, size_t first, size_t bytes) {
+                                 rk.gauss_h(padded, out + first, bytes, static_cast<size_t>(cn), coef_x->data(), kx);
+                             });
         }};
         for (int y = y0; y < y1; ++y) {
             for (int k = 0; k < ky; ++k) needed[static_cast<size_t>(k)] = Reflect101(y - ry + k, height);

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -32,22 +31,33 @@ Result<void> Morph(const ImageView& src, const MutableImageView& dst, int ksize,
     const RowKernels& rk{SelectRowKernels()};
 
     ForEachRowChunk(pool, height, row_bytes, [&](int y0, int y1) {
-        std::vector<uint8_t> padded((static_cast<size_t>(width) + 2 * static_cast<size_t>(r)) * static_cast<size_t>(cn));
-        PadConstant(padded.data(), width, cn, r, neutral);
-        RowCache<uint8_t> cache{static_cast<size_t>(ksize), row_bytes};
-        std::array<int, MAX_MORPH_KSIZE> needed{};
-        std::array<const uint8_t*, MAX_MORPH_KSIZE> rows{};
+        std::vector<uint8_t> scratch(RowBorderScratchBytes(width, cn, r));
+        // One slot more than the window: two neighbouring output rows share
+        // K - 1 source rows and are computed together.
+        RowCache<uint8_t> cache{static_cast<size_t>(ksize) + 1, row_bytes};
+        std::array<int, MAX_MORPH_KSIZE + 1> needed{};
+        std::array<const uint8_t*, MAX_MORPH_KSIZE + 1> rows{};
         const auto fill{[&](int row, uint8_t* out) {
-            std::memcpy(padded.data() + static_cast<size_t>(r) * static_cast<size_t>(cn), src.Row(row), row_bytes);
-            rk.morph_h(padded.data(), out, row_bytes, static_cast<size_t>(cn), ksize, dilate);
+            ForRowWithBorder(src.Row(row), width, cn, r, RowBorder{false, neutral}, scratch.data(),
+                             [&](const uint8_t* padded, size_t first, size_t bytes) {
+                                 rk.morph_h(padded, out + first, bytes, static_cast<size_t>(cn), ksize, dilate);
+                             });
         }};
-        for (int y = y0; y < y1; ++y) {
+        for (int y = y0; y < y1;) {
+            if (y + 1 < y1 && y - r >= 0 && y + 1 + r < height) {
+                for (int k = 0; k <= ksize; ++k) needed[static_cast<size_t>(k)] = y - r + k;
+                cache.Get(needed.data(), ksize + 1, rows.data(), fill);
+                rk.morph_v2(rows.data(), ksize + 1, dst.Row(y), dst.Row(y + 1), row_bytes, dilate);
+                y += 2;
+                continue;
+            }
             const int first{std::max(0, y - r)};
             const int last{std::min(height - 1, y + r)};
             const int count{last - first + 1};
             for (int k = 0; k < count; ++k) needed[static_cast<size_t>(k)] = first + k;
             cache.Get(needed.data(), count, rows.data(), fill);
             rk.morph_v(rows.data(), count, dst.Row(y), row_bytes, dilate);
+            ++y;
         }
     });
     return {};

@@ -89,7 +89,7 @@ Result<void> Resize(const ImageView& src, const MutableImageView& dst, ThreadPoo
         std::array<int, TAPS> needed{};
         std::array<const uint16_t*, TAPS> rows{};
         const auto fill{[&](int r, uint16_t* out) {
-            rk.resize_h(src.Row(r), out, dw, cn, ofs0.data(), ofs1.data(), w0.data(), w1.data());
+            rk.resize_h(src.Row(r), src.RowBytes(), out, dw, cn, ofs0.data(), ofs1.data(), w0.data(), w1.data());
         }};
         for (int y = y0; y < y1; ++y) {
             const ResizeTap& tap{ytaps[static_cast<size_t>(y)]};

@@ -18,37 +18,27 @@ class RowCache {
 public:
     /** `slots` must be at least the largest window requested. */
     RowCache(size_t slots, size_t row_len)
-        : m_storage(slots * row_len), m_keys(slots, -1), m_used(slots, false), m_row_len{row_len}
+        : m_storage(slots * row_len), m_keys(slots, -1), m_row_len{row_len}
     {
     }
 
     /** Sets rows[k] to the cached row `needed[k]` for k < count, computing a
-     *  missing row r with fill(r, T* out) into a slot no needed row uses. */
+     *  missing row r with fill(r, T* out). Direct-mapped (row r lives in slot
+     *  r % slots): a window's rows are either consecutive (at most `slots` of
+     *  them) or, near a border, all inside an image shorter than the window,
+     *  so two different rows of one request never share a slot. */
     template <typename Fill>
     void Get(const int* needed, int count, const T** rows, Fill&& fill)
     {
         const size_t slots{m_keys.size()};
-        for (size_t s = 0; s < slots; ++s) m_used[s] = false;
         for (int k = 0; k < count; ++k) {
-            rows[k] = nullptr;
-            for (size_t s = 0; s < slots; ++s) {
-                if (m_keys[s] == needed[k]) {
-                    rows[k] = Slot(s);
-                    m_used[s] = true;
-                    break;
-                }
+            const int row{needed[k]};
+            const size_t s{static_cast<size_t>(row) % slots};
+            if (m_keys[s] != row) {
+                fill(row, Slot(s));
+                m_keys[s] = row;
             }
-        }
-        for (int k = 0; k < count; ++k) {
-            if (rows[k] != nullptr) continue;
-            size_t s{0};
-            while (m_used[s]) ++s;  // a free slot exists: slots >= count
-            fill(needed[k], Slot(s));
-            m_keys[s] = needed[k];
-            m_used[s] = true;
-            for (int j = k; j < count; ++j) {
-                if (needed[j] == needed[k]) rows[j] = Slot(s);
-            }
+            rows[k] = Slot(s);
         }
     }
 
@@ -57,7 +47,6 @@ private:
 
     std::vector<T> m_storage;
     std::vector<int> m_keys;
-    std::vector<bool> m_used;
     size_t m_row_len;
 };
 

@@ -43,9 +43,15 @@ struct RowKernels {
     void (*morph_h)(const uint8_t* src, uint8_t* dst, size_t n, size_t cn, int ksize, bool dilate);
     /** dst[i] = min (or max when dilate) of rows[r][i], r < count (count >= 1). */
     void (*morph_v)(const uint8_t* const* rows, int count, uint8_t* dst, size_t n, bool dilate);
-    /** dst[d*cn+c] = WeightedPairQ8(src[ofs0[d]+c], src[ofs1[d]+c], w0[d], w1[d]) for d < dst_width. */
-    void (*resize_h)(const uint8_t* src, uint16_t* dst, size_t dst_width, size_t cn, const uint32_t* ofs0,
-                     const uint32_t* ofs1, const uint16_t* w0, const uint16_t* w1);
+    /** Two neighbouring output rows of a K-row window (K = count - 1, odd 3..15) at once:
+     *  dst0 from rows[0 .. count-1), dst1 from rows[1 .. count); the shared K - 1 rows are
+     *  combined once. */
+    void (*morph_v2)(const uint8_t* const* rows, int count, uint8_t* dst0, uint8_t* dst1, size_t n, bool dilate);
+    /** dst[d*cn+c] = WeightedPairQ8(src[ofs0[d]+c], src[ofs1[d]+c], w0[d], w1[d]) for d < dst_width;
+     *  src holds src_bytes bytes; offsets are non-decreasing, and ofs1[d] is ofs0[d] + cn or, when
+     *  w1[d] == 0, ofs0[d]. */
+    void (*resize_h)(const uint8_t* src, size_t src_bytes, uint16_t* dst, size_t dst_width, size_t cn,
+                     const uint32_t* ofs0, const uint32_t* ofs1, const uint16_t* w0, const uint16_t* w1);
     /** dst[i] = BlendRowsQ16(row0[i], row1[i], w0, w1). */
     void (*resize_v)(const uint16_t* row0, const uint16_t* row1, uint32_t w0, uint32_t w1, uint8_t* dst, size_t n);
     /** dst[x*cn+c] = Average4 of the 2x2 block at (2x, 2y) for x < dst_width. */

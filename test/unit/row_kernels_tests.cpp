@@ -91,6 +91,28 @@ TEST(RowKernelsTests, EveryTableMatchesPortable)
                 t->gray(bgr.data(), b.data(), n);
                 ASSERT_EQ(std::vector<uint8_t>(a.begin(), a.begin() + static_cast<long>(n)),
                           std::vector<uint8_t>(b.begin(), b.begin() + static_cast<long>(n)));
+                // Horizontal resize taps: clamped on the left, interior pairs,
+                // clamped to the last pixel on the right (as ResizeTaps makes).
+                const size_t dst_width{n * 2 + 5};
+                std::vector<uint32_t> o0(dst_width);
+                std::vector<uint32_t> o1(dst_width);
+                std::vector<uint16_t> w0(dst_width);
+                std::vector<uint16_t> w1(dst_width);
+                for (size_t d = 0; d < dst_width; ++d) {
+                    const size_t pos{d < 3 ? 0 : (d - 3) / 2};
+                    const bool clamped{d < 3 || pos + 1 >= n};
+                    const size_t p0{clamped ? (d < 3 ? 0 : n - 1) : pos};
+                    o0[d] = static_cast<uint32_t>(p0 * cn);
+                    o1[d] = static_cast<uint32_t>((clamped ? p0 : p0 + 1) * cn);
+                    w1[d] = clamped ? 0 : static_cast<uint16_t>(rng() % 257);
+                    w0[d] = static_cast<uint16_t>(256 - w1[d]);
+                }
+                std::vector<uint16_t> ha(dst_width * cn);
+                std::vector<uint16_t> hb(dst_width * cn);
+                const std::vector<uint8_t> row(src.begin(), src.begin() + static_cast<long>(bytes));
+                base.resize_h(row.data(), bytes, ha.data(), dst_width, cn, o0.data(), o1.data(), w0.data(), w1.data());
+                t->resize_h(row.data(), bytes, hb.data(), dst_width, cn, o0.data(), o1.data(), w0.data(), w1.data());
+                ASSERT_EQ(ha, hb) << "resize_h";
                 const auto r0{Random<uint16_t>(rng, bytes, 65280)};
                 const auto r1{Random<uint16_t>(rng, bytes, 65280)};
                 base.resize_v(r0.data(), r1.data(), 100, 156, a.data(), bytes);
