@@ -11,6 +11,7 @@
 #include <immintrin.h>
 #endif
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -182,12 +183,46 @@ void PackPanelsAvx512(const int8_t* b_rows, uint32_t k, uint32_t cols, int8_t* p
 }
 static_assert(VNNI_OFFSET == 1 << 7, "the column correction shifts by 7");
 
+void AddPairProductAvx512(const int16_t* w, size_t rows, uint32_t pairs, const int16_t* g, uint32_t n, int32_t* c)
+{
+    constexpr size_t R{4};
+    for (size_t i0 = 0; i0 < rows; i0 += R) {
+        const size_t r_count{std::min(R, rows - i0)};
+        for (uint32_t c0 = 0; c0 < n; c0 += TILE) {
+            __m512i acc[R][VECS_PER_ROW];
+            for (size_t r = 0; r < r_count; ++r) {
+                for (uint32_t q = 0; q < VECS_PER_ROW; ++q) {
+                    acc[r][q] = _mm512_loadu_si512(c + (i0 + r) * n + c0 + DIGEST_LANES * q);
+                }
+            }
+            for (uint32_t p = 0; p < pairs; ++p) {
+                __m512i gv[VECS_PER_ROW];
+                for (uint32_t q = 0; q < VECS_PER_ROW; ++q) {
+                    gv[q] = _mm512_loadu_si512(g + (size_t{p} * n + c0 + DIGEST_LANES * q) * 2);
+                }
+                for (size_t r = 0; r < r_count; ++r) {
+                    int32_t pair;
+                    std::memcpy(&pair, w + (i0 + r) * 2 * pairs + 2 * p, sizeof(pair));
+                    const __m512i wv{_mm512_set1_epi32(pair)};
+                    for (uint32_t q = 0; q < VECS_PER_ROW; ++q) acc[r][q] = _mm512_dpwssd_epi32(acc[r][q], wv, gv[q]);
+                }
+            }
+            for (size_t r = 0; r < r_count; ++r) {
+                for (uint32_t q = 0; q < VECS_PER_ROW; ++q) {
+                    _mm512_storeu_si512(c + (i0 + r) * n + c0 + DIGEST_LANES * q, acc[r][q]);
+                }
+            }
+        }
+    }
+}
+
 #else
 // Not an x86-64 build: never called (TranscriptBackendSupported says no).
 TileState TileTranscriptAvx512Vnni(const TileOperands& op) { return TileTranscriptScalar(op); }
 void BuildNoisyRowsAvx512(const int8_t*, size_t, uint32_t, const int8_t* const*, const int16_t*, const int16_t*,
                           uint8_t*) {}
 void PackPanelsAvx512(const int8_t*, uint32_t, uint32_t, int8_t*, int32_t*) {}
+void AddPairProductAvx512(const int16_t*, size_t, uint32_t, const int16_t*, uint32_t, int32_t*) {}
 #endif
 
 }  // namespace hpips::pouw::detail

@@ -52,6 +52,10 @@ void BuildNoisyRowsAvx512(const int8_t* a, size_t rows, uint32_t k, const int8_t
  *  into cols/64 panels (each k/4 groups × 256 bytes) and writes each panel's
  *  column corrections (k/STEP steps × 64 int32). */
 void PackPanelsAvx512(const int8_t* b_rows, uint32_t k, uint32_t cols, int8_t* panels, int32_t* col_corr);
+/** AVX-512 VNNI: c (rows × n int32, n a multiple of 64) += W·G where W is
+ *  rows × 2·pairs int16 (row-major) and G is given as `pairs` rows of n
+ *  int16 pairs (g[(p·n + c)·2 + h] = G[2p + h][c]), accumulated with vpdpwssd. */
+void AddPairProductAvx512(const int16_t* w, size_t rows, uint32_t pairs, const int16_t* g, uint32_t n, int32_t* c);
 
 }  // namespace hpips::pouw::detail
 
