@@ -1,0 +1,135 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#include <mining/miner.h>
+
+#include <kernels/device.h>
+#include <mining/block_assembler.h>
+#include <mining/mine.h>
+#include <util/logging.h>
+#include <util/thread_pool.h>
+
+#include <chrono>
+
+namespace hpips {
+namespace {
+
+/** Block space left for transactions after the header, coinbase and a
+ *  full-size job opening. */
+constexpr size_t MAX_TEMPLATE_TX_BYTES = MAX_BLOCK_SIZE - MAX_OPENING_SIZE - 1000;
+
+}  // namespace
+
+bool SubmitBlock(Chainstate& chainstate, Mempool& mempool, const Block& block, BlockValidationState& state,
+                 bool* new_block)
+{
+    const bool ok = chainstate.ProcessNewBlock(block, state, new_block);
+    mempool.ResubmitDisconnected();
+    return ok;
+}
+
+Result<BlockTemplate> CreateTemplateFromMempool(const Chainstate& chainstate, const Mempool& mempool,
+                                                const Destination& payout, int64_t now, uint64_t extra_nonce)
+{
+    Amount fees = 0;
+    const auto entries = mempool.SelectForBlock(MAX_TEMPLATE_TX_BYTES, fees);
+    std::vector<Transaction> txs;
+    txs.reserve(entries.size());
+    for (const auto& entry : entries) txs.push_back(entry.tx);
+    return CreateBlockTemplate(chainstate, payout, txs, fees, now, extra_nonce);
+}
+
+Result<std::unique_ptr<Miner>> Miner::Start(Chainstate& chainstate, Mempool& mempool, const NodeClock& clock,
+                                            MinerOptions options)
+{
+    if (!options.payout.IsKey()) return Error{"-mineraddress must be a key address"};
+    auto backend = SelectBackend(options.device);
+    if (!backend) return backend.error();
+    std::string backend_name{BackendName(*backend)};
+    if (*backend == Backend::CUDA) {
+        // The CUDA transcript kernel is compiled but the miner engine drives
+        // the CPU kernels until it is wired in; say so once.
+        LogInfo("miner: CUDA device found, but the GPU miner engine is not wired in yet; mining on the CPU");
+        backend_name = "cpu";
+    }
+    std::unique_ptr<Miner> miner{new Miner{chainstate, mempool, clock, std::move(options), backend_name}};
+    chainstate.AddListener(miner.get());
+    miner->m_thread = std::thread{[m = miner.get()] { m->Run(); }};
+    return miner;
+}
+
+Miner::Miner(Chainstate& chainstate, Mempool& mempool, const NodeClock& clock, MinerOptions options,
+             std::string backend)
+    : m_chainstate{chainstate},
+      m_mempool{mempool},
+      m_clock{clock},
+      m_options{std::move(options)},
+      m_backend{std::move(backend)},
+      m_pool{std::make_unique<ThreadPool>(m_options.threads)}
+{
+}
+
+Miner::~Miner()
+{
+    Stop();
+    m_chainstate.RemoveListener(this);
+}
+
+void Miner::Stop()
+{
+    m_shutdown = true;
+    m_stale = true;
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void Miner::BlockConnected(const Block& /*block*/, const BlockIndex& /*index*/) { m_stale = true; }
+
+MinerStatus Miner::Status() const
+{
+    MinerStatus status;
+    status.running = !m_shutdown;
+    status.backend = m_backend;
+    status.blocks_found = m_blocks_found;
+    status.units = m_units;
+    status.macs = m_macs;
+    status.nanoseconds = m_nanoseconds;
+    return status;
+}
+
+void Miner::Run()
+{
+    LogInfo("miner: started ({} threads, {} backend)", m_pool->Size(), m_backend);
+    uint64_t extra_nonce = 0;
+    while (!m_shutdown) {
+        m_stale = false;
+        auto tmpl = CreateTemplateFromMempool(m_chainstate, m_mempool, m_options.payout, m_clock.Now(), extra_nonce++);
+        if (!tmpl) {
+            LogInfo("miner: cannot build a template: {}", tmpl.error_message());
+            std::this_thread::sleep_for(std::chrono::seconds{1});
+            continue;
+        }
+        MiningStats stats;
+        auto mined = MineBlock(*tmpl, m_chainstate.Params(), m_pool.get(), &m_stale, &stats);
+        m_units += stats.units;
+        m_macs += stats.macs;
+        m_nanoseconds += stats.nanoseconds;
+        if (!mined) {
+            LogInfo("miner: {}", mined.error_message());
+            std::this_thread::sleep_for(std::chrono::seconds{1});
+            continue;
+        }
+        if (!mined->has_value()) continue;  // the tip moved or we are stopping
+        BlockValidationState state;
+        if (!SubmitBlock(m_chainstate, m_mempool, **mined, state)) {
+            LogInfo("miner: mined block rejected: {}", state.ToString());
+            continue;
+        }
+        ++m_blocks_found;
+        const double seconds = static_cast<double>(stats.nanoseconds) / 1e9;
+        LogInfo("miner: found block {} height={} txs={} units={} units/s={:.1f} GMAC/s={:.2f}",
+                (*mined)->GetHash().GetHex(), tmpl->height, (*mined)->txs.size(), stats.units,
+                seconds > 0 ? static_cast<double>(stats.units) / seconds : 0.0,
+                seconds > 0 ? static_cast<double>(stats.macs) / seconds / 1e9 : 0.0);
+    }
+    LogInfo("miner: stopped");
+}
+
+}  // namespace hpips
