@@ -23,11 +23,95 @@
 namespace hpips {
 namespace {
 
-void GrayRow(const uint8_t* __restrict bgr, uint8_t* __restrict dst, size_t width)
+void GrayRowScalar(const uint8_t* __restrict bgr, uint8_t* __restrict dst, size_t begin, size_t end)
 {
-    for (size_t x = 0; x < width; ++x) {
+    for (size_t x = begin; x < end; ++x) {
         dst[x] = GrayFromBgr(bgr[3 * x], bgr[3 * x + 1], bgr[3 * x + 2]);
     }
+}
+
+#if defined(__AVX512BW__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+/** Byte-permute indices splitting 192 interleaved BGR bytes into planes:
+ *  step 1 picks plane bytes from the first 128 bytes, step 2 the rest from
+ *  the last 64 (index bit 6 selects the second operand of vpermt2b). */
+struct GrayPermutes {
+    alignas(64) uint8_t first[3][64];
+    alignas(64) uint8_t second[3][64];
+};
+
+GrayPermutes MakeGrayPermutes()
+{
+    GrayPermutes p{};
+    for (int c = 0; c < 3; ++c) {
+        for (int i = 0; i < 64; ++i) {
+            const int pos{3 * i + c};  // byte of pixel i, channel c, in 0..191
+            p.first[c][i] = static_cast<uint8_t>(pos < 128 ? pos : 0);
+            p.second[c][i] = static_cast<uint8_t>(pos < 128 ? i : 64 + (pos - 128));
+        }
+    }
+    return p;
+}
+
+/** 64 pixels per step: VBMI two-table byte permutes deinterleave B, G and
+ *  R; vpmaddwd forms B*wb + G*wg and R*wr + 2^14 per pixel (all terms fit
+ *  int16 x int16); the sum is shifted by 15 and packed back in order.
+ *  Returns how many pixels were done. */
+[[gnu::target("avx512f,avx512bw,avx512vbmi")]] size_t GrayRowVbmi(const uint8_t* bgr, uint8_t* dst, size_t width)
+{
+    static const GrayPermutes perm{MakeGrayPermutes()};
+    const __m512i weights_bg{_mm512_set1_epi32(static_cast<int>(GRAY_WEIGHT_B | (GRAY_WEIGHT_G << 16)))};
+    const __m512i weights_r1{_mm512_set1_epi32(static_cast<int>(GRAY_WEIGHT_R | (1U << (GRAY_SHIFT - 1) << 16)))};
+    const __m512i ones{_mm512_set1_epi16(1)};
+    const __m512i lane_order{_mm512_set_epi64(7, 5, 3, 1, 6, 4, 2, 0)};
+    __m512i idx1[3];
+    __m512i idx2[3];
+    for (int c = 0; c < 3; ++c) {
+        idx1[c] = _mm512_load_si512(perm.first[c]);
+        idx2[c] = _mm512_load_si512(perm.second[c]);
+    }
+    size_t x{0};
+    for (; x + 64 <= width; x += 64) {
+        const uint8_t* p{bgr + 3 * x};
+        const __m512i a{_mm512_loadu_si512(p)};
+        const __m512i b{_mm512_loadu_si512(p + 64)};
+        const __m512i c{_mm512_loadu_si512(p + 128)};
+        __m512i plane[3];
+        for (int ch = 0; ch < 3; ++ch) {
+            plane[ch] = _mm512_permutex2var_epi8(_mm512_permutex2var_epi8(a, idx1[ch], b), idx2[ch], c);
+        }
+        __m512i words[2];
+        for (int half = 0; half < 2; ++half) {
+            // Bytes of pixels 32*half .. 32*half + 31 as 16-bit words.
+            const __m512i bw{_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(plane[0], half))};
+            const __m512i gw{_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(plane[1], half))};
+            const __m512i rw{_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(plane[2], half))};
+            const __m512i lo{_mm512_srli_epi32(_mm512_add_epi32(_mm512_madd_epi16(_mm512_unpacklo_epi16(bw, gw), weights_bg),
+                                                                _mm512_madd_epi16(_mm512_unpacklo_epi16(rw, ones), weights_r1)),
+                                               GRAY_SHIFT)};
+            const __m512i hi{_mm512_srli_epi32(_mm512_add_epi32(_mm512_madd_epi16(_mm512_unpackhi_epi16(bw, gw), weights_bg),
+                                                                _mm512_madd_epi16(_mm512_unpackhi_epi16(rw, ones), weights_r1)),
+                                               GRAY_SHIFT)};
+            words[half] = _mm512_packus_epi32(lo, hi);  // per lane: the lane's 8 pixels in order
+        }
+        // packus_epi16 interleaves 128-bit lanes of the two halves; undo it.
+        const __m512i bytes{_mm512_permutexvar_epi64(lane_order, _mm512_packus_epi16(words[0], words[1]))};
+        _mm512_storeu_si512(dst + x, bytes);
+    }
+    return x;
+}
+#pragma GCC diagnostic pop
+#endif
+
+void GrayRow(const uint8_t* bgr, uint8_t* dst, size_t width)
+{
+    size_t done{0};
+#if defined(__AVX512BW__)
+    static const bool has_vbmi{__builtin_cpu_supports("avx512vbmi") != 0};
+    if (has_vbmi) done = GrayRowVbmi(bgr, dst, width);
+#endif
+    GrayRowScalar(bgr, dst, done, width);
 }
 
 template <ThresholdMode MODE>
