@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -140,6 +141,27 @@ TEST(PipelineTests, RunMatchesOpenCvChain)
 
     const cv::Mat got(out->Height(), out->Width(), CV_8UC(out->Channels()), const_cast<uint8_t*>(out->Data()));
     EXPECT_EQ(FirstDifference(got, ref), "");
+}
+
+TEST(PipelineTests, ThreadCountAndChunkingDoNotMatter)
+{
+    // Heights and pool sizes that move chunk boundaries around; every op.
+    std::mt19937 rng{92};
+    const auto p{ParsePipeline("gauss:15:2700,sobelmag,box:15,erode:13,dilate:15,resize:301:203,threshold:77:201:tozero")};
+    ASSERT_TRUE(p);
+    for (int h : {97, 301, 1024}) {
+        const cv::Mat src{test::RandomMat(rng, 333, h, 3)};
+        ThreadPool one{1};
+        const auto want{RunPipeline(*p, ViewOf(src), one)};
+        ASSERT_TRUE(want);
+        for (size_t threads : {2, 3, 4, 7}) {
+            ThreadPool pool{threads};
+            const auto got{RunPipeline(*p, ViewOf(src), pool)};
+            ASSERT_TRUE(got);
+            ASSERT_EQ(std::memcmp(got->Data(), want->Data(), static_cast<size_t>(want->Width()) * want->Height() * want->Channels()), 0)
+                << "h=" << h << " threads=" << threads;
+        }
+    }
 }
 
 TEST(PipelineTests, RunRejectsBeforeWork)
