@@ -15,7 +15,7 @@ BUILD="$ROOT/build-bench"
 FILTER=""
 REPETITIONS=3
 # Every benchmark program the project may have; missing ones are skipped.
-BENCHES=(bench_gemm bench_light)
+BENCHES=(bench_gemm bench_light bench_pouw bench_chain)
 
 while [ $# -gt 0 ]; do
   case "$1" in
