@@ -214,13 +214,8 @@ void RunConvBlocks(const Int8Tensor& input, const PackedConvWeights& weights, co
             const size_t rows{std::min(CONV_BLOCK_ROWS, shape.m - row_begin)};
             Im2colRows(input, kd, params, shape, row_begin, row_begin + rows, patches.data(), shape.k);
             const MatrixView<int32_t> c{target(row_begin, rows, scratch)};
-            gemm_detail::GemmRows({patches.data(), rows, shape.k, shape.k}, weights.Packed(), c);
-            if (params.input_zero_point != 0) {
-                for (size_t r = 0; r < rows; ++r) {
-                    int32_t* row{c.Row(r)};
-                    for (size_t co = 0; co < shape.n; ++co) row[co] = WrappingAdd(row[co], correction[co]);
-                }
-            }
+            gemm_detail::GemmRows({patches.data(), rows, shape.k, shape.k}, weights.Packed(), c,
+                                  params.input_zero_point != 0 ? correction.data() : nullptr);
             consume(row_begin, rows, c.AsConst());
         }
     }};

@@ -157,12 +157,17 @@ size_t PackedBBytes(GemmIsa isa, size_t k, size_t n)
     return 0;
 }
 
-void GemmRows(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c)
+void GemmRows(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c, const int32_t* col_offset)
 {
     switch (b.Isa()) {
-    case GemmIsa::SCALAR: GemmRowsScalar(a, b, c); return;
-    case GemmIsa::AVX2: GemmRowsAvx2(a, b, c); return;
-    case GemmIsa::AVX512_VNNI: GemmRowsAvx512Vnni(a, b, c); return;
+    case GemmIsa::SCALAR: GemmRowsScalar(a, b, c); break;
+    case GemmIsa::AVX2: GemmRowsAvx2(a, b, c); break;
+    case GemmIsa::AVX512_VNNI: GemmRowsAvx512Vnni(a, b, c, col_offset); return;
+    }
+    if (col_offset == nullptr) return;
+    for (size_t i = 0; i < c.rows; ++i) {
+        int32_t* row{c.Row(i)};
+        for (size_t j = 0; j < c.cols; ++j) row[j] = WrappingAdd(row[j], col_offset[j]);
     }
 }
 

@@ -17,7 +17,13 @@
 
 #if defined(__x86_64__)
 
+// GCC 12's AVX-512 headers pass _mm512_undefined_* as the merge source of
+// unmasked intrinsics, which -Wmaybe-uninitialized reports as a false positive
+// inside the header (GCC bug 105593); silence it for those lines only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
+#pragma GCC diagnostic pop
 
 #include <algorithm>
 #include <array>
@@ -63,11 +69,7 @@ int32_t RowSum(const int8_t* row, size_t k)
         const __mmask64 mask{(~uint64_t{0}) >> (64 - (k - p))};
         acc = _mm512_dpbusd_epi32(acc, ones, _mm512_maskz_loadu_epi8(mask, row + p));
     }
-    alignas(64) int32_t lanes[16];
-    _mm512_store_si512(lanes, acc);
-    int32_t sum{0};
-    for (const int32_t lane : lanes) sum += lane;  // |sum| ≤ 2^23: no overflow
-    return sum;
+    return _mm512_reduce_add_epi32(acc);  // |sum| ≤ 2^23: no overflow
 }
 
 /** One ROWS × (16·NV) tile of C over `groups` k groups. `a` points at the
@@ -75,7 +77,8 @@ int32_t RowSum(const int8_t* row, size_t k)
  *  of the panel. With tail_bytes ≠ 0 the last group holds only that many real
  *  k values: A is read through a zero-filled copy there (never past the row),
  *  and the packed B is zero in the missing slots. `init` (first k block)
- *  gives each row's starting value; otherwise the tile continues from C.
+ *  and `cols` (64 int32 for the panel) give each element's starting value
+ *  init[r] + cols[j]; otherwise the tile continues from C.
  *
  *  The 24 accumulators are named variables, not an array: GCC keeps an array
  *  of vectors partly in memory and reloads it every step (measured: half the
@@ -83,7 +86,7 @@ int32_t RowSum(const int8_t* row, size_t k)
  *  outside ROWS × NV are never touched and vanish at compile time. */
 template <size_t ROWS, size_t NV>
 void MicroKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t groups, size_t tail_bytes, int32_t* c,
-                 size_t ldc, const __mmask16* col_masks, const int32_t* init)
+                 size_t ldc, const __mmask16* col_masks, const int32_t* init, const int32_t* cols)
 {
     static_assert(ROWS >= 1 && ROWS <= MR && NV >= 1 && NV <= NV_MAX);
     const __m512i zero{_mm512_setzero_si512()};
@@ -104,7 +107,7 @@ void MicroKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t groups, 
 
 #define HPIPS_INIT(r, v, acc)                                                                                     \
     if constexpr ((r) < ROWS && (v) < NV) {                                                                       \
-        acc = init != nullptr ? _mm512_set1_epi32(init[r])                                                        \
+        acc = init != nullptr ? _mm512_add_epi32(_mm512_set1_epi32(init[r]), _mm512_load_si512(cols + 16 * (v)))  \
                               : _mm512_maskz_loadu_epi32(col_masks[v], c + (r) * ldc + 16 * (v));                 \
     }
 // One k group for row r: broadcast its four A bytes, then one vpdpbusd per
@@ -161,10 +164,11 @@ void MicroKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t groups, 
  *  with intrinsics (it spills and copies several every step, measured at half
  *  speed), so the loop is spelled out. zmm0–23 accumulate (row r, vector v in
  *  zmm 4r+v), zmm24–27 hold the packed B group, zmm28/29 alternate as the
- *  broadcast of one row's four A bytes. The accumulators start from init[r]
- *  when init is given, else from C; they are stored to C at the end. */
-void FullTileLoop(int32_t* c, size_t ldc, const int32_t* init, const int8_t* a, size_t lda, const uint8_t* bp,
-                  size_t groups)
+ *  broadcast of one row's four A bytes. The accumulators start from
+ *  init[r] + cols[j] when init is given (cols: 64 int32, 64-byte aligned),
+ *  else from C; they are stored to C at the end. */
+void FullTileLoop(int32_t* c, size_t ldc, const int32_t* init, const int32_t* cols, const int8_t* a, size_t lda,
+                  const uint8_t* bp, size_t groups)
 {
     const int8_t* a3{a + 3 * lda};
     int32_t* c3{c + 3 * ldc};
@@ -172,30 +176,40 @@ void FullTileLoop(int32_t* c, size_t ldc, const int32_t* init, const int8_t* a, 
     asm volatile(
         "test %[init], %[init]\n\t"
         "jz 3f\n\t"
-        "vpbroadcastd 0(%[init]), %%zmm0\n\t"
-        "vmovdqa64 %%zmm0, %%zmm1\n\t"
-        "vmovdqa64 %%zmm0, %%zmm2\n\t"
-        "vmovdqa64 %%zmm0, %%zmm3\n\t"
-        "vpbroadcastd 4(%[init]), %%zmm4\n\t"
-        "vmovdqa64 %%zmm4, %%zmm5\n\t"
-        "vmovdqa64 %%zmm4, %%zmm6\n\t"
-        "vmovdqa64 %%zmm4, %%zmm7\n\t"
-        "vpbroadcastd 8(%[init]), %%zmm8\n\t"
-        "vmovdqa64 %%zmm8, %%zmm9\n\t"
-        "vmovdqa64 %%zmm8, %%zmm10\n\t"
-        "vmovdqa64 %%zmm8, %%zmm11\n\t"
-        "vpbroadcastd 12(%[init]), %%zmm12\n\t"
-        "vmovdqa64 %%zmm12, %%zmm13\n\t"
-        "vmovdqa64 %%zmm12, %%zmm14\n\t"
-        "vmovdqa64 %%zmm12, %%zmm15\n\t"
-        "vpbroadcastd 16(%[init]), %%zmm16\n\t"
-        "vmovdqa64 %%zmm16, %%zmm17\n\t"
-        "vmovdqa64 %%zmm16, %%zmm18\n\t"
-        "vmovdqa64 %%zmm16, %%zmm19\n\t"
-        "vpbroadcastd 20(%[init]), %%zmm20\n\t"
-        "vmovdqa64 %%zmm20, %%zmm21\n\t"
-        "vmovdqa64 %%zmm20, %%zmm22\n\t"
-        "vmovdqa64 %%zmm20, %%zmm23\n\t"
+        "vmovdqa64 0(%[cols]), %%zmm24\n\t"
+        "vmovdqa64 64(%[cols]), %%zmm25\n\t"
+        "vmovdqa64 128(%[cols]), %%zmm26\n\t"
+        "vmovdqa64 192(%[cols]), %%zmm27\n\t"
+        "vpbroadcastd 0(%[init]), %%zmm28\n\t"
+        "vpaddd %%zmm28, %%zmm24, %%zmm0\n\t"
+        "vpaddd %%zmm28, %%zmm25, %%zmm1\n\t"
+        "vpaddd %%zmm28, %%zmm26, %%zmm2\n\t"
+        "vpaddd %%zmm28, %%zmm27, %%zmm3\n\t"
+        "vpbroadcastd 4(%[init]), %%zmm28\n\t"
+        "vpaddd %%zmm28, %%zmm24, %%zmm4\n\t"
+        "vpaddd %%zmm28, %%zmm25, %%zmm5\n\t"
+        "vpaddd %%zmm28, %%zmm26, %%zmm6\n\t"
+        "vpaddd %%zmm28, %%zmm27, %%zmm7\n\t"
+        "vpbroadcastd 8(%[init]), %%zmm28\n\t"
+        "vpaddd %%zmm28, %%zmm24, %%zmm8\n\t"
+        "vpaddd %%zmm28, %%zmm25, %%zmm9\n\t"
+        "vpaddd %%zmm28, %%zmm26, %%zmm10\n\t"
+        "vpaddd %%zmm28, %%zmm27, %%zmm11\n\t"
+        "vpbroadcastd 12(%[init]), %%zmm28\n\t"
+        "vpaddd %%zmm28, %%zmm24, %%zmm12\n\t"
+        "vpaddd %%zmm28, %%zmm25, %%zmm13\n\t"
+        "vpaddd %%zmm28, %%zmm26, %%zmm14\n\t"
+        "vpaddd %%zmm28, %%zmm27, %%zmm15\n\t"
+        "vpbroadcastd 16(%[init]), %%zmm28\n\t"
+        "vpaddd %%zmm28, %%zmm24, %%zmm16\n\t"
+        "vpaddd %%zmm28, %%zmm25, %%zmm17\n\t"
+        "vpaddd %%zmm28, %%zmm26, %%zmm18\n\t"
+        "vpaddd %%zmm28, %%zmm27, %%zmm19\n\t"
+        "vpbroadcastd 20(%[init]), %%zmm28\n\t"
+        "vpaddd %%zmm28, %%zmm24, %%zmm20\n\t"
+        "vpaddd %%zmm28, %%zmm25, %%zmm21\n\t"
+        "vpaddd %%zmm28, %%zmm26, %%zmm22\n\t"
+        "vpaddd %%zmm28, %%zmm27, %%zmm23\n\t"
         "jmp 4f\n\t"
         "3:\n\t"
         "vmovdqu64 0(%[c0]), %%zmm0\n\t"
@@ -292,27 +306,29 @@ void FullTileLoop(int32_t* c, size_t ldc, const int32_t* init, const int8_t* a, 
         "vmovdqu64 %%zmm22, 128(%[c3],%[ldc],2)\n\t"
         "vmovdqu64 %%zmm23, 192(%[c3],%[ldc],2)\n\t"
         : [a0] "+r"(a), [a3] "+r"(a3), [b] "+r"(bp), [groups] "+r"(groups)
-        : [c0] "r"(c), [c3] "r"(c3), [ldc] "r"(ldc_bytes), [init] "r"(init), [lda] "r"(lda)
-        : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29");
+        : [c0] "r"(c), [c3] "r"(c3), [ldc] "r"(ldc_bytes), [init] "r"(init), [cols] "r"(cols), [lda] "r"(lda)
+        : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
+          "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19",
+          "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29");
 }
 
 /** MicroKernel's contract for the full 6 × 64 tile, through FullTileLoop. The
  *  tail group is run from a zero-filled copy of the last A bytes (four per
  *  row, rows 4 bytes apart), continuing from C. */
 void FullTileKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t groups, size_t tail_bytes, int32_t* c,
-                    size_t ldc, const __mmask16*, const int32_t* init)
+                    size_t ldc, const __mmask16*, const int32_t* init, const int32_t* cols)
 {
     const size_t full{tail_bytes != 0 ? groups - 1 : groups};
-    FullTileLoop(c, ldc, init, a, lda, bp, full);
+    FullTileLoop(c, ldc, init, cols, a, lda, bp, full);
     if (tail_bytes != 0) {
         int8_t tail_a[MR * VNNI_K_STEP]{};
         for (size_t r = 0; r < MR; ++r) std::memcpy(tail_a + r * VNNI_K_STEP, a + r * lda + 4 * full, tail_bytes);
-        FullTileLoop(c, ldc, nullptr, tail_a, VNNI_K_STEP, bp + full * GROUP_BYTES, 1);
+        FullTileLoop(c, ldc, nullptr, cols, tail_a, VNNI_K_STEP, bp + full * GROUP_BYTES, 1);
     }
 }
 
 using KernelFn = void (*)(const int8_t*, size_t, const uint8_t*, size_t, size_t, int32_t*, size_t, const __mmask16*,
-                          const int32_t*);
+                          const int32_t*, const int32_t*);
 
 template <size_t ROWS, size_t... NVS>
 constexpr std::array<KernelFn, NV_MAX> KernelRow(std::index_sequence<NVS...>)
@@ -337,22 +353,44 @@ void PackBAvx512Vnni(MatrixView<const int8_t> b, uint8_t* out)
     const size_t n{b.cols};
     const size_t groups{(k + VNNI_K_STEP - 1) / VNNI_K_STEP};
     const size_t panels{(n + VNNI_PANEL_COLS - 1) / VNNI_PANEL_COLS};
+    const __m512i bias{_mm512_set1_epi8(static_cast<char>(0x80))};
     for (size_t panel = 0; panel < panels; ++panel) {
         const size_t j0{panel * VNNI_PANEL_COLS};
         const size_t width{std::min(VNNI_PANEL_COLS, n - j0)};
+        const __mmask64 cols{width == 64 ? ~uint64_t{0} : (uint64_t{1} << width) - 1};
         for (size_t g = 0; g < groups; ++g) {
-            uint8_t* dst{out + (panel * groups + g) * GROUP_BYTES};
-            for (size_t t = 0; t < VNNI_K_STEP && g * VNNI_K_STEP + t < k; ++t) {
-                const int8_t* src{b.Row(g * VNNI_K_STEP + t) + j0};
-                for (size_t col = 0; col < width; ++col) {
-                    dst[col * VNNI_K_STEP + t] = static_cast<uint8_t>(static_cast<int32_t>(src[col]) + 128);
-                }
+            // Four k rows of 64 columns; b + 128 is b ^ 0x80 as a byte. Missing
+            // rows and columns stay 0 (not 0x80), so they add nothing.
+            __m512i rows[VNNI_K_STEP];
+            for (size_t t = 0; t < VNNI_K_STEP; ++t) {
+                const size_t p{g * VNNI_K_STEP + t};
+                const __m512i raw{p < k ? _mm512_maskz_loadu_epi8(cols, b.Row(p) + j0) : _mm512_setzero_si512()};
+                rows[t] = p < k ? _mm512_maskz_mov_epi8(cols, _mm512_xor_si512(raw, bias)) : _mm512_setzero_si512();
             }
+            // 4 × 64 byte transpose into 64 × 4: interleave bytes, then
+            // 16-bit pairs (within 128-bit lanes), then gather the lanes.
+            const __m512i t0{_mm512_unpacklo_epi8(rows[0], rows[1])};
+            const __m512i t1{_mm512_unpackhi_epi8(rows[0], rows[1])};
+            const __m512i t2{_mm512_unpacklo_epi8(rows[2], rows[3])};
+            const __m512i t3{_mm512_unpackhi_epi8(rows[2], rows[3])};
+            const __m512i u0{_mm512_unpacklo_epi16(t0, t2)};  // columns 16L + 0..3 of lane L
+            const __m512i u1{_mm512_unpackhi_epi16(t0, t2)};  // 16L + 4..7
+            const __m512i u2{_mm512_unpacklo_epi16(t1, t3)};  // 16L + 8..11
+            const __m512i u3{_mm512_unpackhi_epi16(t1, t3)};  // 16L + 12..15
+            const __m512i x0{_mm512_shuffle_i32x4(u0, u1, _MM_SHUFFLE(1, 0, 1, 0))};
+            const __m512i x1{_mm512_shuffle_i32x4(u2, u3, _MM_SHUFFLE(1, 0, 1, 0))};
+            const __m512i y0{_mm512_shuffle_i32x4(u0, u1, _MM_SHUFFLE(3, 2, 3, 2))};
+            const __m512i y1{_mm512_shuffle_i32x4(u2, u3, _MM_SHUFFLE(3, 2, 3, 2))};
+            uint8_t* dst{out + (panel * groups + g) * GROUP_BYTES};
+            _mm512_store_si512(dst, _mm512_shuffle_i32x4(x0, x1, _MM_SHUFFLE(2, 0, 2, 0)));
+            _mm512_store_si512(dst + 64, _mm512_shuffle_i32x4(x0, x1, _MM_SHUFFLE(3, 1, 3, 1)));
+            _mm512_store_si512(dst + 128, _mm512_shuffle_i32x4(y0, y1, _MM_SHUFFLE(2, 0, 2, 0)));
+            _mm512_store_si512(dst + 192, _mm512_shuffle_i32x4(y0, y1, _MM_SHUFFLE(3, 1, 3, 1)));
         }
     }
 }
 
-void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c)
+void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c, const int32_t* col_offset)
 {
     const size_t m{a.rows};
     const size_t k{b.K()};
@@ -378,13 +416,15 @@ void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView
                     col_masks[v] = static_cast<__mmask16>((1u << valid) - 1);
                 }
                 const size_t vectors{(width + 15) / 16};
+                alignas(64) int32_t panel_cols[VNNI_PANEL_COLS]{};
+                if (col_offset != nullptr) std::memcpy(panel_cols, col_offset + j0, width * sizeof(int32_t));
                 const uint8_t* bp{b.Data() + (panel * groups + g0) * GROUP_BYTES};
                 for (size_t ir = 0; ir < mc; ir += MR) {
                     const size_t rows{std::min(MR, mc - ir)};
                     const KernelFn kernel{rows == MR && width == VNNI_PANEL_COLS ? &FullTileKernel
                                                                                    : KERNELS[rows - 1][vectors - 1]};
                     kernel(a.Row(i0 + ir) + g0 * VNNI_K_STEP, a.ld, bp, kcg, tail_bytes, c.Row(i0 + ir) + j0, c.ld,
-                           col_masks, g0 == 0 ? row_init + ir : nullptr);
+                           col_masks, g0 == 0 ? row_init + ir : nullptr, panel_cols);
                 }
             }
         }
@@ -397,7 +437,7 @@ void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView
 
 namespace hpips::gemm_detail {
 void PackBAvx512Vnni(MatrixView<const int8_t>, uint8_t*) {}
-void GemmRowsAvx512Vnni(MatrixView<const int8_t>, const PackedB&, MatrixView<int32_t>) {}
+void GemmRowsAvx512Vnni(MatrixView<const int8_t>, const PackedB&, MatrixView<int32_t>, const int32_t*) {}
 }  // namespace hpips::gemm_detail
 
 #endif

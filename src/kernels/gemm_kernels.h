@@ -36,10 +36,15 @@ void PackBAvx512Vnni(MatrixView<const int8_t> b, uint8_t* out);
  *  C is A.rows × b.N()); b was packed for the matching ISA. */
 void GemmRowsScalar(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c);
 void GemmRowsAvx2(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c);
-void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c);
+/** The VNNI driver also adds col_offset[j] (mod 2^32) to every element of
+ *  column j when col_offset is not null, for free: it folds into the
+ *  accumulators' starting values. */
+void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c, const int32_t* col_offset);
 
-/** Dispatches to the serial driver of b.Isa(). */
-void GemmRows(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c);
+/** Dispatches to the serial driver of b.Isa(); then C[i][j] += col_offset[j]
+ *  (mod 2^32) when col_offset is not null (n values). */
+void GemmRows(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c,
+              const int32_t* col_offset = nullptr);
 
 }  // namespace hpips::gemm_detail
 
