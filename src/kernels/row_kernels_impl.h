@@ -447,9 +447,9 @@ void ResizeVRow(const uint16_t* __restrict row0, const uint16_t* __restrict row1
 
 template <size_t CN>
 void HalfDownCn(const uint8_t* __restrict row0, const uint8_t* __restrict row1, uint8_t* __restrict dst,
-                size_t dst_width)
+                size_t begin, size_t dst_width)
 {
-    for (size_t x = 0; x < dst_width; ++x) {
+    for (size_t x = begin; x < dst_width; ++x) {
         for (size_t c = 0; c < CN; ++c) {
             const size_t s{2 * x * CN + c};
             dst[x * CN + c] = Average4(row0[s], row0[s + CN], row1[s], row1[s + CN]);
@@ -457,10 +457,88 @@ void HalfDownCn(const uint8_t* __restrict row0, const uint8_t* __restrict row1, 
     }
 }
 
+#if defined(__AVX512BW__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+/** Indices re-interleaving 32-pixel B, G (one vector, G in bytes 32..63)
+ *  and R planes into BGR bytes 0..63 and 64..95. */
+struct BgrInterleave {
+    alignas(64) uint8_t first[64];
+    alignas(64) uint8_t second[64];
+};
+
+/** Source index (in B|G then R) of output byte k of an interleaved BGR run. */
+uint8_t InterleaveSource(int k)
+{
+    const int pixel{k / 3};
+    const int channel{k % 3};
+    return static_cast<uint8_t>(channel == 0 ? pixel : channel == 1 ? 32 + pixel : 64 + pixel);
+}
+
+BgrInterleave MakeBgrInterleave()
+{
+    BgrInterleave t{};
+    for (int k = 0; k < 64; ++k) t.first[k] = InterleaveSource(k);
+    for (int k = 0; k < 32; ++k) t.second[k] = InterleaveSource(64 + k);
+    return t;
+}
+
+/** Exact 2x2 averaging of BGR rows, 32 output pixels per step: VBMI byte
+ *  permutes split both source rows into planes, vpmaddubsw adds horizontal
+ *  pixel pairs, (sum + 2) >> 2 as Average4, and two permutes re-interleave.
+ *  Returns how many output pixels were done. */
+[[gnu::target("avx512f,avx512bw,avx512vbmi")]] size_t HalfDownBgrVbmi(const uint8_t* row0, const uint8_t* row1,
+                                                                      uint8_t* dst, size_t dst_width)
+{
+    static const GrayPermutes split{MakeGrayPermutes()};
+    static const BgrInterleave join{MakeBgrInterleave()};
+    __m512i idx1[3];
+    __m512i idx2[3];
+    for (int c = 0; c < 3; ++c) {
+        idx1[c] = _mm512_load_si512(split.first[c]);
+        idx2[c] = _mm512_load_si512(split.second[c]);
+    }
+    const __m512i join1{_mm512_load_si512(join.first)};
+    const __m512i join2{_mm512_load_si512(join.second)};
+    const __m512i ones{_mm512_set1_epi8(1)};
+    const __m512i two{_mm512_set1_epi16(2)};
+    size_t x{0};
+    for (; x + 32 <= dst_width; x += 32) {
+        const uint8_t* p0{row0 + 6 * x};
+        const uint8_t* p1{row1 + 6 * x};
+        const __m512i a0{_mm512_loadu_si512(p0)};
+        const __m512i b0{_mm512_loadu_si512(p0 + 64)};
+        const __m512i c0{_mm512_loadu_si512(p0 + 128)};
+        const __m512i a1{_mm512_loadu_si512(p1)};
+        const __m512i b1{_mm512_loadu_si512(p1 + 64)};
+        const __m512i c1{_mm512_loadu_si512(p1 + 128)};
+        __m256i avg[3];
+        for (int ch = 0; ch < 3; ++ch) {
+            const __m512i plane0{_mm512_permutex2var_epi8(_mm512_permutex2var_epi8(a0, idx1[ch], b0), idx2[ch], c0)};
+            const __m512i plane1{_mm512_permutex2var_epi8(_mm512_permutex2var_epi8(a1, idx1[ch], b1), idx2[ch], c1)};
+            const __m512i sum{_mm512_add_epi16(_mm512_maddubs_epi16(plane0, ones), _mm512_maddubs_epi16(plane1, ones))};
+            avg[ch] = _mm512_cvtepi16_epi8(_mm512_srli_epi16(_mm512_add_epi16(sum, two), 2));
+        }
+        const __m512i bg{_mm512_inserti64x4(_mm512_castsi256_si512(avg[0]), avg[1], 1)};
+        const __m512i r{_mm512_castsi256_si512(avg[2])};
+        _mm512_storeu_si512(dst + 3 * x, _mm512_permutex2var_epi8(bg, join1, r));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 3 * x + 64),
+                            _mm512_castsi512_si256(_mm512_permutex2var_epi8(bg, join2, r)));
+    }
+    return x;
+}
+#pragma GCC diagnostic pop
+#endif
+
 void HalfDownRow(const uint8_t* row0, const uint8_t* row1, uint8_t* dst, size_t dst_width, size_t cn)
 {
-    if (cn == 1) return HalfDownCn<1>(row0, row1, dst, dst_width);
-    return HalfDownCn<3>(row0, row1, dst, dst_width);
+    if (cn == 1) return HalfDownCn<1>(row0, row1, dst, 0, dst_width);
+    size_t done{0};
+#if defined(__AVX512BW__)
+    static const bool has_vbmi{__builtin_cpu_supports("avx512vbmi") != 0};
+    if (has_vbmi) done = HalfDownBgrVbmi(row0, row1, dst, dst_width);
+#endif
+    return HalfDownCn<3>(row0, row1, dst, done, dst_width);
 }
 
 const RowKernels TABLE{

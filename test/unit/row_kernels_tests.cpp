@@ -113,6 +113,13 @@ TEST(RowKernelsTests, EveryTableMatchesPortable)
                 base.resize_h(row.data(), bytes, ha.data(), dst_width, cn, o0.data(), o1.data(), w0.data(), w1.data());
                 t->resize_h(row.data(), bytes, hb.data(), dst_width, cn, o0.data(), o1.data(), w0.data(), w1.data());
                 ASSERT_EQ(ha, hb) << "resize_h";
+                {
+                    const auto h0{Random<uint8_t>(rng, 2 * bytes, 255)};
+                    const auto h1{Random<uint8_t>(rng, 2 * bytes, 255)};
+                    base.half_down(h0.data(), h1.data(), a.data(), n, cn);
+                    t->half_down(h0.data(), h1.data(), b.data(), n, cn);
+                    ASSERT_EQ(a, b) << "half_down";
+                }
                 const auto r0{Random<uint16_t>(rng, bytes, 65280)};
                 const auto r1{Random<uint16_t>(rng, bytes, 65280)};
                 base.resize_v(r0.data(), r1.data(), 100, 156, a.data(), bytes);
