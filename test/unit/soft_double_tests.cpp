@@ -10,6 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <string>
 #include <cstring>
 #include <random>
 
@@ -106,6 +110,49 @@ TEST(SoftDoubleTests, ExpMatchesOpenCvSoftdouble)
         ASSERT_TRUE(SameResult(Exp(FromDouble(x)), want)) << std::hexfloat << x;
     }
     EXPECT_EQ(Exp(SoftDouble::Zero()), SoftDouble::One());
+}
+
+/** The light kernels' sources, comments and string literals removed, must
+ *  not name a floating-point type: pixels and coefficients are integers (and
+ *  SoftDouble). The source tree is found from HPIPS_TEST_DATA_DIR. */
+TEST(SoftDoubleTests, LightKernelSourcesUseNoFloatingPoint)
+{
+    const std::string data_dir{HPIPS_TEST_DATA_DIR};
+    const std::string suffix{"/test/unit/data"};
+    ASSERT_EQ(data_dir.compare(data_dir.size() - suffix.size(), suffix.size(), suffix), 0) << data_dir;
+    const std::string dir{data_dir.substr(0, data_dir.size() - suffix.size()) + "/src/kernels/"};
+    const char* files[]{"box.cpp", "box.h", "color.cpp", "color.h", "gaussian.cpp", "gaussian.h",
+                        "gaussian_kernel.cpp", "gaussian_kernel.h", "image.cpp", "image.h", "morphology.cpp",
+                        "morphology.h", "padding.h", "pipeline.cpp", "pipeline.h", "pixel_ops.h", "resize.cpp",
+                        "resize.h", "row_cache.h", "row_chunks.h", "row_kernels.cpp", "row_kernels.h",
+                        "row_kernels_impl.h", "row_kernels_portable.cpp", "row_kernels_avx2.cpp",
+                        "row_kernels_avx512.cpp", "sobel.cpp", "sobel.h", "soft_double.cpp", "soft_double.h",
+                        "threshold.cpp", "threshold.h"};
+    const std::regex floating{R"(\b(float|double|long\s+double|_Float\d+|__m\d*[dh]?\b))"};
+    for (const char* name : files) {
+        std::ifstream in{dir + name};
+        ASSERT_TRUE(in) << dir + name;
+        const std::string text{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+        // Strip comments and string/char literals.
+        std::string code;
+        for (size_t i = 0; i < text.size(); ++i) {
+            if (text.compare(i, 2, "//") == 0) {
+                while (i < text.size() && text[i] != '\n') ++i;
+            } else if (text.compare(i, 2, "/*") == 0) {
+                const size_t end{text.find("*/", i + 2)};
+                i = end == std::string::npos ? text.size() : end + 1;
+            } else if (text[i] == '"' || text[i] == '\'') {
+                const char quote{text[i]};
+                for (++i; i < text.size() && text[i] != quote; ++i) {
+                    if (text[i] == '\\') ++i;
+                }
+            } else {
+                code.push_back(text[i]);
+            }
+        }
+        std::smatch m;
+        EXPECT_FALSE(std::regex_search(code, m, floating)) << name << " uses '" << m.str() << "'";
+    }
 }
 
 }  // namespace
