@@ -2,12 +2,17 @@
 #include <pouw/transcript.h>
 
 #include <kernels/cpu_features.h>
+#include <kernels/device.h>
 #include <pouw/noise_math.h>
 #include <pouw/transcript_kernels.h>
 #include <util/thread_pool.h>
 
 #include <algorithm>
 #include <cassert>
+
+#ifdef HPIPS_HAVE_POUW_CUDA
+#include <pouw/cuda/cuda_transcript.h>
+#endif
 
 namespace hpips::pouw {
 namespace {
@@ -115,7 +120,8 @@ TileState RunTile(TranscriptBackend backend, const TileOperands& op)
 {
     switch (backend) {
     case TranscriptBackend::AVX512_VNNI: return detail::TileTranscriptAvx512Vnni(op);
-    case TranscriptBackend::SCALAR: break;
+    case TranscriptBackend::SCALAR:
+    case TranscriptBackend::CUDA: break;  // CUDA never reaches the CPU tile loop
     }
     return detail::TileTranscriptScalar(op);
 }
@@ -136,6 +142,13 @@ Result<void> CheckShape(const UnitShape& shape)
         return Error{"shape must be whole tiles and steps within MAX_UNIT_MACS"};
     }
     return {};
+}
+
+/** The error for a backend this machine cannot run. */
+Error UnsupportedBackend(TranscriptBackend backend)
+{
+    if (backend == TranscriptBackend::CUDA) return Error{"no CUDA device: " + CudaUnavailableReason()};
+    return Error{"transcript backend not supported by this CPU"};
 }
 
 }  // namespace
@@ -163,13 +176,14 @@ std::string_view TranscriptBackendName(TranscriptBackend backend)
     switch (backend) {
     case TranscriptBackend::SCALAR: return "scalar";
     case TranscriptBackend::AVX512_VNNI: return "avx512vnni";
+    case TranscriptBackend::CUDA: return "cuda";
     }
     return "unknown";
 }
 
 Result<TranscriptBackend> ParseTranscriptBackend(std::string_view name)
 {
-    for (const auto backend : {TranscriptBackend::SCALAR, TranscriptBackend::AVX512_VNNI}) {
+    for (const auto backend : {TranscriptBackend::SCALAR, TranscriptBackend::AVX512_VNNI, TranscriptBackend::CUDA}) {
         if (TranscriptBackendName(backend) == name) return backend;
     }
     return Error{"unknown transcript backend"};
@@ -180,6 +194,11 @@ bool TranscriptBackendSupported(TranscriptBackend backend)
     switch (backend) {
     case TranscriptBackend::SCALAR: return true;
     case TranscriptBackend::AVX512_VNNI: return CpuHasAvx512Vnni();
+#ifdef HPIPS_HAVE_POUW_CUDA
+    case TranscriptBackend::CUDA: return CudaUnavailableReason().empty();
+#else
+    case TranscriptBackend::CUDA: return false;
+#endif
     }
     return false;
 }
@@ -194,6 +213,7 @@ std::vector<TranscriptBackend> SupportedTranscriptBackends()
 {
     std::vector<TranscriptBackend> out{TranscriptBackend::SCALAR};
     if (TranscriptBackendSupported(TranscriptBackend::AVX512_VNNI)) out.push_back(TranscriptBackend::AVX512_VNNI);
+    if (TranscriptBackendSupported(TranscriptBackend::CUDA)) out.push_back(TranscriptBackend::CUDA);
     return out;
 }
 
@@ -252,10 +272,19 @@ Result<UnitTranscript> ComputeUnitTranscript(const UnitData& data, const Noise& 
         noise.ColBegin() != 0 || noise.ColCount() != shape.n) {
         return Error{"noise does not cover the unit"};
     }
-    if (!TranscriptBackendSupported(options.backend)) return Error{"transcript backend not supported by this CPU"};
+    if (!TranscriptBackendSupported(options.backend)) return UnsupportedBackend(options.backend);
     if (!options.noisy_product.empty() && options.noisy_product.size() != size_t{shape.m} * shape.n) {
         return Error{"noisy product buffer must be m*n"};
     }
+#ifdef HPIPS_HAVE_POUW_CUDA
+    if (options.backend == TranscriptBackend::CUDA) {
+        // One launch per unit: the stop flag is honoured before it only.
+        if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+            return UnitTranscript{std::vector<TileState>(shape.TileCount()), false};
+        }
+        return cuda::CudaUnitTranscript(data, noise, options.noisy_product);
+    }
+#endif
 
     PreparedOperands prep;
     prep.rows = shape.m;
@@ -311,7 +340,10 @@ Result<TileState> ComputeTileTranscript(const TileInputs& inputs, const Noise& n
         col0 + TILE > noise.ColBegin() + noise.ColCount()) {
         return Error{"noise does not cover the tile"};
     }
-    if (!TranscriptBackendSupported(backend)) return Error{"transcript backend not supported by this CPU"};
+    if (!TranscriptBackendSupported(backend)) return UnsupportedBackend(backend);
+#ifdef HPIPS_HAVE_POUW_CUDA
+    if (backend == TranscriptBackend::CUDA) return cuda::CudaTileTranscript(inputs, noise, tile_index);
+#endif
     PreparedOperands prep;
     prep.rows = TILE;
     prep.cols = TILE;

@@ -47,15 +47,17 @@ TileState DecodeState(std::span<const uint8_t, 32> bytes);
 enum class TranscriptBackend {
     SCALAR,       //!< portable C++ on prepared A', B'
     AVX512_VNNI,  //!< vpdpbusd micro-kernel (x86-64 with AVX-512 F/BW/VL/VNNI)
+    CUDA,         //!< int8 tensor cores on a CUDA device (src/pouw/cuda, doc/pouw.md "CUDA backend")
 };
 
-/** "scalar" or "avx512vnni". */
+/** "scalar", "avx512vnni" or "cuda". */
 std::string_view TranscriptBackendName(TranscriptBackend backend);
 /** Inverse of TranscriptBackendName. */
 Result<TranscriptBackend> ParseTranscriptBackend(std::string_view name);
-/** Whether this CPU can run the backend (SCALAR always can). */
+/** Whether this machine can run the backend (SCALAR always can; CUDA needs a
+ *  build with the backend and a usable device, see kernels/device.h). */
 bool TranscriptBackendSupported(TranscriptBackend backend);
-/** The fastest supported backend. */
+/** The fastest supported CPU backend. */
 TranscriptBackend BestTranscriptBackend();
 /** Every supported backend, slowest first. */
 std::vector<TranscriptBackend> SupportedTranscriptBackends();
