@@ -18,10 +18,11 @@
 #if defined(__x86_64__)
 
 // GCC 12's AVX-512 headers pass _mm512_undefined_* as the merge source of
-// unmasked intrinsics, which -Wmaybe-uninitialized reports as a false positive
+// unmasked intrinsics, which -W(maybe-)uninitialized reports as a false positive
 // inside the header (GCC bug 105593); silence it for those lines only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 
