@@ -1,38 +1,46 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 //
-// hpipsd: the HPIPS full node. For now it parses its options and prints its
-// version; the chain issue wires in the node itself.
-#include <util/args.h>
+// hpipsd: the HPIPS full node. All the work is in node/init.cpp; main only
+// parses, initialises, waits for a shutdown request and shuts down.
+#include <node/context.h>
+#include <node/init.h>
+#include <node/shutdown.h>
+#include <util/logging.h>
 
 #include <iostream>
-
-namespace po = boost::program_options;
+#include <string>
+#include <vector>
 
 int main(int argc, char** argv)
 {
-    po::options_description options{"Options"};
-    options.add_options()
-        ("help,h", "Print this help message and exit")
-        ("version", "Print version and exit")
-        ("datadir", po::value<std::string>(), "Specify data directory (default: ~/.hpips)")
-        ("regtest", "Use the regression test chain")
-        ("testnet", "Use the test chain");
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(options).style(hpips::COMMAND_LINE_STYLE).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::cerr << "Error: " << e.what() << "\n";
+    // Before any thread starts: only the SignalWatcher sees SIGINT/SIGTERM.
+    hpips::BlockShutdownSignals();
+
+    hpips::NodeContext node;
+    const std::vector<std::string> tokens(argv + 1, argv + argc);
+    const auto parsed = hpips::ParseNodeCommandLine(node, tokens);
+    if (!parsed) {
+        std::cerr << "Error: " << parsed.error_message() << "\n";
         return 1;
     }
-    if (vm.count("version")) {
-        std::cout << hpips::FormatVersion("HPIPS daemon") << "\n";
-        return 0;
+    if (*parsed == hpips::ParseOutcome::PRINTED_HELP_OR_VERSION) return 0;
+
+    const auto init = hpips::AppInit(node);
+    if (!init) {
+        if (node.lock) {
+            // debug.log is open: record the error there too (stderr gets it below, once).
+            hpips::GetLogger().SetPrintToConsole(false);
+            hpips::LogInfo("Error: {}", init.error_message());
+        }
+        std::cerr << "Error: " << init.error_message() << "\n";
+        hpips::Shutdown(node);
+        return 1;
     }
-    if (vm.count("help")) {
-        std::cout << hpips::FormatVersion("HPIPS daemon") << "\n\nUsage:  hpipsd [options]\n\n" << options;
-        return 0;
+    {
+        const auto log_path = node.data_dir / "debug.log";
+        hpips::SignalWatcher watcher{node.shutdown, [log_path] { hpips::GetLogger().OpenFile(log_path); }};
+        node.shutdown.Wait();
     }
-    std::cerr << "Error: the node is not built yet; only -help and -version work in this release\n";
-    return 1;
+    hpips::Shutdown(node);
+    return 0;
 }

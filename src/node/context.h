@@ -1,0 +1,50 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#ifndef HPIPS_NODE_CONTEXT_H
+#define HPIPS_NODE_CONTEXT_H
+
+#include <node/lockfile.h>
+#include <node/settings.h>
+#include <node/shutdown.h>
+#include <primitives/network.h>
+#include <rpc/auth.h>
+#include <rpc/http_server.h>
+#include <rpc/server.h>
+#include <util/clock.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+namespace hpips {
+
+/** Everything a running node owns, in one place, so that init wires the
+ *  subsystems together and shutdown takes them apart in reverse order; no
+ *  subsystem is a global. Later work adds its members here (chainstate,
+ *  mempool, miner, peer manager) and its steps to AppInit / Shutdown. */
+struct NodeContext {
+    /** Command line and hpips.conf. */
+    std::unique_ptr<Settings> args;
+    /** The chain this node runs. */
+    Network network{Network::MAIN};
+    /** The network's data directory (<datadir>, <datadir>/testnet or <datadir>/regtest). */
+    std::filesystem::path data_dir;
+    /** Held while the node runs: no second node on the same directory. */
+    std::unique_ptr<DirectoryLock> lock;
+    /** The node's clock (mockable on regtest through setmocktime). */
+    NodeClock clock;
+    /** Set by the stop RPC and by SIGINT/SIGTERM. */
+    ShutdownSignal shutdown;
+    std::chrono::steady_clock::time_point start_time{std::chrono::steady_clock::now()};
+
+    /** RPC: the dispatch table, who may call, and the HTTP server. */
+    std::unique_ptr<RPCTable> rpc_table;
+    std::unique_ptr<RPCAuthenticator> rpc_auth;
+    std::unique_ptr<HTTPRPCServer> rpc_server;
+    /** The cookie written at startup, deleted at shutdown. */
+    std::optional<std::filesystem::path> cookie_path;
+};
+
+}  // namespace hpips
+
+#endif  // HPIPS_NODE_CONTEXT_H
