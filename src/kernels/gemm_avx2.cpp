@@ -33,9 +33,9 @@ constexpr size_t KC_PAIRS{256};
  *  16-bit pattern _mm_set1_epi16 repeats. */
 int16_t LoadPair(const int8_t* a, bool both)
 {
-    uint16_t v{static_cast<uint8_t>(a[0])};
-    if (both) v = static_cast<uint16_t>(v | (static_cast<uint16_t>(static_cast<uint8_t>(a[1])) << 8));
-    return static_cast<int16_t>(v);
+    int16_t v{0};
+    std::memcpy(&v, a, both ? 2 : 1);  // little-endian: a[0] is the low byte
+    return v;
 }
 
 /** One ROWS × width tile (width ≤ 16) over `pairs` k pairs; the last pair
@@ -58,8 +58,9 @@ void MicroKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t pairs, b
             acc[r][1] = _mm256_load_si256(reinterpret_cast<const __m256i*>(tmp + 8));
         }
     }
-    for (size_t q = 0; q < pairs; ++q) {
-        const bool both{!(odd_tail && q + 1 == pairs)};
+    // Full pairs: the two A bytes are read as one 16-bit broadcast; the odd
+    // tail (one real k) is a separate last step, so the hot loop has no branch.
+    const auto step{[&](size_t q, bool both) {
         const __m256i b0{_mm256_load_si256(reinterpret_cast<const __m256i*>(bp + q * PAIR_BYTES))};
         const __m256i b1{_mm256_load_si256(reinterpret_cast<const __m256i*>(bp + q * PAIR_BYTES + 32))};
         for (size_t r = 0; r < ROWS; ++r) {
@@ -67,7 +68,10 @@ void MicroKernel(const int8_t* a, size_t lda, const uint8_t* bp, size_t pairs, b
             acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(a_pair, b0));
             acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(a_pair, b1));
         }
-    }
+    }};
+    const size_t full{odd_tail ? pairs - 1 : pairs};
+    for (size_t q = 0; q < full; ++q) step(q, true);
+    if (odd_tail) step(full, false);
     for (size_t r = 0; r < ROWS; ++r) {
         if (width == AVX2_PANEL_COLS) {
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + r * ldc), acc[r][0]);
