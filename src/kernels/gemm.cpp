@@ -100,6 +100,17 @@ PackedB::PackedB(size_t k, size_t n, GemmIsa isa, size_t bytes)
     m_offset = (PACK_ALIGNMENT - address % PACK_ALIGNMENT) % PACK_ALIGNMENT;
 }
 
+PackedB::PackedB(const PackedB& other) : PackedB{other.m_k, other.m_n, other.m_isa, other.m_bytes}
+{
+    std::copy(other.Data(), other.Data() + m_bytes, MutableData());
+}
+
+PackedB& PackedB::operator=(const PackedB& other)
+{
+    if (this != &other) *this = PackedB{other};
+    return *this;
+}
+
 Result<PackedB> PackedB::Pack(MatrixView<const int8_t> b, GemmIsa isa)
 {
     if (!b.IsWellFormed()) return Error{"gemm: malformed B view"};

@@ -67,6 +67,14 @@ public:
      *  GEMM_MAX_K / GEMM_MAX_N, or an ISA this CPU does not support. */
     static Result<PackedB> Pack(MatrixView<const int8_t> b, GemmIsa isa);
 
+    /** Copies re-align the panels in the new buffer (a plain vector copy
+     *  would not keep the 64-byte alignment the kernels load with). */
+    PackedB(const PackedB& other);
+    PackedB& operator=(const PackedB& other);
+    PackedB(PackedB&&) noexcept = default;
+    PackedB& operator=(PackedB&&) noexcept = default;
+    ~PackedB() = default;
+
     size_t K() const { return m_k; }
     size_t N() const { return m_n; }
     GemmIsa Isa() const { return m_isa; }

@@ -214,12 +214,20 @@ TEST(GemmTest, PackedBReusedAcrossCalls)
         EXPECT_EQ(packed->N(), 70u);
         EXPECT_EQ(packed->Isa(), isa);
         EXPECT_EQ(reinterpret_cast<uintptr_t>(packed->Data()) % 64, 0u);
-        for (const size_t m : {1, 50}) {
-            StridedInt8 a{m, 300, 0};
-            FillRandom(a, rng);
-            std::vector<int32_t> c(m * 70);
-            ASSERT_TRUE(Gemm(a.View(), *packed, {c.data(), m, 70, 70}));
-            EXPECT_EQ(c, RunReference(a, b));
+        // Copies keep the 64-byte alignment the kernels load with; moves keep the buffer.
+        const PackedB copy{*packed};
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(copy.Data()) % 64, 0u);
+        PackedB assigned{copy};
+        assigned = *packed;
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(assigned.Data()) % 64, 0u);
+        for (const PackedB* candidate : std::array<const PackedB*, 3>{&*packed, &copy, &assigned}) {
+            for (const size_t m : {1, 50}) {
+                StridedInt8 a{m, 300, 0};
+                FillRandom(a, rng);
+                std::vector<int32_t> c(m * 70);
+                ASSERT_TRUE(Gemm(a.View(), *candidate, {c.data(), m, 70, 70}));
+                EXPECT_EQ(c, RunReference(a, b));
+            }
         }
     }
 }
