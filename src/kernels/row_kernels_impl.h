@@ -33,6 +33,7 @@ void GrayRowScalar(const uint8_t* __restrict bgr, uint8_t* __restrict dst, size_
 #if defined(__AVX512BW__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 /** Byte-permute indices splitting 192 interleaved BGR bytes into planes:
  *  step 1 picks plane bytes from the first 128 bytes, step 2 the rest from
  *  the last 64 (index bit 6 selects the second operand of vpermt2b). */
@@ -395,6 +396,7 @@ void ResizeHRowCn(const uint8_t* __restrict src, uint16_t* __restrict dst, size_
 // false positive, so it is silenced for these functions only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 /** One channel, 16 outputs per step: a 32-bit gather at each ofs0 brings
  *  src[ofs0] and src[ofs0 + 1] (the second sample, or a byte weighted 0);
  *  vpmaddwd forms w0*a + w1*b exactly (all terms fit int16 x int16).
@@ -460,6 +462,7 @@ void HalfDownCn(const uint8_t* __restrict row0, const uint8_t* __restrict row1, 
 #if defined(__AVX512BW__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 /** Indices re-interleaving 32-pixel B, G (one vector, G in bytes 32..63)
  *  and R planes into BGR bytes 0..63 and 64..95. */
 struct BgrInterleave {
