@@ -32,6 +32,35 @@ std::string_view Trim(std::string_view s)
     return s.substr(begin, end - begin + 1);
 }
 
+/** -help layout: text indented by HELP_INDENT, wrapped before HELP_WIDTH columns. */
+constexpr size_t HELP_INDENT = 7;
+constexpr size_t HELP_WIDTH = 79;
+
+std::string WrapHelp(std::string_view text)
+{
+    std::string out;
+    const std::string indent(HELP_INDENT, ' ');
+    while (!text.empty()) {
+        const size_t newline = text.find('\n');
+        std::string_view paragraph = text.substr(0, newline);
+        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+        std::string line;
+        while (!paragraph.empty()) {
+            const size_t space = paragraph.find(' ');
+            const std::string_view word = paragraph.substr(0, space);
+            paragraph = space == std::string_view::npos ? std::string_view{} : paragraph.substr(space + 1);
+            if (!line.empty() && HELP_INDENT + line.size() + 1 + word.size() > HELP_WIDTH) {
+                out += indent + line + "\n";
+                line.clear();
+            }
+            if (!line.empty()) line += ' ';
+            line += word;
+        }
+        out += indent + line + "\n";
+    }
+    return out;
+}
+
 bool IsNetworkSection(std::string_view section)
 {
     return section == SECTION_MAIN || section == SECTION_TEST || section == SECTION_REGTEST;
@@ -308,15 +337,7 @@ std::string FormatOptionsHelp(std::span<const OptionSpec> specs)
             block += "  -" + std::string{spec.name};
             if (!spec.value_name.empty()) block += "=<" + std::string{spec.value_name} + ">";
             block += "\n";
-            // Indent every line of the help text.
-            std::string_view help = spec.help;
-            while (!help.empty()) {
-                const size_t newline = help.find('\n');
-                block += "       " + std::string{help.substr(0, newline)} + "\n";
-                if (newline == std::string_view::npos) break;
-                help = help.substr(newline + 1);
-            }
-            block += "\n";
+            block += WrapHelp(spec.help) + "\n";
         }
         if (!block.empty()) out += std::string{category} + ":\n\n" + block;
     }
