@@ -2,6 +2,7 @@
 #include <rpc/request.h>
 
 #include <rpc/json.h>
+#include <util/logging.h>
 
 #include <boost/json/array.hpp>
 
@@ -25,10 +26,24 @@ HTTPReplyData JsonReply(HTTPStatus status, const json::value& reply)
     return {status, WriteJson(reply) + "\n"};
 }
 
+/** Longest untrusted text copied into a log line. */
+constexpr size_t MAX_LOGGED_TEXT = 100;
+
+/** Untrusted text made safe for one log line: printable ASCII only, bounded. */
+std::string SanitizeForLog(std::string_view text)
+{
+    std::string out;
+    for (const char c : text.substr(0, MAX_LOGGED_TEXT)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+    if (text.size() > MAX_LOGGED_TEXT) out += "...";
+    return out;
+}
+
 /** Executes one parsed request, returning its reply object; errors become
  *  error replies (the caller decides the HTTP status). */
 json::object ExecuteOne(const RPCTable& table, const JSONRPCRequest& request, const RPCRequest& context)
 {
+    LogDebug(LogCategory::RPC, "ThreadRPCServer method={} user={}", SanitizeForLog(request.method),
+             SanitizeForLog(context.user));
     json::value result = table.Execute(request.method, request.params, context);
     return JSONRPCReply(std::move(result), nullptr, request.id, request.version);
 }
