@@ -10,6 +10,7 @@
 // On a machine without a usable device every call returns an error starting
 // with "no CUDA device" (or naming the device's shortfall), never aborts.
 
+#include <pouw/cuda/cuda_pouw_launch.h>
 #include <pouw/noise.h>
 #include <pouw/params.h>
 #include <pouw/transcript.h>
@@ -23,16 +24,11 @@
 
 namespace hpips::pouw::cuda {
 
-/** Largest k the device path accepts: up to K_REF every int32 partial sum and
- *  every denoising term is exact (doc/pouw.md §1, §5), so the device needs no
- *  wider accumulators. Every allowed shape has k ≤ K_REF. */
-constexpr uint32_t CUDA_MAX_K{K_REF};
-
 /** ComputeUnitTranscript (TranscriptBackend::CUDA): the states of every tile
  *  of the unit, computed on the device from the host-drawn `noise` (which
  *  must cover the unit). When `noisy_product` is not empty (m·n entries) it
  *  receives A'·B'. Errors: shape or sizes (as ComputeUnitTranscript), k above
- *  CUDA_MAX_K, an input outside ±INPUT_BOUND (`input-out-of-range`), no
+ *  CUDA_MAX_K (cuda_pouw_launch.h), an input outside ±INPUT_BOUND (`input-out-of-range`), no
  *  usable device, or a CUDA runtime failure. */
 Result<UnitTranscript> CudaUnitTranscript(const UnitData& data, const Noise& noise, std::span<int32_t> noisy_product);
 
