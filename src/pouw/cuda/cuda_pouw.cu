@@ -274,15 +274,16 @@ __global__ void __launch_bounds__(TILE)
     for (uint32_t t{0}; t < NOISE_DIM; ++t) atomicAdd(&eb[size_t{t} * cols + c], sums[t][tid]);
 }
 
-/** C = A'·B' − (A·F_L)·F_R − E_L·(E_R·B') with the shared DenoisedEntry. */
+/** C = A'·B' − (A·F_L)·F_R − E_L·(E_R·B') with the shared DenoisedEntry;
+ *  block (row block of CORRECTION_ROWS, column block of 64). */
 __global__ void __launch_bounds__(CORRECTION_THREADS)
     CorrectionKernel(const int32_t* __restrict__ noisy, const int32_t* __restrict__ af,
                      const int8_t* __restrict__ e_left, const int8_t* __restrict__ f_right,
                      const int32_t* __restrict__ eb, uint32_t cols, int32_t* __restrict__ out)
 {
-    const uint32_t c{blockIdx.x * TILE + threadIdx.x % TILE};
+    const uint32_t c{blockIdx.y * TILE + threadIdx.x % TILE};
     for (uint32_t q{threadIdx.x / TILE}; q < CORRECTION_ROWS; q += CORRECTION_ROW_LANES) {
-        const uint32_t i{blockIdx.y * CORRECTION_ROWS + q};
+        const uint32_t i{blockIdx.x * CORRECTION_ROWS + q};
         const size_t at{size_t{i} * cols + c};
         out[at] = DenoisedEntry(noisy[at], af + size_t{i} * NOISE_DIM, e_left + size_t{i} * NOISE_DIM,
                                 f_right + size_t{c} * NOISE_DIM, eb + c, cols);
@@ -416,7 +417,8 @@ Result<void> RunOnDevice(const DeviceRun& run)
         const dim3 eb_grid{cols / TILE, Blocks(k, EB_SLICE)};
         EbKernel<<<eb_grid, TILE>>>(d_b_noisy.get(), noise.EPlus(), noise.EMinus(), cols, k, d_eb.get());
         if (auto r = CheckLaunch("E_R*B' kernel launch"); !r) return r;
-        const dim3 correction_grid{cols / TILE, rows / CORRECTION_ROWS};
+        // Rows on grid x (up to 2^31 − 1 blocks), columns on y: cols/64 ≤ 2^14 < 65536.
+        const dim3 correction_grid{rows / CORRECTION_ROWS, cols / TILE};
         CorrectionKernel<<<correction_grid, CORRECTION_THREADS>>>(d_product.get(), d_af.get(), noise.e_left.get(),
                                                                   noise.f_right.get(), d_eb.get(), cols,
                                                                   d_out.get());

@@ -6,6 +6,9 @@
 
 #include <pouw/prg.h>
 
+#include <algorithm>
+#include <array>
+
 namespace hpips::pouw::cuda {
 namespace {
 
