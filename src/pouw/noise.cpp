@@ -1,10 +1,13 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <pouw/noise.h>
 
+#include <pouw/chacha20_block.h>
+#include <pouw/noise_kernels.h>
 #include <pouw/noise_math.h>
 #include <pouw/prg.h>
 
 #include <cassert>
+#include <vector>
 
 namespace hpips::pouw {
 namespace {
@@ -15,6 +18,79 @@ OuterVector DrawOuter(const uint256& seed, uint32_t domain, uint32_t index)
     PrgBytes(KeyWords(seed), domain, index, bytes);
     OuterVector out;
     for (size_t t = 0; t < NOISE_DIM; ++t) out[t] = OuterNoiseValue(bytes[t]);
+    return out;
+}
+
+/** ChaCha20 blocks of one key and domain, 16 at a time on AVX-512 (the
+ *  unit's noise needs m + n + 6·k/STEP blocks per nonce). */
+class BlockDrawer {
+public:
+    explicit BlockDrawer(const std::array<uint32_t, 8>& key) : m_key{key}, m_vector{detail::CpuHasAvx512F()} {}
+
+    /** Words of block `counter` of stream `index` for every (index, counter)
+     *  pair: out[16·p + w] is word w of pair p. */
+    std::vector<uint32_t> Draw(uint32_t domain, const std::vector<uint64_t>& indices,
+                               const std::vector<uint32_t>& counters) const
+    {
+        const size_t count{indices.size()};
+        std::vector<uint32_t> out(count * BLOCK_WORDS);
+        size_t p{0};
+        if (m_vector) {
+            for (; p + detail::CHACHA_LANES <= count; p += detail::CHACHA_LANES) {
+                detail::ChaCha20Blocks16Avx512(m_key.data(), domain, indices.data() + p, counters.data() + p,
+                                               out.data() + p * BLOCK_WORDS);
+            }
+        }
+        for (; p < count; ++p) {
+            uint32_t nonce[3];
+            PouwStreamNonce(domain, indices[p], nonce);
+            ChaCha20Block(m_key.data(), counters[p], nonce, out.data() + p * BLOCK_WORDS);
+        }
+        return out;
+    }
+
+    /** Words per block. */
+    static constexpr size_t BLOCK_WORDS{16};
+
+private:
+    std::array<uint32_t, 8> m_key;
+    bool m_vector;
+};
+
+/** Outer vectors of streams first, first + 1, … (first NOISE_DIM bytes of block 0 each). */
+std::vector<OuterVector> DrawOuters(const BlockDrawer& drawer, uint32_t domain, uint32_t first, uint32_t count)
+{
+    std::vector<uint64_t> indices(count);
+    for (uint32_t i = 0; i < count; ++i) indices[i] = uint64_t{first} + i;
+    const auto words = drawer.Draw(domain, indices, std::vector<uint32_t>(count, 0));
+    std::vector<OuterVector> out(count);
+    for (uint32_t i = 0; i < count; ++i) {
+        for (size_t t = 0; t < NOISE_DIM; ++t) {
+            out[i][t] = OuterNoiseValue(BlockByte(words.data() + size_t{i} * BlockDrawer::BLOCK_WORDS, static_cast<int>(t)));
+        }
+    }
+    return out;
+}
+
+/** Paths of steps 0 … steps − 1: PATH_WORDS words of each step's stream (3 blocks). */
+std::vector<StepPath> DrawPaths(const BlockDrawer& drawer, uint32_t domain, uint32_t steps)
+{
+    constexpr uint32_t BLOCKS_PER_PATH{(PATH_WORDS + BlockDrawer::BLOCK_WORDS - 1) / BlockDrawer::BLOCK_WORDS};
+    std::vector<uint64_t> indices(size_t{steps} * BLOCKS_PER_PATH);
+    std::vector<uint32_t> counters(indices.size());
+    for (uint32_t s = 0; s < steps; ++s) {
+        for (uint32_t b = 0; b < BLOCKS_PER_PATH; ++b) {
+            indices[size_t{s} * BLOCKS_PER_PATH + b] = s;
+            counters[size_t{s} * BLOCKS_PER_PATH + b] = b;
+        }
+    }
+    const auto words = drawer.Draw(domain, indices, counters);
+    std::vector<StepPath> out(steps);
+    for (uint32_t s = 0; s < steps; ++s) {
+        // A step's blocks are consecutive, so its stream's words are too.
+        StepPathFromWords(words.data() + size_t{s} * BLOCKS_PER_PATH * BlockDrawer::BLOCK_WORDS, out[s].plus.data(),
+                          out[s].minus.data());
+    }
     return out;
 }
 
@@ -54,28 +130,11 @@ Noise Noise::Draw(const uint256& seed, const UnitShape& shape, uint32_t row_begi
     noise.m_shape = shape;
     noise.m_row_begin = row_begin;
     noise.m_col_begin = col_begin;
-    const auto key = KeyWords(seed);
-    noise.m_e_left.resize(row_count);
-    noise.m_f_right.resize(col_count);
-    std::array<uint8_t, NOISE_DIM> bytes;
-    for (uint32_t i = 0; i < row_count; ++i) {
-        PrgBytes(key, DOMAIN_E_LEFT, row_begin + i, bytes);
-        for (size_t t = 0; t < NOISE_DIM; ++t) noise.m_e_left[i][t] = OuterNoiseValue(bytes[t]);
-    }
-    for (uint32_t c = 0; c < col_count; ++c) {
-        PrgBytes(key, DOMAIN_F_RIGHT, col_begin + c, bytes);
-        for (size_t t = 0; t < NOISE_DIM; ++t) noise.m_f_right[c][t] = OuterNoiseValue(bytes[t]);
-    }
-    const uint32_t steps{shape.k / STEP};
-    noise.m_e_paths.resize(steps);
-    noise.m_f_paths.resize(steps);
-    std::array<uint32_t, PATH_WORDS> words;
-    for (uint32_t s = 0; s < steps; ++s) {
-        PrgWords(key, DOMAIN_E_PATH, s, words);
-        StepPathFromWords(words.data(), noise.m_e_paths[s].plus.data(), noise.m_e_paths[s].minus.data());
-        PrgWords(key, DOMAIN_F_PATH, s, words);
-        StepPathFromWords(words.data(), noise.m_f_paths[s].plus.data(), noise.m_f_paths[s].minus.data());
-    }
+    const BlockDrawer drawer{KeyWords(seed)};
+    noise.m_e_left = DrawOuters(drawer, DOMAIN_E_LEFT, row_begin, row_count);
+    noise.m_f_right = DrawOuters(drawer, DOMAIN_F_RIGHT, col_begin, col_count);
+    noise.m_e_paths = DrawPaths(drawer, DOMAIN_E_PATH, shape.k / STEP);
+    noise.m_f_paths = DrawPaths(drawer, DOMAIN_F_PATH, shape.k / STEP);
     return noise;
 }
 
