@@ -42,12 +42,25 @@ if [ "${#available[@]}" -eq 0 ]; then
   echo "bench.sh: no benchmark targets found in $BUILD" >&2
   exit 1
 fi
-cmake --build "$BUILD" --target "${available[@]}" -j"$(nproc)"
+# Build each program on its own, so one that does not compile (work in
+# progress elsewhere) is reported and skipped instead of hiding the others.
+built=()
+for bench in "${available[@]}"; do
+  if cmake --build "$BUILD" --target "$bench" -j"$(nproc)" >"$BUILD/$bench.build.log" 2>&1; then
+    built+=("$bench")
+  else
+    echo "bench.sh: WARNING: $bench failed to build (see $BUILD/$bench.build.log); skipped" >&2
+  fi
+done
+if [ "${#built[@]}" -eq 0 ]; then
+  echo "bench.sh: no benchmark program built" >&2
+  exit 1
+fi
 
 RESULTS="$BUILD/bench-results"
 mkdir -p "$RESULTS"
 files=()
-for bench in "${available[@]}"; do
+for bench in "${built[@]}"; do
   out="$RESULTS/$bench.json"
   args=(--benchmark_out="$out" --benchmark_out_format=json
         --benchmark_repetitions="$REPETITIONS" --benchmark_report_aggregates_only=true)
