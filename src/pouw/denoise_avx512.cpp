@@ -49,8 +49,6 @@ FLeftStepTable MakeFLeftStepTable(const uint8_t* plus, const uint8_t* minus)
 #if defined(__AVX512VNNI__) && defined(__AVX512BW__)
 namespace {
 
-/** zmm vectors per 64 int32 columns. */
-constexpr uint32_t VECS_PER_64{4};
 /** Rows of A·F_L computed together (independent dependency chains). */
 constexpr size_t AF_ROWS{4};
 /** Steps whose per-vertex sums stay within int16: each step adds at most
@@ -100,41 +98,110 @@ void ALeftProductAvx512(const int8_t* a, size_t lda, size_t rows, uint32_t k, co
     }
 }
 
+void ERightProductAvx512(const int8_t* b, size_t ldb, uint32_t k, uint32_t n, const int8_t* f_right_t,
+                         const uint8_t* f_plus, const uint8_t* f_minus, const uint8_t* e_plus, const uint8_t* e_minus,
+                         int16_t* eb)
+{
+    std::fill(eb, eb + size_t{NOISE_DIM} * n, int16_t{0});
+    for (uint32_t j = 0; j < k; ++j) {
+        const int8_t* row{b + j * ldb};
+        const int8_t* fp{f_right_t + size_t{f_plus[j]} * n};
+        const int8_t* fm{f_right_t + size_t{f_minus[j]} * n};
+        int16_t* up{eb + size_t{e_plus[j]} * n};
+        int16_t* down{eb + size_t{e_minus[j]} * n};
+        for (uint32_t c = 0; c < n; c += TILE) {
+            // B' = B + F (|B'| ≤ 127: exact in bytes), widened to two halves of 32 int16.
+            const __m512i noisy{_mm512_add_epi8(_mm512_loadu_si512(row + c),
+                                                _mm512_sub_epi8(_mm512_loadu_si512(fp + c), _mm512_loadu_si512(fm + c)))};
+            const __m512i lo{_mm512_cvtepi8_epi16(_mm512_castsi512_si256(noisy))};
+            const __m512i hi{_mm512_cvtepi8_epi16(_mm512_extracti64x4_epi64(noisy, 1))};
+            _mm512_storeu_si512(up + c, _mm512_add_epi16(_mm512_loadu_si512(up + c), lo));
+            _mm512_storeu_si512(up + c + 32, _mm512_add_epi16(_mm512_loadu_si512(up + c + 32), hi));
+            _mm512_storeu_si512(down + c, _mm512_sub_epi16(_mm512_loadu_si512(down + c), lo));
+            _mm512_storeu_si512(down + c + 32, _mm512_sub_epi16(_mm512_loadu_si512(down + c + 32), hi));
+        }
+    }
+}
+
 void AddPairProductAvx512(const int16_t* w, size_t rows, uint32_t pairs, const int16_t* g, uint32_t n, int32_t* c)
 {
-    constexpr size_t R{4};
-    for (size_t i0 = 0; i0 < rows; i0 += R) {
-        const size_t r_count{std::min(R, rows - i0)};
+    const auto pair_of = [&](size_t row, uint32_t p) {
+        int32_t pair;
+        std::memcpy(&pair, w + row * 2 * pairs + 2 * p, sizeof(pair));
+        return _mm512_set1_epi32(pair);
+    };
+    size_t i0{0};
+    // Four rows × 64 columns in 16 named accumulators (GCC keeps arrays of vectors in memory).
+    for (; i0 + 4 <= rows; i0 += 4) {
         for (uint32_t c0 = 0; c0 < n; c0 += TILE) {
-            __m512i acc[R][VECS_PER_64];
-            for (size_t r = 0; r < r_count; ++r) {
-                for (uint32_t q = 0; q < VECS_PER_64; ++q) {
-                    acc[r][q] = _mm512_loadu_si512(c + (i0 + r) * n + c0 + 16 * q);
-                }
-            }
+            int32_t* c_row{c + i0 * n + c0};
+            __m512i a00{_mm512_loadu_si512(c_row)}, a01{_mm512_loadu_si512(c_row + 16)};
+            __m512i a02{_mm512_loadu_si512(c_row + 32)}, a03{_mm512_loadu_si512(c_row + 48)};
+            __m512i a10{_mm512_loadu_si512(c_row + n)}, a11{_mm512_loadu_si512(c_row + n + 16)};
+            __m512i a12{_mm512_loadu_si512(c_row + n + 32)}, a13{_mm512_loadu_si512(c_row + n + 48)};
+            __m512i a20{_mm512_loadu_si512(c_row + 2 * n)}, a21{_mm512_loadu_si512(c_row + 2 * n + 16)};
+            __m512i a22{_mm512_loadu_si512(c_row + 2 * n + 32)}, a23{_mm512_loadu_si512(c_row + 2 * n + 48)};
+            __m512i a30{_mm512_loadu_si512(c_row + 3 * n)}, a31{_mm512_loadu_si512(c_row + 3 * n + 16)};
+            __m512i a32{_mm512_loadu_si512(c_row + 3 * n + 32)}, a33{_mm512_loadu_si512(c_row + 3 * n + 48)};
             for (uint32_t p = 0; p < pairs; ++p) {
-                __m512i gv[VECS_PER_64];
-                for (uint32_t q = 0; q < VECS_PER_64; ++q) {
-                    gv[q] = _mm512_loadu_si512(g + (size_t{p} * n + c0 + 16 * q) * 2);
-                }
-                for (size_t r = 0; r < r_count; ++r) {
-                    int32_t pair;
-                    std::memcpy(&pair, w + (i0 + r) * 2 * pairs + 2 * p, sizeof(pair));
-                    const __m512i wv{_mm512_set1_epi32(pair)};
-                    for (uint32_t q = 0; q < VECS_PER_64; ++q) acc[r][q] = _mm512_dpwssd_epi32(acc[r][q], wv, gv[q]);
-                }
+                const int16_t* gp{g + (size_t{p} * n + c0) * 2};
+                const __m512i g0{_mm512_loadu_si512(gp)}, g1{_mm512_loadu_si512(gp + 32)};
+                const __m512i g2{_mm512_loadu_si512(gp + 64)}, g3{_mm512_loadu_si512(gp + 96)};
+                __m512i wv{pair_of(i0, p)};
+                a00 = _mm512_dpwssd_epi32(a00, wv, g0);
+                a01 = _mm512_dpwssd_epi32(a01, wv, g1);
+                a02 = _mm512_dpwssd_epi32(a02, wv, g2);
+                a03 = _mm512_dpwssd_epi32(a03, wv, g3);
+                wv = pair_of(i0 + 1, p);
+                a10 = _mm512_dpwssd_epi32(a10, wv, g0);
+                a11 = _mm512_dpwssd_epi32(a11, wv, g1);
+                a12 = _mm512_dpwssd_epi32(a12, wv, g2);
+                a13 = _mm512_dpwssd_epi32(a13, wv, g3);
+                wv = pair_of(i0 + 2, p);
+                a20 = _mm512_dpwssd_epi32(a20, wv, g0);
+                a21 = _mm512_dpwssd_epi32(a21, wv, g1);
+                a22 = _mm512_dpwssd_epi32(a22, wv, g2);
+                a23 = _mm512_dpwssd_epi32(a23, wv, g3);
+                wv = pair_of(i0 + 3, p);
+                a30 = _mm512_dpwssd_epi32(a30, wv, g0);
+                a31 = _mm512_dpwssd_epi32(a31, wv, g1);
+                a32 = _mm512_dpwssd_epi32(a32, wv, g2);
+                a33 = _mm512_dpwssd_epi32(a33, wv, g3);
             }
-            for (size_t r = 0; r < r_count; ++r) {
-                for (uint32_t q = 0; q < VECS_PER_64; ++q) {
-                    _mm512_storeu_si512(c + (i0 + r) * n + c0 + 16 * q, acc[r][q]);
-                }
+            _mm512_storeu_si512(c_row, a00);
+            _mm512_storeu_si512(c_row + 16, a01);
+            _mm512_storeu_si512(c_row + 32, a02);
+            _mm512_storeu_si512(c_row + 48, a03);
+            _mm512_storeu_si512(c_row + n, a10);
+            _mm512_storeu_si512(c_row + n + 16, a11);
+            _mm512_storeu_si512(c_row + n + 32, a12);
+            _mm512_storeu_si512(c_row + n + 48, a13);
+            _mm512_storeu_si512(c_row + 2 * n, a20);
+            _mm512_storeu_si512(c_row + 2 * n + 16, a21);
+            _mm512_storeu_si512(c_row + 2 * n + 32, a22);
+            _mm512_storeu_si512(c_row + 2 * n + 48, a23);
+            _mm512_storeu_si512(c_row + 3 * n, a30);
+            _mm512_storeu_si512(c_row + 3 * n + 16, a31);
+            _mm512_storeu_si512(c_row + 3 * n + 32, a32);
+            _mm512_storeu_si512(c_row + 3 * n + 48, a33);
+        }
+    }
+    // Remaining rows (never for whole tiles), one vector at a time.
+    for (; i0 < rows; ++i0) {
+        for (uint32_t c0 = 0; c0 < n; c0 += 16) {
+            __m512i acc{_mm512_loadu_si512(c + i0 * n + c0)};
+            for (uint32_t p = 0; p < pairs; ++p) {
+                acc = _mm512_dpwssd_epi32(acc, pair_of(i0, p), _mm512_loadu_si512(g + (size_t{p} * n + c0) * 2));
             }
+            _mm512_storeu_si512(c + i0 * n + c0, acc);
         }
     }
 }
 
 #else
 // Not an x86-64 build: never called.
+void ERightProductAvx512(const int8_t*, size_t, uint32_t, uint32_t, const int8_t*, const uint8_t*, const uint8_t*,
+                         const uint8_t*, const uint8_t*, int16_t*) {}
 void ALeftProductAvx512(const int8_t*, size_t, size_t, uint32_t, const FLeftStepTable*, int32_t*) {}
 void AddPairProductAvx512(const int16_t*, size_t, uint32_t, const int16_t*, uint32_t, int32_t*) {}
 #endif

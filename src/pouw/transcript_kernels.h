@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 /** Internal to src/pouw: the per-tile micro-kernels behind transcript.h, the
  *  builders of the noisy operands in the layouts they read, and the vector
@@ -88,10 +90,22 @@ void PackNoisyPanelsAvx512(const int8_t* b, size_t ldb, uint32_t k, uint32_t col
 void PackNoisyColumnPanelAvx512Vbmi(const int8_t* b_cols, size_t ldb, uint32_t k, const int8_t* const* f_right,
                                     const uint8_t* f_plus, const uint8_t* f_minus, int8_t* panel, int32_t* col_corr);
 
+/** AVX-512 BW: eb (NOISE_DIM × n int16, row-major) = E_R·B' from B (row j
+ *  at b + j·ldb, n a multiple of 64), F_R transposed (f_right_t, NOISE_DIM
+ *  rows of n) and the edge vertices of F_L (f_plus/f_minus) and E_R
+ *  (e_plus/e_minus). Each step adds at most 2·127 to an entry, so int16 is
+ *  exact for k ≤ K_REF (the caller's bound). */
+void ERightProductAvx512(const int8_t* b, size_t ldb, uint32_t k, uint32_t n, const int8_t* f_right_t,
+                         const uint8_t* f_plus, const uint8_t* f_minus, const uint8_t* e_plus, const uint8_t* e_minus,
+                         int16_t* eb);
 /** AVX-512 VNNI: c (rows × n int32, n a multiple of 64) += W·G where W is
  *  rows × 2·pairs int16 (row-major) and G is given as `pairs` rows of n
  *  int16 pairs (g[(p·n + c)·2 + h] = G[2p + h][c]), accumulated with vpdpwssd. */
 void AddPairProductAvx512(const int16_t* w, size_t rows, uint32_t pairs, const int16_t* g, uint32_t n, int32_t* c);
+
+/** Denoise's portable code (what CPUs without AVX-512 run), for tests of
+ *  the vector path; arguments already checked by Denoise. */
+std::vector<int32_t> DenoisePortable(const UnitData& data, const Noise& noise, std::span<const int32_t> noisy_product);
 
 /** Per-step tables of the ±1 k-side factor F_L for the vector A·F_L: for
  *  vertex t < 32 of step s, the positions of its two path edges (the

@@ -10,7 +10,6 @@
 #include <primitives/target.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace hpips::pouw {
 namespace {
@@ -32,7 +31,13 @@ bool EntriesVerify(std::string_view domain_name, const uint256& root, const std:
 
 bool InRange(const std::vector<int8_t>& values)
 {
-    return std::all_of(values.begin(), values.end(), [](int8_t v) { return std::abs(int32_t{v}) <= INPUT_BOUND; });
+    // No early exit: a branch-free pass the compiler vectorizes (128 KiB per side at k = 4096).
+    int8_t low{0}, high{0};
+    for (const int8_t v : values) {
+        low = std::min(low, v);
+        high = std::max(high, v);
+    }
+    return int32_t{low} >= -INPUT_BOUND && int32_t{high} <= INPUT_BOUND;
 }
 
 }  // namespace
