@@ -1,0 +1,555 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#include <rpc/blockchain.h>
+
+#include <chain/chainstate.h>
+#include <chain/mempool.h>
+#include <consensus/params.h>
+#include <rpc/chain_util.h>
+#include <rpc/json.h>
+#include <rpc/tx_json.h>
+#include <rpc/util.h>
+#include <util/clock.h>
+#include <util/strencodings.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hpips {
+namespace {
+
+namespace json = boost::json;
+
+/** State the methods share beyond the context: the latched
+ *  initial-block-download flag (as in Core, once out of IBD the node never
+ *  goes back). */
+struct BlockchainState {
+    ChainContext* context{nullptr};
+    std::atomic<bool> left_ibd{false};
+};
+
+/** Initial block download (see doc/rpc.md): on regtest, until the first
+ *  block after genesis; on main and test, while the tip is older than
+ *  MAX_TIP_AGE by the node clock. Latched false once it ends. */
+bool IsInitialBlockDownload(BlockchainState& state, const BlockInfo& tip)
+{
+    if (state.left_ibd.load()) return false;
+    const ChainContext& ctx = *state.context;
+    const bool ibd = ctx.params.network == Network::REGTEST ? tip.height == 0
+                                                             : int64_t{tip.header.time} < ctx.clock.Now() - MAX_TIP_AGE;
+    if (!ibd) state.left_ibd = true;
+    return ibd;
+}
+
+/** A simple progress estimate: the share of the time since genesis the tip
+ *  covers (1 once out of initial block download). */
+json::value VerificationProgress(const ChainContext& ctx, const BlockInfo& tip, bool ibd)
+{
+    if (!ibd) return json::value(1);
+    const int64_t genesis_time = ctx.params.genesis.header.time;
+    const int64_t covered = std::max<int64_t>(0, int64_t{tip.header.time} - genesis_time);
+    const int64_t total = std::max<int64_t>(1, ctx.clock.Now() - genesis_time);
+    if (covered >= total) return json::value(1);
+    return *MakeJsonNumber(FormatRatio(ArithUint512{covered}, ArithUint512{total}));
+}
+
+BlockInfo LookupBlockOrThrow(const ChainContext& ctx, const uint256& hash)
+{
+    auto info = ctx.chainstate.GetBlockInfo(hash);
+    if (!info) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Block not found"};
+    return std::move(*info);
+}
+
+/** Parent and child links among pool transactions, for the package fields
+ *  of verbose mempool entries. */
+class MempoolGraph {
+public:
+    explicit MempoolGraph(std::vector<MempoolEntry> entries)
+    {
+        for (auto& entry : entries) {
+            const uint256 txid = entry.tx.GetTxid();
+            m_entries.emplace(txid, std::move(entry));
+        }
+        for (const auto& [txid, entry] : m_entries) {
+            for (const TxIn& in : entry.tx.inputs()) {
+                if (m_entries.count(in.prevout.txid) == 0) continue;
+                m_parents[txid].insert(in.prevout.txid);
+                m_children[in.prevout.txid].insert(txid);
+            }
+        }
+    }
+
+    const std::map<uint256, MempoolEntry>& Entries() const { return m_entries; }
+
+    json::object EntryToJSON(const MempoolEntry& entry) const
+    {
+        const uint256 txid = entry.tx.GetTxid();
+        const Package ancestors = Walk(txid, m_parents);
+        const Package descendants = Walk(txid, m_children);
+        json::object out;
+        out["vsize"] = entry.size;
+        out["weight"] = entry.size;
+        out["time"] = entry.time;
+        out["height"] = entry.height;
+        out["descendantcount"] = descendants.count;
+        out["descendantsize"] = descendants.size;
+        out["ancestorcount"] = ancestors.count;
+        out["ancestorsize"] = ancestors.size;
+        out["wtxid"] = entry.tx.GetWtxid().GetHex();
+        json::object fees;
+        fees["base"] = ValueFromAmount(entry.fee);
+        fees["modified"] = ValueFromAmount(entry.fee);
+        fees["ancestor"] = ValueFromAmount(ancestors.fees);
+        fees["descendant"] = ValueFromAmount(descendants.fees);
+        out["fees"] = std::move(fees);
+        out["depends"] = HashArray(m_parents, txid);
+        out["spentby"] = HashArray(m_children, txid);
+        out["bip125-replaceable"] = false;
+        out["unbroadcast"] = false;
+        return out;
+    }
+
+private:
+    using Links = std::map<uint256, std::set<uint256>>;
+    struct Package {
+        uint64_t count{0};
+        uint64_t size{0};
+        Amount fees{0};
+    };
+
+    static json::array HashArray(const Links& links, const uint256& txid)
+    {
+        json::array out;
+        if (const auto it = links.find(txid); it != links.end()) {
+            for (const uint256& other : it->second) out.push_back(json::value(other.GetHex()));
+        }
+        return out;
+    }
+
+    /** `txid` and everything reachable through `links`, bounded by MAX_MEMPOOL_PACKAGE_WALK. */
+    Package Walk(const uint256& txid, const Links& links) const
+    {
+        Package package;
+        std::set<uint256> seen{txid};
+        std::deque<uint256> queue{txid};
+        while (!queue.empty() && seen.size() <= MAX_MEMPOOL_PACKAGE_WALK) {
+            const uint256 current = queue.front();
+            queue.pop_front();
+            const MempoolEntry& entry = m_entries.at(current);
+            ++package.count;
+            package.size += entry.size;
+            // Pool fees are each in MoneyRange and the pool is far smaller
+            // than MAX_MONEY worth of transactions; saturate to be safe.
+            package.fees = CheckedMoneyAdd(package.fees, entry.fee).value_or(MAX_MONEY);
+            const auto it = links.find(current);
+            if (it == links.end()) continue;
+            for (const uint256& next : it->second) {
+                if (seen.insert(next).second) queue.push_back(next);
+            }
+        }
+        return package;
+    }
+
+    std::map<uint256, MempoolEntry> m_entries;
+    Links m_parents;
+    Links m_children;
+};
+
+}  // namespace
+
+Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& context)
+{
+    const auto shared = std::make_shared<BlockchainState>();
+    shared->context = &context;
+    ChainContext* ctx = &context;
+    std::vector<RPCMethod> methods;
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getblockchaininfo",
+        .description = "Returns an object containing various state info regarding blockchain processing.",
+        .args = {},
+        .result = "{\n"
+                  "  \"chain\" : \"str\",                  (string) current network name (main, test, regtest)\n"
+                  "  \"blocks\" : n,                     (numeric) the height of the most-work fully-validated chain\n"
+                  "  \"headers\" : n,                    (numeric) the current number of headers we have validated\n"
+                  "  \"bestblockhash\" : \"str\",          (string) the hash of the currently best block\n"
+                  "  \"difficulty\" : n,                 (numeric) the current difficulty\n"
+                  "  \"time\" : xxx,                     (numeric) The block time expressed in UNIX epoch time\n"
+                  "  \"mediantime\" : xxx,               (numeric) The median block time expressed in UNIX epoch time\n"
+                  "  \"verificationprogress\" : n,       (numeric) estimate of verification progress [0..1]\n"
+                  "  \"initialblockdownload\" : true|false, (boolean) estimate of whether this node is in Initial Block Download mode\n"
+                  "  \"chainwork\" : \"hex\",              (string) total amount of work in active chain, in hexadecimal\n"
+                  "  \"size_on_disk\" : n,               (numeric) always 0 (not measured yet)\n"
+                  "  \"pruned\" : true|false,            (boolean) always false\n"
+                  "  \"warnings\" : \"str\"                (string) any network and blockchain warnings\n"
+                  "}",
+        .examples = HelpExampleCli("getblockchaininfo", "") + HelpExampleRpc("getblockchaininfo", ""),
+        .handler = [shared, ctx](const RPCRequest&) -> json::value {
+            const BlockInfo tip = ctx->chainstate.TipInfo();
+            const bool ibd = IsInitialBlockDownload(*shared, tip);
+            json::object out;
+            out["chain"] = ctx->params.Name();
+            out["blocks"] = tip.height;
+            out["headers"] = ctx->chainstate.BestHeaderHeight();
+            out["bestblockhash"] = tip.hash.GetHex();
+            out["difficulty"] = DifficultyValue(tip.header.bits, ctx->params.pow_limit);
+            out["time"] = tip.header.time;
+            out["mediantime"] = tip.median_time_past;
+            out["verificationprogress"] = VerificationProgress(*ctx, tip, ibd);
+            out["initialblockdownload"] = ibd;
+            out["chainwork"] = ChainWorkHex(tip.chain_work);
+            out["size_on_disk"] = 0;
+            out["pruned"] = false;
+            out["warnings"] = "";
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getblockcount",
+        .description = "Returns the height of the most-work fully-validated chain.\nThe genesis block has height 0.",
+        .args = {},
+        .result = "n    (numeric) The current block count",
+        .examples = HelpExampleCli("getblockcount", "") + HelpExampleRpc("getblockcount", ""),
+        .handler = [ctx](const RPCRequest&) -> json::value { return ctx->chainstate.Height(); },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getbestblockhash",
+        .description = "Returns the hash of the best (tip) block in the most-work fully-validated chain.",
+        .args = {},
+        .result = "\"hex\"    (string) the block hash, hex-encoded",
+        .examples = HelpExampleCli("getbestblockhash", "") + HelpExampleRpc("getbestblockhash", ""),
+        .handler = [ctx](const RPCRequest&) -> json::value { return json::value(ctx->chainstate.TipHash().GetHex()); },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getblockhash",
+        .description = "Returns hash of block in best-block-chain at height provided.",
+        .args = {{"height", RPCArgType::NUMBER, false, "", "The height index"}},
+        .result = "\"hex\"    (string) The block hash",
+        .examples = HelpExampleCli("getblockhash", "1000") + HelpExampleRpc("getblockhash", "1000"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const int64_t height = ParamInt64(request, 0);
+            const auto hash = ctx->chainstate.GetBlockHashAt(height);
+            if (!hash) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Block height out of range"};
+            return json::value(hash->GetHex());
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getblockheader",
+        .description = "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader "
+                       "'hash'.\nIf verbose is true, returns an Object with information about blockheader <hash>.",
+        .args = {{"blockhash", RPCArgType::STRING, false, "", "The block hash"},
+                 {"verbose", RPCArgType::BOOL, true, "true", "true for a json object, false for the hex-encoded data"}},
+        .result = "{ \"hash\", \"confirmations\", \"height\", \"version\", \"versionHex\", \"merkleroot\", \"time\", "
+                  "\"mediantime\", \"nonce\", \"bits\", \"difficulty\", \"chainwork\", \"nTx\", "
+                  "\"previousblockhash\", \"nextblockhash\", \"pouw\": { \"miner_key\", \"nonce\", \"unit_id\", "
+                  "\"tile_index\", \"state\" } }    (json object) for verbose = true\n"
+                  "\"hex\"    (string) the 184-byte header, hex-encoded, for verbose = false",
+        .examples = HelpExampleCli("getblockheader", "\"<blockhash>\"") +
+                    HelpExampleRpc("getblockheader", "\"<blockhash>\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 hash = ParseHashV(request.params[0], "blockhash");
+            const bool verbose = OptionalParamBool(request, 1).value_or(true);
+            const BlockInfo info = LookupBlockOrThrow(*ctx, hash);
+            if (!verbose) return json::value(HexStr(EncodeBlockHeader(info.header)));
+            return BlockHeaderToJSON(info, ctx->params);
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getblock",
+        .description = "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\n"
+                       "If verbosity is 1, returns an Object with information about block <hash>.\n"
+                       "If verbosity is 2, returns an Object with information about block <hash> and information "
+                       "about each transaction.",
+        .args = {{"blockhash", RPCArgType::STRING, false, "", "The block hash"},
+                 {"verbosity", RPCArgType::ANY, true, "1",
+                  "0 for hex-encoded data, 1 for a JSON object, 2 for JSON object with transaction data "
+                  "(a boolean means 1 or 0)"}},
+        .result = "\"hex\"    (string) verbosity 0: the block, hex-encoded\n"
+                  "{ ...getblockheader fields..., \"size\", \"strippedsize\", \"weight\", \"opening_size\", "
+                  "\"tx\": [ \"txid\" or transaction objects ] }    (json object) verbosity 1 and 2",
+        .examples = HelpExampleCli("getblock", "\"<blockhash>\"") + HelpExampleRpc("getblock", "\"<blockhash>\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 hash = ParseHashV(request.params[0], "blockhash");
+            int verbosity{1};
+            if (const json::value* value = OptionalParam(request, 1)) {
+                if (value->is_bool()) {
+                    verbosity = value->get_bool() ? 1 : 0;
+                } else {
+                    const int64_t level = IntFromValue(*value);
+                    verbosity = level <= 0 ? 0 : level == 1 ? 1 : 2;
+                }
+            }
+            const BlockInfo info = LookupBlockOrThrow(*ctx, hash);
+            auto block = ctx->chainstate.ReadBlock(hash);
+            if (!block) throw RPCError{RPCErrorCode::MISC_ERROR, "Block not available: " + block.error_message()};
+            if (verbosity == 0) return json::value(HexStr(EncodeBlock(*block)));
+            return BlockToJSON(*block, info, ctx->params, verbosity);
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getchaintips",
+        .description = "Return information about all known tips in the block tree, including the main chain as "
+                       "well as orphaned branches.",
+        .args = {},
+        .result = "[ { \"height\" : n, \"hash\" : \"hex\", \"branchlen\" : n, \"status\" : \"str\" }, ... ]\n"
+                  "status is \"active\", \"valid-fork\", \"valid-headers\", \"headers-only\" or \"invalid\"",
+        .examples = HelpExampleCli("getchaintips", "") + HelpExampleRpc("getchaintips", ""),
+        .handler = [ctx](const RPCRequest&) -> json::value {
+            json::array out;
+            for (const ChainTipInfo& tip : ctx->chainstate.GetChainTips()) {
+                json::object entry;
+                entry["height"] = tip.height;
+                entry["hash"] = tip.hash.GetHex();
+                entry["branchlen"] = tip.branch_length;
+                entry["status"] = tip.status;
+                out.push_back(std::move(entry));
+            }
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getdifficulty",
+        .description = "Returns the proof-of-work difficulty as a multiple of the minimum difficulty "
+                       "(the chain's easiest target divided by the tip's target).",
+        .args = {},
+        .result = "n    (numeric) the proof-of-work difficulty as a multiple of the minimum difficulty.",
+        .examples = HelpExampleCli("getdifficulty", "") + HelpExampleRpc("getdifficulty", ""),
+        .handler = [ctx](const RPCRequest&) -> json::value {
+            return DifficultyValue(ctx->chainstate.TipInfo().header.bits, ctx->params.pow_limit);
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getmempoolinfo",
+        .description = "Returns details on the active state of the TX memory pool.",
+        .args = {},
+        .result = "{\n"
+                  "  \"loaded\" : true|false,       (boolean) always true\n"
+                  "  \"size\" : n,                  (numeric) Current tx count\n"
+                  "  \"bytes\" : n,                 (numeric) Sum of all transaction sizes\n"
+                  "  \"usage\" : n,                 (numeric) Same as bytes (heap usage is not measured)\n"
+                  "  \"total_fee\" : n,             (numeric) Total fees for the mempool, ignoring modified fees\n"
+                  "  \"maxmempool\" : n,            (numeric) Maximum size of the mempool in bytes\n"
+                  "  \"mempoolminfee\" : n,         (numeric) Minimum fee rate in coins/kvB for tx to be accepted\n"
+                  "  \"minrelaytxfee\" : n,         (numeric) Current minimum relay fee for transactions\n"
+                  "  \"unbroadcastcount\" : n       (numeric) always 0\n"
+                  "}",
+        .examples = HelpExampleCli("getmempoolinfo", "") + HelpExampleRpc("getmempoolinfo", ""),
+        .handler = [ctx](const RPCRequest&) -> json::value {
+            const auto entries = ctx->mempool.Entries();
+            Amount total_fee{0};
+            for (const auto& entry : entries) total_fee = CheckedMoneyAdd(total_fee, entry.fee).value_or(MAX_MONEY);
+            size_t bytes{0};
+            for (const auto& entry : entries) bytes += entry.size;
+            json::object out;
+            out["loaded"] = true;
+            out["size"] = entries.size();
+            out["bytes"] = bytes;
+            out["usage"] = bytes;
+            out["total_fee"] = ValueFromAmount(total_fee);
+            out["maxmempool"] = ctx->mempool.Options().max_bytes;
+            out["mempoolminfee"] = ValueFromAmount(ctx->mempool.Options().min_relay_fee_rate);
+            out["minrelaytxfee"] = ValueFromAmount(ctx->mempool.Options().min_relay_fee_rate);
+            out["unbroadcastcount"] = 0;
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getrawmempool",
+        .description = "Returns all transaction ids in memory pool as a json array of string transaction ids.\n\n"
+                       "Hint: use getmempoolentry to fetch a specific transaction from the mempool.",
+        .args = {{"verbose", RPCArgType::BOOL, true, "false",
+                  "True for a json object, false for array of transaction ids"}},
+        .result = "[ \"hex\", ... ]    (json array) for verbose = false, best fee rate first\n"
+                  "{ \"txid\" : { \"vsize\", \"weight\", \"time\", \"height\", \"descendantcount\", "
+                  "\"descendantsize\", \"ancestorcount\", \"ancestorsize\", \"wtxid\", \"fees\" : { \"base\", "
+                  "\"modified\", \"ancestor\", \"descendant\" }, \"depends\", \"spentby\", "
+                  "\"bip125-replaceable\", \"unbroadcast\" }, ... }    (json object) for verbose = true",
+        .examples = HelpExampleCli("getrawmempool", "true") + HelpExampleRpc("getrawmempool", "true"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            if (!OptionalParamBool(request, 0).value_or(false)) {
+                json::array out;
+                for (const uint256& txid : ctx->mempool.Txids()) out.push_back(json::value(txid.GetHex()));
+                return out;
+            }
+            const MempoolGraph graph{ctx->mempool.Entries()};
+            json::object out;
+            for (const auto& [txid, entry] : graph.Entries()) out[txid.GetHex()] = graph.EntryToJSON(entry);
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getmempoolentry",
+        .description = "Returns mempool data for given transaction",
+        .args = {{"txid", RPCArgType::STRING, false, "", "The transaction id (must be in mempool)"}},
+        .result = "{ ... }    (json object) the fields of a verbose getrawmempool entry",
+        .examples = HelpExampleCli("getmempoolentry", "\"mytxid\"") + HelpExampleRpc("getmempoolentry", "\"mytxid\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 txid = ParseHashV(request.params[0], "txid");
+            if (!ctx->mempool.Exists(txid)) {
+                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Transaction not in mempool"};
+            }
+            const MempoolGraph graph{ctx->mempool.Entries()};
+            const auto it = graph.Entries().find(txid);
+            if (it == graph.Entries().end()) {
+                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Transaction not in mempool"};
+            }
+            return graph.EntryToJSON(it->second);
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "gettxout",
+        .description = "Returns details about an unspent transaction output.",
+        .args = {{"txid", RPCArgType::STRING, false, "", "The transaction id"},
+                 {"n", RPCArgType::NUMBER, false, "", "vout number"},
+                 {"include_mempool", RPCArgType::BOOL, true, "true",
+                  "Whether to include the mempool. Note that an unspent output that is spent in the mempool "
+                  "won't appear."}},
+        .result = "null    (json null) If the output is spent or not found\n"
+                  "{\n"
+                  "  \"bestblock\" : \"hex\",      (string) The hash of the block at the tip of the chain\n"
+                  "  \"confirmations\" : n,      (numeric) The number of confirmations (0 in the mempool)\n"
+                  "  \"value\" : n,              (numeric) The transaction value in coins\n"
+                  "  \"destination\" : {         (json object) replaces Core's scriptPubKey\n"
+                  "    \"address\" : \"str\",      (string, optional) the address, for a key destination\n"
+                  "    \"kind\" : \"str\",         (string) \"key\" or \"unknown\"\n"
+                  "    \"hex\" : \"hex\"           (string) the destination's encoding\n"
+                  "  },\n"
+                  "  \"coinbase\" : true|false   (boolean) Coinbase or not\n"
+                  "}",
+        .examples = HelpExampleCli("gettxout", "\"txid\" 1") + HelpExampleRpc("gettxout", "\"txid\", 1"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 txid = ParseHashV(request.params[0], "txid");
+            const int64_t n = ParamInt64(request, 1);
+            if (n < 0 || n > int64_t{UINT32_MAX}) throw RPCError{RPCErrorCode::TYPE_ERROR, "JSON integer out of range"};
+            const OutPoint outpoint{txid, static_cast<uint32_t>(n)};
+            const bool include_mempool = OptionalParamBool(request, 2).value_or(true);
+            const BlockInfo tip = ctx->chainstate.TipInfo();
+            std::optional<Coin> coin;
+            int64_t confirmations{0};
+            if (include_mempool) {
+                if (ctx->mempool.IsSpent(outpoint)) return nullptr;
+                if (auto output = ctx->mempool.GetOutput(outpoint)) coin = Coin{std::move(*output), 0, false};
+            }
+            if (!coin) {
+                coin = ctx->chainstate.GetCoin(outpoint);
+                if (!coin || coin->IsSpent()) return nullptr;
+                confirmations = tip.height - int64_t{coin->height} + 1;
+            }
+            json::object out;
+            out["bestblock"] = tip.hash.GetHex();
+            out["confirmations"] = confirmations;
+            out["value"] = ValueFromAmount(coin->out.amount);
+            out["destination"] = DestinationToJSON(coin->out.destination, ctx->params.network);
+            out["coinbase"] = coin->coinbase;
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "gettxoutsetinfo",
+        .description = "Returns statistics about the unspent transaction output set.\n"
+                       "Note this call may take some time (it flushes the coins cache and walks the whole set).",
+        .args = {},
+        .result = "{\n"
+                  "  \"height\" : n,             (numeric) The block height (index) of the returned statistics\n"
+                  "  \"bestblock\" : \"hex\",      (string) The hash of the block at which these statistics are calculated\n"
+                  "  \"txouts\" : n,             (numeric) The number of unspent transaction outputs\n"
+                  "  \"transactions\" : n,       (numeric) The number of transactions with unspent outputs\n"
+                  "  \"hash_serialized\" : \"hex\", (string) SHA-256 of the serialized UTXO set (doc/chainstate.md)\n"
+                  "  \"total_amount\" : n,       (numeric) The total amount of coins in the UTXO set\n"
+                  "  \"disk_size\" : n           (numeric) The estimated size of the chainstate on disk\n"
+                  "}",
+        .examples = HelpExampleCli("gettxoutsetinfo", "") + HelpExampleRpc("gettxoutsetinfo", ""),
+        .handler = [ctx](const RPCRequest&) -> json::value {
+            auto stats = ctx->chainstate.GetUtxoStats();
+            if (!stats) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Unable to read UTXO set: " + stats.error_message()};
+            const auto info = ctx->chainstate.GetBlockInfo(stats->best_block);
+            json::object out;
+            out["height"] = info ? info->height : int64_t{-1};
+            out["bestblock"] = stats->best_block.GetHex();
+            out["txouts"] = stats->coins;
+            out["transactions"] = stats->transactions;
+            out["hash_serialized"] = stats->hash.GetHex();
+            out["total_amount"] = ValueFromAmount(stats->total_amount);
+            out["disk_size"] = stats->disk_size;
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "invalidateblock",
+        .description = "Permanently marks a block as invalid, as if it violated a consensus rule.",
+        .args = {{"blockhash", RPCArgType::STRING, false, "", "the hash of the block to mark as invalid"}},
+        .result = "null    (json null)",
+        .examples = HelpExampleCli("invalidateblock", "\"blockhash\"") +
+                    HelpExampleRpc("invalidateblock", "\"blockhash\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 hash = ParseHashV(request.params[0], "blockhash");
+            LookupBlockOrThrow(*ctx, hash);
+            BlockValidationState state;
+            const bool ok = ctx->chainstate.InvalidateBlock(hash, state);
+            ctx->mempool.ResubmitDisconnected();
+            if (!ok) throw RPCError{RPCErrorCode::DATABASE_ERROR, state.ToString()};
+            return nullptr;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "reconsiderblock",
+        .description = "Removes invalidity status of a block, its ancestors and its descendants, reconsider them "
+                       "for activation.\nThis can be used to undo the effects of invalidateblock.",
+        .args = {{"blockhash", RPCArgType::STRING, false, "", "the hash of the block to reconsider"}},
+        .result = "null    (json null)",
+        .examples = HelpExampleCli("reconsiderblock", "\"blockhash\"") +
+                    HelpExampleRpc("reconsiderblock", "\"blockhash\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 hash = ParseHashV(request.params[0], "blockhash");
+            LookupBlockOrThrow(*ctx, hash);
+            BlockValidationState state;
+            const bool ok = ctx->chainstate.ReconsiderBlock(hash, state);
+            ctx->mempool.ResubmitDisconnected();
+            if (!ok) throw RPCError{RPCErrorCode::DATABASE_ERROR, state.ToString()};
+            return nullptr;
+        },
+    });
+
+    for (auto& method : methods) {
+        if (auto result = table.Register(std::move(method)); !result) return result;
+    }
+    return {};
+}
+
+}  // namespace hpips

@@ -1,0 +1,548 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#include <rpc/mining.h>
+
+#include <chain/chainstate.h>
+#include <chain/mempool.h>
+#include <consensus/block_check.h>
+#include <consensus/params.h>
+#include <consensus/tx_check.h>
+#include <consensus/tx_inputs.h>
+#include <crypto/sha256.h>
+#include <mining/block_assembler.h>
+#include <mining/mine.h>
+#include <mining/miner.h>
+#include <primitives/address.h>
+#include <pouw/params.h>
+#include <pouw/unit.h>
+#include <rpc/chain_util.h>
+#include <rpc/json.h>
+#include <rpc/tx_json.h>
+#include <rpc/util.h>
+#include <util/clock.h>
+#include <util/strencodings.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hpips {
+namespace {
+
+namespace json = boost::json;
+
+/** Multiply-accumulates of one reference tile (64·64·K_REF): the expected
+ *  cost of one unit of chain work, since a tile of any k wins with a chance
+ *  proportional to k (doc/pouw.md §7). */
+constexpr uint64_t MACS_PER_WORK = uint64_t{pouw::TILE} * pouw::TILE * pouw::K_REF;
+
+/** Shared by the methods: the extra nonce that keeps successive templates
+ *  distinct, and getworktemplate's recent templates. */
+struct MiningState {
+    ChainContext* context{nullptr};
+    std::atomic<uint64_t> extra_nonce{0};
+    std::mutex mutex;
+    std::map<std::string, BlockTemplate> templates;  // guarded by mutex
+    std::deque<std::string> template_order;          // guarded by mutex, oldest first
+};
+
+Destination ParseMiningAddress(const ChainContext& ctx, const std::string& address, const std::string& message)
+{
+    auto dest = DecodeAddress(address, ctx.params.network);
+    if (!dest) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, message};
+    return std::move(*dest);
+}
+
+/** Expected chain work per second over the `lookup` blocks before `height`
+ *  (the tip when negative), as Core's GetNetworkHashPS. */
+ArithUint512 NetworkWorkRate(const ChainContext& ctx, int64_t lookup, int64_t height)
+{
+    const int64_t tip_height = ctx.chainstate.Height();
+    if (height < 0 || height > tip_height) height = tip_height;
+    if (lookup <= 0) lookup = NETWORK_RATE_WINDOW;
+    lookup = std::min(lookup, height);
+    if (lookup <= 0) return 0;
+    const auto last_hash = ctx.chainstate.GetBlockHashAt(height);
+    const auto first_hash = ctx.chainstate.GetBlockHashAt(height - lookup);
+    if (!last_hash || !first_hash) return 0;
+    const auto last = ctx.chainstate.GetBlockInfo(*last_hash);
+    const auto first = ctx.chainstate.GetBlockInfo(*first_hash);
+    if (!last || !first) return 0;
+    int64_t min_time{std::numeric_limits<int64_t>::max()};
+    int64_t max_time{std::numeric_limits<int64_t>::min()};
+    for (int64_t h{height - lookup}; h <= height; ++h) {
+        const auto hash = ctx.chainstate.GetBlockHashAt(h);
+        const auto info = hash ? ctx.chainstate.GetBlockInfo(*hash) : std::nullopt;
+        if (!info) return 0;  // the chain moved under us; report nothing rather than nonsense
+        min_time = std::min<int64_t>(min_time, info->header.time);
+        max_time = std::max<int64_t>(max_time, info->header.time);
+    }
+    if (min_time >= max_time || last->chain_work <= first->chain_work) return 0;
+    return (last->chain_work - first->chain_work) / static_cast<uint64_t>(max_time - min_time);
+}
+
+/** A 512-bit count as a JSON integer, saturated at UINT64_MAX. */
+json::value SaturatedCount(const ArithUint512& value)
+{
+    if (value > ArithUint512{std::numeric_limits<uint64_t>::max()}) return std::numeric_limits<uint64_t>::max();
+    return static_cast<uint64_t>(value);
+}
+
+/** submitblock's answer for a block (BIP 22 / Core): null when it became
+ *  part of the active chain, "inconclusive" when stored on a side branch,
+ *  "duplicate" / "duplicate-invalid" when already known, otherwise the
+ *  reject reason ("rejected" if there is none). */
+json::value SubmitAndReport(const ChainContext& ctx, const Block& block)
+{
+    BlockValidationState state;
+    bool new_block{false};
+    const bool ok = SubmitBlock(ctx.chainstate, ctx.mempool, block, state, &new_block);
+    if (ok) {
+        if (!new_block) return json::value("duplicate");
+        const auto info = ctx.chainstate.GetBlockInfo(block.GetHash());
+        if (info && info->in_active_chain) return nullptr;
+        return json::value("inconclusive");
+    }
+    if (state.GetReason().empty()) return json::value("rejected");
+    return json::value(state.GetReason());
+}
+
+/** generateblock's check: every transaction valid in order on top of the tip
+ *  (context-free checks, finality, inputs from the UTXO set or earlier
+ *  transactions of the block, amounts, signatures). Returns the total fee. */
+Amount CheckBlockTransactions(const ChainContext& ctx, const std::vector<Transaction>& txs)
+{
+    const auto next = ctx.chainstate.GetNextBlockContext();
+    const int64_t mtp = next.min_time - 1;
+    std::map<OutPoint, Coin> created;
+    std::set<OutPoint> spent_in_block;
+    Amount fees{0};
+    const auto fail = [](const TxValidationState& state) {
+        throw RPCError{RPCErrorCode::VERIFY_ERROR, "TestBlockValidity failed: " + state.ToString()};
+    };
+    for (const Transaction& tx : txs) {
+        TxValidationState state;
+        if (!CheckTransaction(tx, state)) fail(state);
+        if (tx.IsCoinbase()) {
+            state.Invalid(TxFailure::CONSENSUS, "bad-cb-multiple", "more than one coinbase");
+            fail(state);
+        }
+        if (!IsFinalTx(tx, next.height, mtp)) {
+            state.Invalid(TxFailure::CONSENSUS, "bad-txns-nonfinal", "non-final transaction");
+            fail(state);
+        }
+        std::vector<Coin> coins;
+        coins.reserve(tx.inputs().size());
+        for (const TxIn& in : tx.inputs()) {
+            std::optional<Coin> coin;
+            if (!spent_in_block.insert(in.prevout).second) {
+                coin.reset();
+            } else if (const auto it = created.find(in.prevout); it != created.end()) {
+                coin = it->second;
+            } else {
+                coin = ctx.chainstate.GetCoin(in.prevout);
+                if (coin && coin->IsSpent()) coin.reset();
+            }
+            if (!coin) {
+                state.Invalid(TxFailure::MISSING_INPUTS, "bad-txns-inputs-missingorspent");
+                fail(state);
+            }
+            coins.push_back(std::move(*coin));
+        }
+        std::vector<SpentCoin> spent;
+        std::vector<TxOut> spent_outputs;
+        spent.reserve(coins.size());
+        spent_outputs.reserve(coins.size());
+        for (const Coin& coin : coins) {
+            spent.push_back(SpentCoin{&coin.out, coin.height, coin.coinbase});
+            spent_outputs.push_back(coin.out);
+        }
+        const auto fee = CheckTxInputs(tx, spent, next.height, state);
+        if (!fee) fail(state);
+        if (!VerifyTransactionSignatures(tx, spent_outputs, ctx.params.network, state)) fail(state);
+        const auto sum = CheckedMoneyAdd(fees, *fee);
+        if (!sum) {
+            state.Invalid(TxFailure::CONSENSUS, "bad-txns-accumulated-fee-outofrange");
+            fail(state);
+        }
+        fees = *sum;
+        for (uint32_t i{0}; i < tx.outputs().size(); ++i) {
+            created.emplace(OutPoint{tx.GetTxid(), i},
+                            Coin{tx.outputs()[i], static_cast<uint32_t>(next.height), false});
+        }
+    }
+    return fees;
+}
+
+/** Mines `tmpl` with at most `max_units` unit evaluations; nullopt when they
+ *  ran out or the node is shutting down. */
+std::optional<Block> MineTemplate(const ChainContext& ctx, const BlockTemplate& tmpl, uint64_t max_units,
+                                  uint64_t* units_used)
+{
+    MiningStats stats;
+    auto mined = MineBlock(tmpl, ctx.params, ctx.mining_pool, ctx.interrupt, &stats, max_units);
+    if (units_used != nullptr) *units_used = stats.units;
+    if (!mined) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Mining failed: " + mined.error_message()};
+    return std::move(*mined);
+}
+
+void RememberTemplate(MiningState& state, const std::string& id, BlockTemplate tmpl)
+{
+    std::lock_guard lock{state.mutex};
+    if (state.templates.count(id) != 0) return;
+    state.templates.emplace(id, std::move(tmpl));
+    state.template_order.push_back(id);
+    while (state.template_order.size() > MAX_WORK_TEMPLATES) {
+        state.templates.erase(state.template_order.front());
+        state.template_order.pop_front();
+    }
+}
+
+std::optional<BlockTemplate> FindTemplate(MiningState& state, const std::string& id)
+{
+    std::lock_guard lock{state.mutex};
+    const auto it = state.templates.find(id);
+    if (it == state.templates.end()) return std::nullopt;
+    return it->second;
+}
+
+json::object FillerRules(const ChainParams& params)
+{
+    const pouw::UnitShape shape = params.shape_rules.FillerShape();
+    json::object out;
+    out["m"] = shape.m;
+    out["n"] = shape.n;
+    out["k"] = shape.k;
+    out["tile"] = pouw::TILE;
+    out["tile_count"] = shape.TileCount();
+    out["noise_rank"] = pouw::NOISE_RANK;
+    out["k_ref"] = pouw::K_REF;
+    out["rules_version"] = pouw::RULES_VERSION;
+    out["key_rule"] = "FK = TaggedHash(\"" + std::string{pouw::FILLER_KEY_TAG} +
+                      "\", prev_block_hash || miner_key || index u32 LE)";
+    out["unit_id_rule"] = "U = TaggedHash(\"" + std::string{pouw::UNIT_ID_TAG} + "\", 148-byte descriptor)";
+    out["opening"] = "the 148-byte filler descriptor (doc/pouw.md §8)";
+    return out;
+}
+
+}  // namespace
+
+Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
+{
+    const auto shared = std::make_shared<MiningState>();
+    shared->context = &context;
+    ChainContext* ctx = &context;
+    std::vector<RPCMethod> methods;
+
+    methods.push_back({
+        .category = "mining",
+        .name = "getmininginfo",
+        .description = "Returns a json object containing mining-related information.",
+        .args = {},
+        .result = "{\n"
+                  "  \"blocks\" : n,          (numeric) The current block\n"
+                  "  \"difficulty\" : n,      (numeric) The current difficulty\n"
+                  "  \"networkhashps\" : n,   (numeric) The network's expected winning-ticket checks per second "
+                  "(chain work per second)\n"
+                  "  \"networkmacps\" : n,    (numeric) The same in multiply-accumulates per second\n"
+                  "  \"pooledtx\" : n,        (numeric) The size of the mempool\n"
+                  "  \"chain\" : \"str\",       (string) current network name (main, test, regtest)\n"
+                  "  \"warnings\" : \"str\",    (string) any network and blockchain warnings\n"
+                  "  \"miner\" : {            (json object, optional) the built-in miner, when it runs\n"
+                  "    \"running\", \"backend\", \"blocks_found\", \"units\", \"macs\", \"seconds\"\n"
+                  "  }\n"
+                  "}",
+        .examples = HelpExampleCli("getmininginfo", "") + HelpExampleRpc("getmininginfo", ""),
+        .handler = [ctx](const RPCRequest&) -> json::value {
+            const BlockInfo tip = ctx->chainstate.TipInfo();
+            const ArithUint512 rate = NetworkWorkRate(*ctx, NETWORK_RATE_WINDOW, -1);
+            json::object out;
+            out["blocks"] = tip.height;
+            out["difficulty"] = DifficultyValue(tip.header.bits, ctx->params.pow_limit);
+            out["networkhashps"] = SaturatedCount(rate);
+            out["networkmacps"] = SaturatedCount(rate * MACS_PER_WORK);
+            out["pooledtx"] = ctx->mempool.Size();
+            out["chain"] = ctx->params.Name();
+            out["warnings"] = "";
+            if (ctx->miner != nullptr) {
+                const MinerStatus status = ctx->miner->Status();
+                json::object miner;
+                miner["running"] = status.running;
+                miner["backend"] = status.backend;
+                miner["blocks_found"] = status.blocks_found;
+                miner["units"] = status.units;
+                miner["macs"] = status.macs;
+                miner["seconds"] = status.nanoseconds / 1'000'000'000;
+                out["miner"] = std::move(miner);
+            }
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "mining",
+        .name = "getnetworkhashps",
+        .description = "Returns the estimated network work rate based on the last n blocks (expected winning-ticket "
+                       "checks per second; multiply by 64·64·4096 for multiply-accumulates per second).\n"
+                       "Pass in [blocks] to override # of blocks, -1 or 0 means the default (120).\n"
+                       "Pass in [height] to estimate the network speed at the time when a certain block was found.",
+        .args = {{"nblocks", RPCArgType::NUMBER, true, "120", "The number of blocks"},
+                 {"height", RPCArgType::NUMBER, true, "-1", "To estimate at the time of the given height."}},
+        .result = "n    (numeric) Work per second estimated",
+        .examples = HelpExampleCli("getnetworkhashps", "") + HelpExampleRpc("getnetworkhashps", ""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const int64_t lookup = OptionalParamInt64(request, 0).value_or(NETWORK_RATE_WINDOW);
+            const int64_t height = OptionalParamInt64(request, 1).value_or(-1);
+            return SaturatedCount(NetworkWorkRate(*ctx, lookup, height));
+        },
+    });
+
+    methods.push_back({
+        .category = "generating",
+        .name = "generatetoaddress",
+        .description = "Mine blocks immediately to a specified address (before the RPC call returns)",
+        .args = {{"nblocks", RPCArgType::NUMBER, false, "",
+                  "How many blocks are generated (at most " + std::to_string(MAX_GENERATE_BLOCKS) + ")."},
+                 {"address", RPCArgType::STRING, false, "", "The address to send the newly generated coins to."},
+                 {"maxtries", RPCArgType::NUMBER, true, std::to_string(DEFAULT_MAX_TRIES),
+                  "How many PoUW unit evaluations to try, over all blocks."}},
+        .result = "[ \"hex\", ... ]    (json array) hashes of blocks generated",
+        .examples = HelpExampleCli("generatetoaddress", "11 \"myaddress\""),
+        .handler = [shared, ctx](const RPCRequest& request) -> json::value {
+            const int64_t nblocks = ParamInt64(request, 0);
+            if (nblocks < 0 || nblocks > MAX_GENERATE_BLOCKS) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                               "Invalid parameter, nblocks must be between 0 and " +
+                                   std::to_string(MAX_GENERATE_BLOCKS)};
+            }
+            const Destination payout = ParseMiningAddress(*ctx, ParamString(request, 1), "Error: Invalid address");
+            const int64_t max_tries = OptionalParamInt64(request, 2).value_or(static_cast<int64_t>(DEFAULT_MAX_TRIES));
+            if (max_tries < 0) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, maxtries must be non-negative"};
+            uint64_t tries_left = static_cast<uint64_t>(max_tries);
+            json::array hashes;
+            for (int64_t i{0}; i < nblocks && tries_left > 0; ++i) {
+                auto tmpl = CreateTemplateFromMempool(ctx->chainstate, ctx->mempool, payout, ctx->clock.Now(),
+                                                      shared->extra_nonce++);
+                if (!tmpl) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Couldn't create new block: " + tmpl.error_message()};
+                uint64_t used{0};
+                const auto block = MineTemplate(*ctx, *tmpl, tries_left, &used);
+                tries_left -= std::min(used, tries_left);
+                if (!block) break;
+                BlockValidationState state;
+                if (!SubmitBlock(ctx->chainstate, ctx->mempool, *block, state)) {
+                    throw RPCError{RPCErrorCode::INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + state.ToString()};
+                }
+                hashes.push_back(json::value(block->GetHash().GetHex()));
+            }
+            return hashes;
+        },
+    });
+
+    methods.push_back({
+        .category = "generating",
+        .name = "generateblock",
+        .description = "Mine a set of ordered transactions to a specified address and return the block hash.\n"
+                       "The coinbase pays the subsidy plus, when the transactions are checked, their fees.",
+        .args = {{"output", RPCArgType::STRING, false, "", "The address to send the newly generated coins to."},
+                 {"transactions", RPCArgType::ARRAY, false, "",
+                  "An array of hex strings which are either txids or raw transactions.\n"
+                  "Txids must reference transactions currently in the mempool.\n"
+                  "All transactions must be valid and in valid order, otherwise the block will be rejected."},
+                 {"submit", RPCArgType::BOOL, true, "true",
+                  "Whether to submit the block before the RPC call returns or to return it as hex."},
+                 {"check", RPCArgType::BOOL, true, "true",
+                  "HPIPS: whether to validate the transactions first (false builds the block as given — with a "
+                  "valid proof of useful work — so tests can make invalid blocks)."}},
+        .result = "{\n"
+                  "  \"hash\" : \"hex\",    (string) hash of generated block\n"
+                  "  \"hex\" : \"hex\"      (string, optional) hex of generated block, only present when submit=false\n"
+                  "}",
+        .examples = HelpExampleCli("generateblock", "\"myaddress\" '[\"rawtx\", \"mempool_txid\"]'"),
+        .handler = [shared, ctx](const RPCRequest& request) -> json::value {
+            const Destination payout =
+                ParseMiningAddress(*ctx, ParamString(request, 0), "Error: Invalid address or descriptor");
+            const json::array& entries = request.params[1].get_array();
+            if (entries.size() > MAX_BLOCK_TXS) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, too many transactions"};
+            }
+            const bool submit = OptionalParamBool(request, 2).value_or(true);
+            const bool check = OptionalParamBool(request, 3).value_or(true);
+            std::vector<Transaction> txs;
+            txs.reserve(entries.size());
+            for (const json::value& entry : entries) {
+                if (!IsJsonString(entry)) {
+                    throw RPCError{RPCErrorCode::TYPE_ERROR, "JSON value of type " + std::string{JsonTypeName(entry)} +
+                                                                 " is not of expected type string"};
+                }
+                const std::string text{entry.get_string()};
+                if (const auto txid = text.size() == 64 ? uint256::FromHex(text) : std::nullopt) {
+                    auto pool_entry = ctx->mempool.Get(*txid);
+                    if (!pool_entry) {
+                        throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Transaction " + text + " not in mempool."};
+                    }
+                    txs.push_back(std::move(pool_entry->tx));
+                    continue;
+                }
+                auto tx = DecodeHexTx(text);
+                if (!tx) {
+                    throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR,
+                                   "Transaction decode failed for " + TruncateForMessage(text) +
+                                       ". Make sure the tx has at least one input."};
+                }
+                txs.push_back(std::move(*tx));
+            }
+            const Amount fees = check ? CheckBlockTransactions(*ctx, txs) : 0;
+            auto tmpl = CreateBlockTemplate(ctx->chainstate, payout, txs, fees, ctx->clock.Now(), shared->extra_nonce++);
+            if (!tmpl) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Couldn't create new block: " + tmpl.error_message()};
+            const auto block = MineTemplate(*ctx, *tmpl, DEFAULT_MAX_TRIES, nullptr);
+            if (!block) throw RPCError{RPCErrorCode::MISC_ERROR, "Failed to make block."};
+            if (check) {
+                BlockValidationState state;
+                if (!CheckBlock(*block, state)) {
+                    throw RPCError{RPCErrorCode::VERIFY_ERROR, "TestBlockValidity failed: " + state.ToString()};
+                }
+            }
+            json::object out;
+            out["hash"] = block->GetHash().GetHex();
+            if (!submit) {
+                out["hex"] = HexStr(EncodeBlock(*block));
+                return out;
+            }
+            BlockValidationState state;
+            if (!SubmitBlock(ctx->chainstate, ctx->mempool, *block, state)) {
+                throw RPCError{RPCErrorCode::INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + state.ToString()};
+            }
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "mining",
+        .name = "submitblock",
+        .description = "Attempts to submit new block to network.",
+        .args = {{"hexdata", RPCArgType::STRING, false, "", "the hex-encoded block data to submit"},
+                 {"dummy", RPCArgType::STRING, true, "ignored", "dummy value, for compatibility with BIP22. This value is ignored."}},
+        .result = "null    (json null) When the block was accepted onto the active chain\n"
+                  "\"str\"    (string) Otherwise: \"duplicate\", \"duplicate-invalid\", \"inconclusive\" (stored on a "
+                  "side branch) or the reject reason",
+        .examples = HelpExampleCli("submitblock", "\"mydata\"") + HelpExampleRpc("submitblock", "\"mydata\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            auto block = DecodeHexBlock(ParamString(request, 0));
+            if (!block) throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "Block decode failed: " + block.error_message()};
+            if (block->txs.empty() || !block->txs[0].IsCoinbase()) {
+                throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "Block does not start with a coinbase"};
+            }
+            return SubmitAndReport(*ctx, *block);
+        },
+    });
+
+    methods.push_back({
+        .category = "mining",
+        .name = "getworktemplate",
+        .description = "HPIPS: returns everything an external miner needs to mine the next block: the 76-byte "
+                       "header template the PoUW seed hashes, the target, the miner key (from the address, which "
+                       "the coinbase pays) and the filler unit rules (doc/pouw.md). Submit a proof with submitwork; "
+                       "the last " + std::to_string(MAX_WORK_TEMPLATES) + " templates are remembered.",
+        .args = {{"address", RPCArgType::STRING, false, "", "The address the coinbase pays; its key is the miner key."}},
+        .result = "{\n"
+                  "  \"template_id\" : \"hex\",        (string) pass to submitwork\n"
+                  "  \"header_template\" : \"hex\",    (string) the 76 template bytes (version, prev, merkle root, time, bits)\n"
+                  "  \"height\" : n, \"version\" : n, \"previousblockhash\" : \"hex\", \"merkleroot\" : \"hex\",\n"
+                  "  \"curtime\" : n, \"mintime\" : n, \"bits\" : \"hex\", \"target\" : \"hex\",\n"
+                  "  \"miner_key\" : \"hex\",          (string) x-only key bound into the seed\n"
+                  "  \"coinbasevalue\" : n,          (numeric) base units the coinbase pays\n"
+                  "  \"transactions\" : n,           (numeric) transactions besides the coinbase\n"
+                  "  \"max_tile_count\" : n,         (numeric) a proof's tile index must be below it\n"
+                  "  \"filler\" : { \"m\", \"n\", \"k\", \"tile\", \"tile_count\", \"noise_rank\", \"k_ref\", "
+                  "\"rules_version\", \"key_rule\", \"unit_id_rule\", \"opening\" }\n"
+                  "}",
+        .examples = HelpExampleCli("getworktemplate", "\"myaddress\""),
+        .handler = [shared, ctx](const RPCRequest& request) -> json::value {
+            const Destination payout = ParseMiningAddress(*ctx, ParamString(request, 0), "Error: Invalid address");
+            auto tmpl = CreateTemplateFromMempool(ctx->chainstate, ctx->mempool, payout, ctx->clock.Now(),
+                                                  shared->extra_nonce++);
+            if (!tmpl) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Couldn't create new block: " + tmpl.error_message()};
+            const BlockHeader& header = tmpl->block.header;
+            const auto template_bytes = header.SerializeTemplate();
+            const std::string id = Sha256d(template_bytes).GetHex();
+            const auto next = ctx->chainstate.GetNextBlockContext();
+            const auto target = TargetFromBits(header.bits);
+            json::object out;
+            out["template_id"] = id;
+            out["header_template"] = HexStr(template_bytes);
+            out["height"] = tmpl->height;
+            out["version"] = header.version;
+            out["previousblockhash"] = header.prev_block.GetHex();
+            out["merkleroot"] = header.merkle_root.GetHex();
+            out["curtime"] = header.time;
+            out["mintime"] = next.min_time;
+            out["bits"] = BitsHex(header.bits);
+            out["target"] = target ? ArithToUint256(*target).GetHex() : std::string(64, '0');
+            out["miner_key"] = HexStr(header.proof.miner_key);
+            out["coinbasevalue"] = tmpl->block.txs[0].outputs()[0].amount;
+            out["transactions"] = tmpl->block.txs.size() - 1;
+            out["max_tile_count"] = ctx->params.shape_rules.MaxTileCount();
+            out["filler"] = FillerRules(ctx->params);
+            RememberTemplate(*shared, id, std::move(*tmpl));
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "mining",
+        .name = "submitwork",
+        .description = "HPIPS: completes a template from getworktemplate with a proof of useful work and its "
+                       "opening, and submits the block. Answers like submitblock.",
+        .args = {{"template_id", RPCArgType::STRING, false, "", "From getworktemplate"},
+                 {"nonce", RPCArgType::NUMBER, false, "", "The miner's nonce (0 to 2^64-1)"},
+                 {"unit_id", RPCArgType::STRING, false, "", "The work unit's id U (display hex, as getblockheader shows)"},
+                 {"tile_index", RPCArgType::NUMBER, false, "", "The winning tile"},
+                 {"state", RPCArgType::STRING, false, "", "The tile's 32-byte transcript state (hex, in order)"},
+                 {"opening", RPCArgType::STRING, false, "", "The block's PoUW opening (hex)"}},
+        .result = "null or \"str\"    as submitblock",
+        .examples = HelpExampleCli("submitwork", "\"id\" 42 \"unitid\" 3 \"state\" \"opening\""),
+        .handler = [shared, ctx](const RPCRequest& request) -> json::value {
+            const std::string id = ParamString(request, 0);
+            auto tmpl = FindTemplate(*shared, id);
+            if (!tmpl) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Unknown or expired template_id"};
+            const uint64_t nonce = UInt64FromValue(request.params[1]);
+            const uint256 unit_id = ParseHashV(request.params[2], "unit_id");
+            const int64_t tile_index = ParamInt64(request, 3);
+            if (tile_index < 0 || tile_index > int64_t{UINT32_MAX}) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "tile_index out of range"};
+            }
+            const auto state = ParseBoundedHex(ParamString(request, 4), 2 * 32);
+            if (!state || state->size() != 32) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "state must be 32 bytes in hex"};
+            }
+            const auto opening = ParseBoundedHex(ParamString(request, 5), 2 * MAX_OPENING_SIZE);
+            if (!opening) {
+                throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR,
+                               "Opening decode failed: not hex or larger than " + std::to_string(MAX_OPENING_SIZE) +
+                                   " bytes"};
+            }
+            Block block = std::move(tmpl->block);
+            block.header.proof.nonce = nonce;
+            block.header.proof.unit_id = unit_id;
+            block.header.proof.tile_index = static_cast<uint32_t>(tile_index);
+            std::copy(state->begin(), state->end(), block.header.proof.state.begin());
+            block.opening = *opening;
+            return SubmitAndReport(*ctx, block);
+        },
+    });
+
+    for (auto& method : methods) {
+        if (auto result = table.Register(std::move(method)); !result) return result;
+    }
+    return {};
+}
+
+}  // namespace hpips

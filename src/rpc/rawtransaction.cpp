@@ -1,0 +1,588 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#include <rpc/rawtransaction.h>
+
+#include <chain/chainstate.h>
+#include <chain/mempool.h>
+#include <consensus/params.h>
+#include <crypto/key.h>
+#include <crypto/random.h>
+#include <primitives/address.h>
+#include <primitives/key_io.h>
+#include <primitives/sighash.h>
+#include <rpc/chain_util.h>
+#include <rpc/json.h>
+#include <rpc/tx_json.h>
+#include <rpc/util.h>
+#include <util/strencodings.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hpips {
+namespace {
+
+namespace json = boost::json;
+
+/** The reject reason sendrawtransaction reports for missing inputs (Core's). */
+constexpr std::string_view MISSING_INPUTS_REASON = "bad-txns-inputs-missingorspent";
+
+const json::object& ObjectOrThrow(const json::value& value)
+{
+    if (!value.is_object()) {
+        throw RPCError{RPCErrorCode::TYPE_ERROR,
+                       "JSON value of type " + std::string{JsonTypeName(value)} + " is not of expected type object"};
+    }
+    return value.get_object();
+}
+
+std::string StringOrThrow(const json::value& value)
+{
+    if (!IsJsonString(value)) {
+        throw RPCError{RPCErrorCode::TYPE_ERROR,
+                       "JSON value of type " + std::string{JsonTypeName(value)} + " is not of expected type string"};
+    }
+    return std::string{value.get_string()};
+}
+
+Transaction DecodeTxOrThrow(std::string_view hex)
+{
+    auto tx = DecodeHexTx(hex);
+    if (!tx) throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "TX decode failed: " + tx.error_message()};
+    return std::move(*tx);
+}
+
+/** getrawtransaction's verbosity: a bool (false = 0, true = 1) or a number. */
+int ParseVerbosity(const RPCRequest& request, size_t index)
+{
+    const json::value* value = OptionalParam(request, index);
+    if (value == nullptr) return 0;
+    if (value->is_bool()) return value->get_bool() ? 1 : 0;
+    const int64_t level = IntFromValue(*value);
+    return level <= 0 ? 0 : level == 1 ? 1 : 2;
+}
+
+/** The coin an input spends, from the UTXO set or a pool transaction. */
+std::optional<TxOut> LookupSpent(const ChainContext& ctx, const OutPoint& outpoint)
+{
+    if (auto coin = ctx.chainstate.GetCoin(outpoint); coin && !coin->IsSpent()) return coin->out;
+    return ctx.mempool.GetOutput(outpoint);
+}
+
+/** The most a transaction of `size` bytes may pay at `rate` (per 1000 bytes). */
+Amount MaxFee(Amount rate, size_t size) { return rate * static_cast<Amount>(size) / 1000; }
+
+/** The fee of `tx` when every input's coin is known (chain or pool). */
+std::optional<Amount> ComputeFee(const ChainContext& ctx, const Transaction& tx, bool& missing_inputs)
+{
+    Amount in_sum{0};
+    missing_inputs = false;
+    for (const TxIn& in : tx.inputs()) {
+        const auto spent = LookupSpent(ctx, in.prevout);
+        if (!spent) {
+            missing_inputs = true;
+            return std::nullopt;
+        }
+        const auto sum = CheckedMoneyAdd(in_sum, spent->amount);
+        if (!sum) return std::nullopt;
+        in_sum = *sum;
+    }
+    Amount out_sum{0};
+    for (const TxOut& out : tx.outputs()) {
+        const auto sum = CheckedMoneyAdd(out_sum, out.amount);
+        if (!sum) return std::nullopt;
+        out_sum = *sum;
+    }
+    if (in_sum < out_sum) return std::nullopt;
+    return in_sum - out_sum;
+}
+
+/** True when one of the transaction's outputs is in the UTXO set: it is
+ *  already confirmed. */
+bool AlreadyInChain(const ChainContext& ctx, const Transaction& tx)
+{
+    for (uint32_t i{0}; i < tx.outputs().size(); ++i) {
+        if (auto coin = ctx.chainstate.GetCoin(OutPoint{tx.GetTxid(), i}); coin && !coin->IsSpent()) return true;
+    }
+    return false;
+}
+
+/** createrawtransaction's inputs. */
+std::vector<TxIn> ParseInputs(const json::array& inputs, uint32_t lock_time)
+{
+    if (inputs.size() > MAX_TX_INPUTS) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, too many inputs"};
+    std::vector<TxIn> out;
+    out.reserve(inputs.size());
+    for (const json::value& value : inputs) {
+        const json::object& input = ObjectOrThrow(value);
+        TxIn in;
+        in.prevout.txid = ParseHashO(input, "txid");
+        const json::value* vout = input.if_contains("vout");
+        if (vout == nullptr || !IsJsonNumber(*vout)) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, missing vout key"};
+        }
+        const int64_t index = IntFromValue(*vout);
+        if (index < 0) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, vout cannot be negative"};
+        if (index > int64_t{UINT32_MAX}) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, vout out of range"};
+        }
+        in.prevout.index = static_cast<uint32_t>(index);
+        // As Core: a lock time needs a non-final sequence to take effect.
+        in.sequence = lock_time != 0 ? SEQUENCE_FINAL - 1 : SEQUENCE_FINAL;
+        if (const json::value* sequence = input.if_contains("sequence"); sequence != nullptr && !sequence->is_null()) {
+            const int64_t number = IntFromValue(*sequence);
+            if (number < 0 || number > int64_t{SEQUENCE_FINAL}) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, sequence number is out of range"};
+            }
+            in.sequence = static_cast<uint32_t>(number);
+        }
+        out.push_back(std::move(in));
+    }
+    return out;
+}
+
+/** createrawtransaction's outputs: an array of one-key objects, or one
+ *  object (Core accepts both). */
+std::vector<TxOut> ParseOutputs(const json::value& outputs_value, Network net)
+{
+    std::vector<std::pair<std::string, const json::value*>> pairs;
+    if (outputs_value.is_object()) {
+        const json::object& outputs = outputs_value.get_object();
+        if (outputs.size() > MAX_TX_OUTPUTS) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, too many outputs"};
+        }
+        for (const auto& member : outputs) pairs.emplace_back(std::string{member.key()}, &member.value());
+    } else if (outputs_value.is_array()) {
+        const json::array& outputs = outputs_value.get_array();
+        if (outputs.size() > MAX_TX_OUTPUTS) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, too many outputs"};
+        }
+        for (const json::value& value : outputs) {
+            if (!value.is_object()) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, key-value pair not an object as expected"};
+            }
+            const json::object& pair = value.get_object();
+            if (pair.size() != 1) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                               "Invalid parameter, key-value pair must contain exactly one key"};
+            }
+            pairs.emplace_back(std::string{pair.begin()->key()}, &pair.begin()->value());
+        }
+    } else {
+        throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, output argument must be non-null"};
+    }
+    std::set<std::string> seen;
+    std::vector<TxOut> out;
+    out.reserve(pairs.size());
+    for (const auto& [address, amount] : pairs) {
+        if (!seen.insert(address).second) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                           "Invalid parameter, duplicated address: " + TruncateForMessage(address)};
+        }
+        TxOut output;
+        output.destination = ParseAddressOrThrow(address, net, "Invalid HPIPS address: ");
+        output.amount = AmountFromValue(*amount);
+        out.push_back(std::move(output));
+    }
+    return out;
+}
+
+/** A failed input of signrawtransactionwithkey, in Core's shape. */
+json::object SigningError(const TxIn& in, const std::string& error)
+{
+    json::object out;
+    out["txid"] = in.prevout.txid.GetHex();
+    out["vout"] = in.prevout.index;
+    json::array witness;
+    if (!in.witness.empty()) witness.push_back(json::value(HexStr(in.witness)));
+    out["witness"] = std::move(witness);
+    out["sequence"] = in.sequence;
+    out["error"] = error;
+    return out;
+}
+
+/** signrawtransactionwithkey's prevtxs: outpoint → output. */
+std::map<OutPoint, TxOut> ParsePrevTxs(const json::array& prevtxs, Network net)
+{
+    if (prevtxs.size() > MAX_SIGNING_ITEMS) {
+        throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, too many prevtxs"};
+    }
+    std::map<OutPoint, TxOut> out;
+    for (const json::value& value : prevtxs) {
+        const json::object& prev = ObjectOrThrow(value);
+        OutPoint outpoint;
+        outpoint.txid = ParseHashO(prev, "txid");
+        const json::value* vout = prev.if_contains("vout");
+        if (vout == nullptr || !IsJsonNumber(*vout)) throw RPCError{RPCErrorCode::TYPE_ERROR, "Missing vout"};
+        const int64_t index = IntFromValue(*vout);
+        if (index < 0) throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "vout cannot be negative"};
+        if (index > int64_t{UINT32_MAX}) throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "vout out of range"};
+        outpoint.index = static_cast<uint32_t>(index);
+        TxOut output;
+        if (const json::value* address = prev.if_contains("address"); address != nullptr && !address->is_null()) {
+            output.destination = ParseAddressOrThrow(StringOrThrow(*address), net, "Invalid HPIPS address: ");
+        } else if (const json::value* hex = prev.if_contains("scriptPubKey"); hex != nullptr && !hex->is_null()) {
+            // Core's field name, holding the destination's encoding in hex.
+            const auto bytes = ParseBoundedHex(StringOrThrow(*hex), 2 * (MAX_DESTINATION_PAYLOAD + 4));
+            auto dest = bytes ? Decode(*bytes, [](Reader& r) { return ReadDestination(r); })
+                              : Result<Destination>{Error{"not hex"}};
+            if (!dest) throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "Invalid scriptPubKey (destination) hex"};
+            output.destination = std::move(*dest);
+        } else {
+            throw RPCError{RPCErrorCode::TYPE_ERROR, "Missing address"};
+        }
+        const json::value* amount = prev.if_contains("amount");
+        if (amount == nullptr || amount->is_null()) throw RPCError{RPCErrorCode::TYPE_ERROR, "Missing amount"};
+        output.amount = AmountFromValue(*amount);
+        out[outpoint] = std::move(output);
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& context)
+{
+    ChainContext* ctx = &context;
+    std::vector<RPCMethod> methods;
+
+    methods.push_back({
+        .category = "rawtransactions",
+        .name = "getrawtransaction",
+        .description = "Return the raw transaction data.\n\n"
+                       "By default, this call only returns a transaction if it is in the mempool. If -txindex is "
+                       "enabled and no blockhash argument is passed, it will return the transaction if it is in a "
+                       "block in the blockchain (HPIPS has no -txindex yet).\n\n"
+                       "If a blockhash argument is passed, it will return the transaction if the specified block "
+                       "is available and the transaction is in that block.\n\n"
+                       "If verbosity is 0 or omitted, returns the serialized transaction as a hex-encoded string.\n"
+                       "If verbosity is 1, returns a JSON Object with information about the transaction.\n"
+                       "If verbosity is 2, also its fee when known (mempool transactions).",
+        .args = {{"txid", RPCArgType::STRING, false, "", "The transaction id"},
+                 {"verbosity", RPCArgType::ANY, true, "0",
+                  "0 for hex-encoded data, 1 for a JSON object, and 2 for JSON object with fee (a boolean means 1 or 0)"},
+                 {"blockhash", RPCArgType::STRING, true, "", "The block in which to look for the transaction"}},
+        .result = "\"str\"    (string) The serialized, hex-encoded data for 'txid' (verbosity 0)\n"
+                  "{ \"in_active_chain\", \"blockhash\", \"confirmations\", \"time\", \"blocktime\", \"hex\", "
+                  "...decoderawtransaction fields..., \"fee\" }    (json object) verbosity 1 and 2",
+        .examples = HelpExampleCli("getrawtransaction", "\"mytxid\"") +
+                    HelpExampleCli("getrawtransaction", "\"mytxid\" 1 \"myblockhash\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 txid = ParseHashV(request.params[0], "parameter 1");
+            const int verbosity = ParseVerbosity(request, 1);
+            const json::value* blockhash_param = OptionalParam(request, 2);
+            if (txid == ctx->params.genesis.txs[0].GetTxid()) {
+                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY,
+                               "The genesis block coinbase is not considered an ordinary transaction and cannot be "
+                               "retrieved"};
+            }
+            if (blockhash_param != nullptr) {
+                const uint256 blockhash = ParseHashV(*blockhash_param, "parameter 3");
+                const auto info = ctx->chainstate.GetBlockInfo(blockhash);
+                if (!info) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Block hash not found"};
+                auto block = ctx->chainstate.ReadBlock(blockhash);
+                if (!block) throw RPCError{RPCErrorCode::MISC_ERROR, "Block not available"};
+                for (const Transaction& tx : block->txs) {
+                    if (tx.GetTxid() != txid) continue;
+                    if (verbosity == 0) return json::value(HexStr(EncodeTransaction(tx)));
+                    json::object out;
+                    out["in_active_chain"] = info->in_active_chain;
+                    json::object body = TxToJSON(tx, ctx->params.network, std::nullopt, /*include_hex=*/true);
+                    out["blockhash"] = blockhash.GetHex();
+                    out["confirmations"] = info->in_active_chain ? info->confirmations : 0;
+                    out["time"] = info->header.time;
+                    out["blocktime"] = info->header.time;
+                    for (auto& member : body) out[member.key()] = std::move(member.value());
+                    return out;
+                }
+                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY,
+                               "No such transaction found in the provided block. Use gettransaction for wallet "
+                               "transactions."};
+            }
+            const auto entry = ctx->mempool.Get(txid);
+            if (!entry) {
+                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY,
+                               "No such mempool transaction. Use -txindex or provide a block hash to enable "
+                               "blockchain transaction queries."};
+            }
+            if (verbosity == 0) return json::value(HexStr(EncodeTransaction(entry->tx)));
+            const std::optional<Amount> fee = verbosity >= 2 ? std::optional<Amount>{entry->fee} : std::nullopt;
+            return TxToJSON(entry->tx, ctx->params.network, fee, /*include_hex=*/true);
+        },
+    });
+
+    methods.push_back({
+        .category = "rawtransactions",
+        .name = "decoderawtransaction",
+        .description = "Return a JSON object representing the serialized, hex-encoded transaction.",
+        .args = {{"hexstring", RPCArgType::STRING, false, "", "The transaction hex string"}},
+        .result = "{\n"
+                  "  \"txid\" : \"hex\",        (string) The transaction id\n"
+                  "  \"hash\" : \"hex\",        (string) The transaction hash (wtxid: includes the witnesses)\n"
+                  "  \"size\" : n,            (numeric) The serialized transaction size\n"
+                  "  \"vsize\" : n,           (numeric) Equal to size (HPIPS has no witness discount)\n"
+                  "  \"weight\" : n,          (numeric) Equal to size\n"
+                  "  \"version\" : n,         (numeric) The version\n"
+                  "  \"locktime\" : xxx,      (numeric) The lock time\n"
+                  "  \"vin\" : [ { \"txid\", \"vout\", \"txinwitness\" : [ \"hex\" ], \"sequence\" } or "
+                  "{ \"coinbase\", \"sequence\" }, ... ],\n"
+                  "  \"vout\" : [ { \"value\", \"n\", \"destination\" : { \"address\", \"kind\", \"hex\" } }, ... ]\n"
+                  "}",
+        .examples = HelpExampleCli("decoderawtransaction", "\"hexstring\"") +
+                    HelpExampleRpc("decoderawtransaction", "\"hexstring\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const Transaction tx = DecodeTxOrThrow(ParamString(request, 0));
+            return TxToJSON(tx, ctx->params.network);
+        },
+    });
+
+    methods.push_back({
+        .category = "rawtransactions",
+        .name = "createrawtransaction",
+        .description = "Create a transaction spending the given inputs and creating new outputs.\n"
+                       "Outputs can be addresses only (HPIPS has no data outputs).\n"
+                       "Returns hex-encoded raw transaction.\n"
+                       "Note that the transaction's inputs are not signed, and\n"
+                       "it is not stored in the wallet or transmitted to the network.",
+        .args = {{"inputs", RPCArgType::ARRAY, false, "",
+                  "The inputs: [{\"txid\":\"hex\",\"vout\":n,\"sequence\":n},...]"},
+                 {"outputs", RPCArgType::ANY, false, "",
+                  "The outputs: [{\"address\":amount},...] or {\"address\":amount,...}"},
+                 {"locktime", RPCArgType::NUMBER, true, "0",
+                  "Raw locktime. Non-0 value also locktime-activates inputs"}},
+        .result = "\"hex\"    (string) hex string of the transaction",
+        .examples = HelpExampleCli("createrawtransaction",
+                                   "\"[{\\\"txid\\\":\\\"myid\\\",\\\"vout\\\":0}]\" \"[{\\\"address\\\":0.01}]\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const int64_t lock_time = OptionalParamInt64(request, 2).value_or(0);
+            if (lock_time < 0 || lock_time > int64_t{UINT32_MAX}) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, locktime out of range"};
+            }
+            MutableTransaction mtx;
+            mtx.lock_time = static_cast<uint32_t>(lock_time);
+            mtx.inputs = ParseInputs(request.params[0].get_array(), mtx.lock_time);
+            mtx.outputs = ParseOutputs(request.params[1], ctx->params.network);
+            return json::value(HexStr(EncodeTransaction(Transaction{std::move(mtx)})));
+        },
+    });
+
+    methods.push_back({
+        .category = "rawtransactions",
+        .name = "signrawtransactionwithkey",
+        .description = "Sign inputs for raw transaction (serialized, hex-encoded).\n"
+                       "The second argument is an array of WIF private keys that will be the only keys used to "
+                       "sign the transaction.\n"
+                       "The third optional argument (may be null) is an array of previous transaction outputs "
+                       "that this transaction depends on but may not yet be in the block chain.\n"
+                       "Every input's spent output must be known (chain, mempool or prevtxs): each signature "
+                       "commits to all of them.",
+        .args = {{"hexstring", RPCArgType::STRING, false, "", "The transaction hex string"},
+                 {"privkeys", RPCArgType::ARRAY, false, "", "The base58-encoded private keys for signing"},
+                 {"prevtxs", RPCArgType::ARRAY, true, "",
+                  "The previous dependent transaction outputs: [{\"txid\":\"hex\",\"vout\":n,\"address\":\"str\","
+                  "\"amount\":amount},...] (\"scriptPubKey\": destination hex may replace \"address\")"},
+                 {"sighashtype", RPCArgType::STRING, true, "\"DEFAULT\"",
+                  "The signature hash type: \"DEFAULT\" or \"ALL\" (the same; no other type exists yet)"}},
+        .result = "{\n"
+                  "  \"hex\" : \"hex\",           (string) The hex-encoded raw transaction with signature(s)\n"
+                  "  \"complete\" : true|false, (boolean) If the transaction has a complete set of signatures\n"
+                  "  \"errors\" : [ { \"txid\", \"vout\", \"witness\" : [ \"hex\" ], \"sequence\", \"error\" }, ... ]"
+                  "   (json array, optional) Script verification errors (if there are any)\n"
+                  "}",
+        .examples = HelpExampleCli("signrawtransactionwithkey", "\"myhex\" \"[\\\"key1\\\",\\\"key2\\\"]\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const Network net = ctx->params.network;
+            MutableTransaction mtx = DecodeTxOrThrow(ParamString(request, 0)).fields();
+            const json::array& keys_json = request.params[1].get_array();
+            if (keys_json.size() > MAX_SIGNING_ITEMS) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, too many private keys"};
+            }
+            std::vector<PrivKey> keys;
+            std::map<XOnlyPubKey, size_t> key_index;
+            for (const json::value& value : keys_json) {
+                auto key = DecodeSecret(StringOrThrow(value), net);
+                if (!key) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid private key"};
+                key_index.emplace(key->GetXOnlyPubKey(), keys.size());
+                keys.push_back(std::move(*key));
+            }
+            std::map<OutPoint, TxOut> given;
+            if (const json::value* prevtxs = OptionalParam(request, 2)) given = ParsePrevTxs(prevtxs->get_array(), net);
+            const std::string sighash = OptionalParamString(request, 3).value_or("DEFAULT");
+            if (sighash != "DEFAULT" && sighash != "ALL") {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                               "'" + TruncateForMessage(sighash) + "' is not a valid sighash parameter."};
+            }
+
+            // The spent outputs: chain and pool first, prevtxs for the rest.
+            std::vector<std::optional<TxOut>> spent(mtx.inputs.size());
+            bool all_known{true};
+            for (size_t i{0}; i < mtx.inputs.size(); ++i) {
+                const OutPoint& prevout = mtx.inputs[i].prevout;
+                spent[i] = LookupSpent(*ctx, prevout);
+                const auto it = given.find(prevout);
+                if (spent[i] && it != given.end() && it->second.destination != spent[i]->destination) {
+                    throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR,
+                                   "Previous output destination mismatch:\n" + DestinationHex(spent[i]->destination) +
+                                       "\nvs:\n" + DestinationHex(it->second.destination)};
+                }
+                if (!spent[i] && it != given.end()) spent[i] = it->second;
+                if (!spent[i]) all_known = false;
+            }
+
+            json::array errors;
+            if (all_known) {
+                std::vector<TxOut> spent_outputs;
+                spent_outputs.reserve(spent.size());
+                for (const auto& out : spent) spent_outputs.push_back(*out);
+                const Transaction unsigned_tx{mtx};
+                const auto precomputed = PrecomputedTxData::Compute(unsigned_tx, spent_outputs);
+                if (!precomputed) throw RPCError{RPCErrorCode::INTERNAL_ERROR, precomputed.error_message()};
+                for (size_t i{0}; i < mtx.inputs.size(); ++i) {
+                    TxIn& in = mtx.inputs[i];
+                    const Destination& dest = spent_outputs[i].destination;
+                    if (!dest.IsKey()) {
+                        errors.push_back(SigningError(in, "Unable to sign input, unknown destination kind"));
+                        continue;
+                    }
+                    const XOnlyPubKey pubkey{std::span<const uint8_t, XOnlyPubKey::SIZE>{dest.payload.data(),
+                                                                                          XOnlyPubKey::SIZE}};
+                    const uint256 hash = SignatureHash(unsigned_tx, static_cast<uint32_t>(i), *precomputed, net);
+                    if (const auto key = key_index.find(pubkey); key != key_index.end()) {
+                        std::array<uint8_t, SCHNORR_AUX_RAND_SIZE> aux{};
+                        GetStrongRandBytes(aux);
+                        const auto sig = keys[key->second].SignSchnorr(hash, aux);
+                        in.witness.assign(sig.begin(), sig.end());
+                    } else if (in.witness.empty()) {
+                        errors.push_back(SigningError(in, "Unable to sign input, invalid stack size (possibly missing key)"));
+                    } else if (!pubkey.VerifySchnorr(hash, in.witness)) {
+                        errors.push_back(SigningError(in, "Invalid Schnorr signature"));
+                    }
+                }
+            } else {
+                for (size_t i{0}; i < mtx.inputs.size(); ++i) {
+                    const std::string error = spent[i] ? "Unable to sign input: the spent outputs of all inputs are "
+                                                         "needed (see prevtxs)"
+                                                       : "Input not found or already spent";
+                    errors.push_back(SigningError(mtx.inputs[i], error));
+                }
+            }
+            json::object out;
+            out["hex"] = HexStr(EncodeTransaction(Transaction{mtx}));
+            out["complete"] = errors.empty();
+            if (!errors.empty()) out["errors"] = std::move(errors);
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "rawtransactions",
+        .name = "sendrawtransaction",
+        .description = "Submit a raw transaction (serialized, hex-encoded) to local node and network.\n\n"
+                       "The transaction will be sent unconditionally to all peers, so using sendrawtransaction\n"
+                       "for manual rebroadcast may degrade privacy by leaking the transaction's origin, as\n"
+                       "nodes will normally not rebroadcast non-wallet transactions already in their mempool.",
+        .args = {{"hexstring", RPCArgType::STRING, false, "", "The hex string of the raw transaction"},
+                 {"maxfeerate", RPCArgType::AMOUNT, true, "0.10",
+                  "Reject transactions whose fee rate is higher than the specified value, expressed in "
+                  "coins/kvB.\nSet to 0 to accept any fee rate."}},
+        .result = "\"hex\"    (string) The transaction hash in hex",
+        .examples = HelpExampleCli("sendrawtransaction", "\"signedhex\"") +
+                    HelpExampleRpc("sendrawtransaction", "\"signedhex\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const Transaction tx = DecodeTxOrThrow(ParamString(request, 0));
+            const json::value* rate_param = OptionalParam(request, 1);
+            const Amount max_rate = rate_param ? ParseFeeRate(*rate_param) : DEFAULT_MAX_RAW_TX_FEE_RATE;
+            const std::string txid = tx.GetTxid().GetHex();
+            if (ctx->mempool.Exists(tx.GetTxid())) return json::value(txid);
+            if (AlreadyInChain(*ctx, tx)) {
+                throw RPCError{RPCErrorCode::VERIFY_ALREADY_IN_CHAIN, "Transaction already in block chain"};
+            }
+            bool missing_inputs{false};
+            const auto fee = ComputeFee(*ctx, tx, missing_inputs);
+            if (missing_inputs) throw RPCError{RPCErrorCode::VERIFY_ERROR, std::string{MISSING_INPUTS_REASON}};
+            if (max_rate != 0 && fee && *fee > MaxFee(max_rate, tx.GetTotalSize())) {
+                throw RPCError{RPCErrorCode::VERIFY_ERROR,
+                               "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)"};
+            }
+            const MempoolAcceptResult result = ctx->mempool.AcceptToMemoryPool(tx);
+            if (result.Accepted()) return json::value(txid);
+            const TxValidationState& state = result.state;
+            if (state.GetReason() == "txn-already-in-mempool") return json::value(txid);
+            if (state.GetFailure() == TxFailure::MISSING_INPUTS) {
+                throw RPCError{RPCErrorCode::VERIFY_ERROR, std::string{MISSING_INPUTS_REASON}};
+            }
+            if (state.GetReason() == "txn-already-known") {
+                throw RPCError{RPCErrorCode::VERIFY_ALREADY_IN_CHAIN, "Transaction already in block chain"};
+            }
+            throw RPCError{RPCErrorCode::VERIFY_REJECTED, state.ToString()};
+        },
+    });
+
+    methods.push_back({
+        .category = "rawtransactions",
+        .name = "testmempoolaccept",
+        .description = "Returns result of mempool acceptance tests indicating if raw transaction(s) (serialized, "
+                       "hex-encoded) would be accepted by mempool.\n\n"
+                       "Each transaction is tested on its own against the current mempool (HPIPS has no package "
+                       "evaluation: a child of another transaction in the list reports missing-inputs).\n\n"
+                       "This checks if transactions violate the consensus or policy rules.\n\n"
+                       "See sendrawtransaction call.",
+        .args = {{"rawtxs", RPCArgType::ARRAY, false, "",
+                  "An array of hex strings of raw transactions (1 to 25)"},
+                 {"maxfeerate", RPCArgType::AMOUNT, true, "0.10",
+                  "Reject transactions whose fee rate is higher than the specified value, expressed in "
+                  "coins/kvB"}},
+        .result = "[ { \"txid\", \"wtxid\", \"allowed\", \"vsize\", \"fees\" : { \"base\" }, \"reject-reason\" }, "
+                  "... ]    (json array) one result per transaction, in order",
+        .examples = HelpExampleCli("testmempoolaccept", "'[\"signedhex\"]'") +
+                    HelpExampleRpc("testmempoolaccept", "[\"signedhex\"]"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const json::array& raw = request.params[0].get_array();
+            if (raw.empty() || raw.size() > MAX_TESTMEMPOOLACCEPT_TXS) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                               "Array must contain between 1 and " + std::to_string(MAX_TESTMEMPOOLACCEPT_TXS) +
+                                   " transactions."};
+            }
+            const json::value* rate_param = OptionalParam(request, 1);
+            const Amount max_rate = rate_param ? ParseFeeRate(*rate_param) : DEFAULT_MAX_RAW_TX_FEE_RATE;
+            std::vector<Transaction> txs;
+            txs.reserve(raw.size());
+            for (const json::value& value : raw) txs.push_back(DecodeTxOrThrow(StringOrThrow(value)));
+            json::array out;
+            for (const Transaction& tx : txs) {
+                json::object entry;
+                entry["txid"] = tx.GetTxid().GetHex();
+                entry["wtxid"] = tx.GetWtxid().GetHex();
+                const MempoolAcceptResult result = ctx->mempool.AcceptToMemoryPool(tx, /*test_only=*/true);
+                if (!result.Accepted()) {
+                    entry["allowed"] = false;
+                    entry["reject-reason"] = result.state.GetFailure() == TxFailure::MISSING_INPUTS
+                                                 ? std::string{"missing-inputs"}
+                                                 : result.state.GetReason();
+                } else if (max_rate != 0 && result.fee > MaxFee(max_rate, result.size)) {
+                    entry["allowed"] = false;
+                    entry["reject-reason"] = "max-fee-exceeded";
+                } else {
+                    entry["allowed"] = true;
+                    entry["vsize"] = result.size;
+                    json::object fees;
+                    fees["base"] = ValueFromAmount(result.fee);
+                    entry["fees"] = std::move(fees);
+                }
+                out.push_back(std::move(entry));
+            }
+            return out;
+        },
+    });
+
+    for (auto& method : methods) {
+        if (auto result = table.Register(std::move(method)); !result) return result;
+    }
+    return {};
+}
+
+}  // namespace hpips

@@ -1,0 +1,243 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#include "rpc_chain_fixture.h"
+
+#include <pouw/miner.h>
+#include <pouw/params.h>
+#include <pouw/ticket.h>
+#include <primitives/block.h>
+#include <rpc/tx_json.h>
+#include <util/strencodings.h>
+
+namespace hpips::test {
+namespace {
+
+using MiningRpcTest = RpcChainTest;
+
+std::string Str(const json::value& value) { return std::string{value.as_string()}; }
+
+TEST_F(MiningRpcTest, GenerateToAddress)
+{
+    const json::value hashes = Call("generatetoaddress", "[3, " + Quote(Address()) + "]");
+    ASSERT_EQ(hashes.as_array().size(), 3u);
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), 3);
+    EXPECT_EQ(hashes.at(2).as_string(), Call("getbestblockhash").as_string());
+    EXPECT_EQ(hashes.at(0).as_string(), *HashAt(1));
+    // The coinbase pays the address.
+    const json::value out = Call("gettxout", "[" + Quote(CoinbaseTxid(2)) + ", 0]");
+    EXPECT_EQ(out.at("destination").at("address").as_string(), Address());
+
+    EXPECT_TRUE(Call("generatetoaddress", "[0, " + Quote(Address()) + "]").as_array().empty());
+    // No tries, no blocks.
+    EXPECT_TRUE(Call("generatetoaddress", "[2, " + Quote(Address()) + ", 0]").as_array().empty());
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), 3);
+
+    CallError error = Fail("generatetoaddress", "[1, \"rhp1bad\"]");
+    EXPECT_EQ(error.code, -5);
+    EXPECT_EQ(error.message, "Error: Invalid address");
+    EXPECT_EQ(Fail("generatetoaddress", "[1, " + Quote(EncodeAddress(Dest(), Network::MAIN)) + "]").code, -5);
+    error = Fail("generatetoaddress", "[10001, " + Quote(Address()) + "]");
+    EXPECT_EQ(error.code, -8);
+    EXPECT_EQ(Fail("generatetoaddress", "[-1, " + Quote(Address()) + "]").code, -8);
+    EXPECT_EQ(Fail("generatetoaddress", "[1, " + Quote(Address()) + ", -5]").code, -8);
+    EXPECT_EQ(Fail("generatetoaddress", "[\"1\", " + Quote(Address()) + "]").code, -3);
+}
+
+TEST_F(MiningRpcTest, GetMiningInfoAndNetworkRate)
+{
+    Mine(5);
+    const json::value info = Call("getmininginfo");
+    EXPECT_EQ(info.at("blocks").to_number<int64_t>(), 5);
+    EXPECT_EQ(Num(info.at("difficulty")), "1");
+    EXPECT_EQ(info.at("chain").as_string(), "regtest");
+    EXPECT_EQ(info.at("pooledtx").to_number<int64_t>(), 0);
+    EXPECT_EQ(info.at("warnings").as_string(), "");
+    EXPECT_FALSE(info.as_object().contains("miner"));
+    // Work 1 per block, one block per 60 s of mock time: 4 units of work over 240 s rounds to 0.
+    EXPECT_TRUE(IsJsonNumber(info.at("networkhashps")));
+    EXPECT_EQ(Num(info.at("networkmacps")), "0");
+    EXPECT_EQ(Num(Call("getnetworkhashps", "[3, 2]")), "0");
+    EXPECT_EQ(Num(Call("getnetworkhashps")), "0");
+}
+
+TEST_F(MiningRpcTest, GenerateBlockWithChosenTransactions)
+{
+    Mine(102);
+    const std::string in_pool = Str(Call("sendrawtransaction", "[" + Quote(SignedSpend(CoinbaseTxid(1), 0, "49.999")) + "]"));
+    const std::string raw = SignedSpend(CoinbaseTxid(2), 0, "49.998");
+    const json::value result = Call("generateblock", "[" + Quote(Address()) + ", [" + Quote(in_pool) + ", " + Quote(raw) + "]]");
+    const std::string hash = Str(result.at("hash"));
+    EXPECT_FALSE(result.as_object().contains("hex"));
+    EXPECT_EQ(Call("getbestblockhash").as_string(), hash);
+    const json::value block = Call("getblock", "[" + Quote(hash) + ", 2]");
+    ASSERT_EQ(block.at("tx").as_array().size(), 3u);
+    EXPECT_EQ(block.at("tx").at(1).at("txid").as_string(), in_pool);
+    // The coinbase claims the subsidy and both fees.
+    EXPECT_EQ(Num(block.at("tx").at(0).at("vout").at(0).at("value")), "50.00300000");
+    EXPECT_TRUE(Call("getrawmempool").as_array().empty());
+
+    // An empty block.
+    EXPECT_EQ(Call("getblock", "[" + Quote(Str(Call("generateblock", "[" + Quote(Address()) + ", []]").at("hash"))) + "]")
+                  .at("nTx")
+                  .to_number<int64_t>(),
+              1);
+
+    CallError error = Fail("generateblock", "[" + Quote(Address()) + ", [\"" + std::string(64, 'a') + "\"]]");
+    EXPECT_EQ(error.code, -5);
+    EXPECT_EQ(error.message, "Transaction " + std::string(64, 'a') + " not in mempool.");
+    error = Fail("generateblock", "[" + Quote(Address()) + ", [\"beef\"]]");
+    EXPECT_EQ(error.code, -22);
+    EXPECT_NE(error.message.find("Transaction decode failed for beef"), std::string::npos);
+    error = Fail("generateblock", "[\"nope\", []]");
+    EXPECT_EQ(error.code, -5);
+    EXPECT_EQ(error.message, "Error: Invalid address or descriptor");
+    // A double spend within the block is refused by the check.
+    const std::string first = SignedSpend(CoinbaseTxid(3), 0, "49.99");
+    const std::string second = SignedSpend(CoinbaseTxid(3), 0, "49.98");
+    error = Fail("generateblock", "[" + Quote(Address()) + ", [" + Quote(first) + ", " + Quote(second) + "]]");
+    EXPECT_EQ(error.code, -25);
+    EXPECT_EQ(error.message, "TestBlockValidity failed: bad-txns-inputs-missingorspent");
+}
+
+TEST_F(MiningRpcTest, GenerateBlockWithoutCheckBuildsInvalidBlocks)
+{
+    Mine(102);
+    const std::string first = SignedSpend(CoinbaseTxid(3), 0, "49.99");
+    const std::string second = SignedSpend(CoinbaseTxid(3), 0, "49.98");
+    const std::string txs = "[" + Quote(first) + ", " + Quote(second) + "]";
+    const int64_t height = Call("getblockcount").to_number<int64_t>();
+
+    // submit=false: the block comes back as hex, the chain does not move.
+    const json::value built = Call("generateblock", "[" + Quote(Address()) + ", " + txs + ", false, false]");
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), height);
+    const std::string hex = Str(built.at("hex"));
+    const auto block = DecodeBlock(*ParseHex(hex));
+    ASSERT_TRUE(block);
+    EXPECT_EQ(block->GetHash().GetHex(), built.at("hash").as_string());
+    EXPECT_EQ(block->txs.size(), 3u);
+
+    // submitblock reports the reject reason, then remembers the block as invalid.
+    EXPECT_EQ(Call("submitblock", "[" + Quote(hex) + "]").as_string(), "bad-txns-inputs-missingorspent");
+    EXPECT_EQ(Call("submitblock", "[" + Quote(hex) + "]").as_string(), "duplicate-invalid");
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), height);
+
+    // submit=true without the check: the chain refuses it.
+    const CallError error = Fail("generateblock", "[" + Quote(Address()) + ", " + txs + ", true, false]");
+    EXPECT_EQ(error.code, -32603);
+    EXPECT_NE(error.message.find("bad-txns-inputs-missingorspent"), std::string::npos);
+}
+
+TEST_F(MiningRpcTest, SubmitBlockResults)
+{
+    Mine(2);
+    // A valid block, built but not submitted.
+    const std::string hex = Str(Call("generateblock", "[" + Quote(Address()) + ", [], false]").at("hex"));
+    const std::string hash = Str(Call("generateblock", "[" + Quote(Address()) + ", [], false]").at("hash"));
+    (void)hash;
+    EXPECT_TRUE(Call("submitblock", "[" + Quote(hex) + "]").is_null());
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), 3);
+    EXPECT_EQ(Call("submitblock", "[" + Quote(hex) + ", \"ignored\"]").as_string(), "duplicate");
+
+    // A competing block at the same height: stored on a side branch.
+    const std::string tip = *HashAt(3);
+    Call("invalidateblock", "[" + Quote(tip) + "]");
+    const std::string rival = Str(Call("generateblock", "[" + Quote(Address()) + ", [], false]").at("hex"));
+    Call("reconsiderblock", "[" + Quote(tip) + "]");
+    EXPECT_EQ(Call("getbestblockhash").as_string(), tip);
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), 3);
+    EXPECT_EQ(Call("submitblock", "[" + Quote(rival) + "]").as_string(), "inconclusive");
+    EXPECT_EQ(Call("getchaintips").as_array().size(), 2u);
+
+    // A body that does not match its header.
+    auto block = *DecodeBlock(*ParseHex(Str(Call("generateblock", "[" + Quote(Address()) + ", [], false]").at("hex"))));
+    MutableTransaction coinbase = block.txs[0].fields();
+    coinbase.inputs[0].witness[0] ^= 1;
+    block.txs[0] = Transaction{coinbase};
+    EXPECT_EQ(Call("submitblock", "[" + Quote(HexStr(EncodeBlock(block))) + "]").as_string(), "bad-txnmrklroot");
+
+    // An unknown parent.
+    block = *DecodeBlock(*ParseHex(hex));
+    block.header.prev_block = *uint256::FromHex(std::string(64, 'c'));
+    EXPECT_EQ(Call("submitblock", "[" + Quote(HexStr(EncodeBlock(block))) + "]").as_string(), "prev-blk-not-found");
+
+    CallError error = Fail("submitblock", "[\"zz\"]");
+    EXPECT_EQ(error.code, -22);
+    EXPECT_EQ(error.message.rfind("Block decode failed", 0), 0u);
+    EXPECT_EQ(Fail("submitblock", "[\"00\"]").code, -22);
+    EXPECT_EQ(Fail("submitblock", "[\"" + std::string(2 * MAX_BLOCK_SIZE + 2, '0') + "\"]").code, -22);
+    block.txs.clear();
+    error = Fail("submitblock", "[" + Quote(HexStr(EncodeBlock(block))) + "]");
+    EXPECT_EQ(error.code, -22);
+    EXPECT_EQ(error.message, "Block does not start with a coinbase");
+}
+
+TEST_F(MiningRpcTest, WorkTemplateMinedExternally)
+{
+    Mine(1);
+    const ChainParams& params = Params(Network::REGTEST);
+    const json::value work = Call("getworktemplate", "[" + Quote(Address()) + "]");
+    EXPECT_EQ(work.at("height").to_number<int64_t>(), 2);
+    EXPECT_EQ(work.at("previousblockhash").as_string(), *HashAt(1));
+    EXPECT_EQ(work.at("miner_key").as_string(), HexStr(m_key.GetXOnlyPubKey().bytes()));
+    EXPECT_EQ(work.at("transactions").to_number<int64_t>(), 0);
+    EXPECT_EQ(work.at("coinbasevalue").to_number<int64_t>(), 50 * COIN);
+    // Regtest's limit rounded through the compact form: 0x7fffff shifted to the top.
+    EXPECT_EQ(work.at("target").as_string(), ArithToUint256(*TargetFromBits(params.genesis.header.bits)).GetHex());
+    EXPECT_EQ(work.at("bits").as_string(), BitsHex(params.genesis.header.bits));
+    const json::object& filler = work.at("filler").as_object();
+    EXPECT_EQ(filler.at("m").to_number<int64_t>(), pouw::REGTEST_FILLER_SHAPE.m);
+    EXPECT_EQ(filler.at("k").to_number<int64_t>(), pouw::REGTEST_FILLER_SHAPE.k);
+    EXPECT_EQ(filler.at("tile_count").to_number<int64_t>(), 1);
+
+    // Mine it the way an external miner would: from the template bytes alone.
+    const auto template_bytes = ParseHex(Str(work.at("header_template")));
+    ASSERT_TRUE(template_bytes && template_bytes->size() == BLOCK_HEADER_TEMPLATE_SIZE);
+    pouw::MinerRequest request;
+    std::copy(template_bytes->begin(), template_bytes->end(), request.template_bytes.begin());
+    const auto key = ParseHex(Str(work.at("miner_key")));
+    std::copy(key->begin(), key->end(), request.miner_key.begin());
+    request.nonce_begin = 0;
+    request.nonce_end = 64;
+    const pouw::MinerUnit unit = pouw::MakeFillerUnit(pouw::TemplatePrevBlock(request.template_bytes),
+                                                      request.miner_key, 0, params.shape_rules);
+    auto mined = pouw::MineUnits(request, std::span{&unit, 1}, params.shape_rules, nullptr, nullptr);
+    ASSERT_TRUE(mined && !mined->wins.empty());
+    const pouw::MinedTicket& win = mined->wins.front();
+    const std::string id = Str(work.at("template_id"));
+    const auto submit = [&](uint64_t nonce, const std::string& state, const std::string& opening) {
+        return "[" + Quote(id) + ", " + std::to_string(nonce) + ", " + Quote(win.proof.unit_id.GetHex()) + ", " +
+               std::to_string(win.proof.tile_index) + ", " + Quote(state) + ", " + Quote(opening) + "]";
+    };
+    const std::string state = HexStr(win.proof.state);
+    const std::string opening = HexStr(win.opening);
+
+    // A wrong state fails the full check.
+    std::string bad_state = state;
+    bad_state[0] = bad_state[0] == '0' ? '1' : '0';
+    const json::value rejected = Call("submitwork", submit(win.proof.nonce, bad_state, opening));
+    ASSERT_TRUE(rejected.is_string());
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), 1);
+
+    EXPECT_TRUE(Call("submitwork", submit(win.proof.nonce, state, opening)).is_null());
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), 2);
+    EXPECT_EQ(Call("submitwork", submit(win.proof.nonce, state, opening)).as_string(), "duplicate");
+
+    CallError error = Fail("submitwork", "[\"nope\", 1, " + Quote(std::string(64, '0')) + ", 0, " + Quote(state) + ", \"\"]");
+    EXPECT_EQ(error.code, -8);
+    EXPECT_EQ(error.message, "Unknown or expired template_id");
+    EXPECT_EQ(Fail("submitwork", submit(1, "abcd", opening)).code, -8);
+    EXPECT_EQ(Fail("submitwork", submit(1, state, "xyz")).code, -22);
+    EXPECT_EQ(Fail("submitwork", "[" + Quote(id) + ", -1, " + Quote(std::string(64, '0')) + ", 0, " + Quote(state) +
+                                     ", \"\"]")
+                  .code,
+              -3);
+    // A nonce up to 2^64 - 1 is accepted as a number.
+    EXPECT_TRUE(Call("submitwork", submit(UINT64_MAX, state, opening)).is_string());
+
+    // Only the last MAX_WORK_TEMPLATES templates are remembered.
+    for (size_t i = 0; i < MAX_WORK_TEMPLATES; ++i) Call("getworktemplate", "[" + Quote(Address()) + "]");
+    EXPECT_EQ(Fail("submitwork", submit(1, state, opening)).code, -8);
+    EXPECT_EQ(Fail("getworktemplate", "[\"bad\"]").code, -5);
+}
+
+}  // namespace
+}  // namespace hpips::test
