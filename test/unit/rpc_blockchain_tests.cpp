@@ -316,5 +316,21 @@ TEST_F(BlockchainRpcTest, ValidateAddress)
     EXPECT_EQ(Fail("validateaddress", "[1]").code, -3);
 }
 
+TEST_F(BlockchainRpcTest, InvalidateBlockReturnsItsTransactionsToTheMempool)
+{
+    Mine(101);
+    const std::string txid =
+        std::string{Call("sendrawtransaction", "[" + Quote(SignedSpend(CoinbaseTxid(1), 0, "49.999")) + "]").as_string()};
+    Mine(1);
+    EXPECT_TRUE(Call("getrawmempool").as_array().empty());
+    const std::string tip = *HashAt(102);
+    Call("invalidateblock", "[" + Quote(tip) + "]");
+    ASSERT_EQ(Call("getrawmempool").as_array().size(), 1u);
+    EXPECT_EQ(Call("getrawmempool").at(0).as_string(), txid);
+    Call("reconsiderblock", "[" + Quote(tip) + "]");
+    EXPECT_EQ(Call("getbestblockhash").as_string(), tip);
+    EXPECT_TRUE(Call("getrawmempool").as_array().empty());
+}
+
 }  // namespace
 }  // namespace hpips::test

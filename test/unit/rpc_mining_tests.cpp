@@ -1,6 +1,7 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include "rpc_chain_fixture.h"
 
+#include <mining/miner.h>
 #include <pouw/miner.h>
 #include <pouw/params.h>
 #include <pouw/ticket.h>
@@ -237,6 +238,60 @@ TEST_F(MiningRpcTest, WorkTemplateMinedExternally)
     for (size_t i = 0; i < MAX_WORK_TEMPLATES; ++i) Call("getworktemplate", "[" + Quote(Address()) + "]");
     EXPECT_EQ(Fail("submitwork", submit(1, state, opening)).code, -8);
     EXPECT_EQ(Fail("getworktemplate", "[\"bad\"]").code, -5);
+}
+
+TEST_F(MiningRpcTest, GetBlockShowsFeesOfInBlockChains)
+{
+    Mine(101);
+    // A parent from a coinbase and its child, mined together: only the child's fee is knowable.
+    const std::string parent = SignedSpend(CoinbaseTxid(1), 0, "49.999");
+    const std::string parent_txid = Str(Call("decoderawtransaction", "[" + Quote(parent) + "]").at("txid"));
+    // The parent is in neither the chain nor the pool: describe its output with prevtxs.
+    const std::string raw_child = Str(Call("createrawtransaction", "[[{\"txid\":" + Quote(parent_txid) +
+                                                                       ",\"vout\":0}], {" + Quote(Address()) + ":49.997}]"));
+    const json::value signed_child = Call(
+        "signrawtransactionwithkey", "[" + Quote(raw_child) + ", [" + Quote(Wif()) + "], [{\"txid\":" + Quote(parent_txid) +
+                                         ",\"vout\":0,\"address\":" + Quote(Address()) + ",\"amount\":49.999}]]");
+    ASSERT_TRUE(signed_child.at("complete").as_bool());
+    const std::string child = Str(signed_child.at("hex"));
+    const std::string hash =
+        Str(Call("generateblock", "[" + Quote(Address()) + ", [" + Quote(parent) + ", " + Quote(child) + "]]").at("hash"));
+    const json::value block = Call("getblock", "[" + Quote(hash) + ", 2]");
+    EXPECT_FALSE(block.at("tx").at(1).as_object().contains("fee"));
+    EXPECT_EQ(Num(block.at("tx").at(2).at("fee")), "0.00200000");
+    EXPECT_EQ(Num(block.at("tx").at(0).at("vout").at(0).at("value")), "50.00300000");
+}
+
+TEST_F(MiningRpcTest, InterruptStopsGeneration)
+{
+    std::atomic<bool> interrupt{true};
+    m_context->interrupt = &interrupt;
+    EXPECT_TRUE(Call("generatetoaddress", "[5, " + Quote(Address()) + "]").as_array().empty());
+    const CallError error = Fail("generateblock", "[" + Quote(Address()) + ", []]");
+    EXPECT_EQ(error.code, -1);
+    EXPECT_EQ(error.message, "Failed to make block.");
+    EXPECT_EQ(Call("getblockcount").to_number<int64_t>(), 0);
+    interrupt = false;
+    EXPECT_EQ(Call("generatetoaddress", "[2, " + Quote(Address()) + "]").as_array().size(), 2u);
+    m_context->interrupt = nullptr;
+}
+
+TEST_F(MiningRpcTest, GetMiningInfoReportsTheBuiltInMiner)
+{
+    MinerOptions options;
+    options.payout = Dest();
+    options.device = "cpu";
+    auto miner = Miner::Start(*m_chainstate, *m_mempool, m_clock, options);
+    ASSERT_TRUE(miner) << miner.error_message();
+    m_context->miner = miner->get();
+    const json::value info = Call("getmininginfo");
+    ASSERT_TRUE(info.as_object().contains("miner"));
+    EXPECT_TRUE(info.at("miner").at("running").as_bool());
+    EXPECT_EQ(info.at("miner").at("backend").as_string(), "cpu");
+    EXPECT_TRUE(info.at("miner").as_object().contains("blocks_found"));
+    (*miner)->Stop();
+    EXPECT_FALSE(Call("getmininginfo").at("miner").at("running").as_bool());
+    m_context->miner = nullptr;
 }
 
 }  // namespace
