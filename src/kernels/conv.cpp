@@ -18,6 +18,9 @@ namespace {
  *  in L2 between being written and being read by the GEMM. A multiple of the
  *  GEMM micro-kernels' row counts. */
 constexpr size_t CONV_BLOCK_ROWS{96};
+/** Output rows up to this width form whole-row blocks on the in-place VNNI
+ *  path (bounds the patch buffer a border row needs to 384 · k bytes). */
+constexpr size_t CONV_MAX_ROW_BLOCK{384};
 
 struct KernelDims {
     size_t kernel_h;
@@ -205,17 +208,83 @@ void RunConvBlocks(const Int8Tensor& input, const PackedConvWeights& weights, co
     for (size_t co = 0; co < shape.n; ++co) {
         correction[co] = WrappingMul(-params.input_zero_point, weights.ChannelSums()[co]);
     }
-    const size_t blocks{(shape.m + CONV_BLOCK_ROWS - 1) / CONV_BLOCK_ROWS};
+    const int32_t* col_offset{params.input_zero_point != 0 ? correction.data() : nullptr};
+    // Interior windows on the VNNI path skip im2col: the taps of one kernel
+    // row are contiguous in HWC order, and for consecutive output pixels of
+    // one output row they start stride · Cin bytes apart, so they already form
+    // an A matrix with lda = stride_w · Cin. The GEMM runs once per kernel row
+    // over its slice of B and accumulates. Needs the slice to start on a VNNI
+    // k group (kernel_w · Cin a multiple of 4); otherwise everything is im2col.
+    const size_t segment{kd.kernel_w * kd.in_channels};
+    const bool direct{weights.Packed().Isa() == GemmIsa::AVX512_VNNI && segment % gemm_detail::VNNI_K_STEP == 0};
+    const size_t ox_lo{(params.pad_w + params.stride_w - 1) / params.stride_w};
+    const size_t ox_end{input.width + params.pad_w >= kd.kernel_w
+                            ? std::min(shape.out_w, (input.width + params.pad_w - kd.kernel_w) / params.stride_w + 1)
+                            : 0};
+    const auto interior{[&](size_t r) {
+        const size_t oy{r / shape.out_w};
+        const size_t ox{r % shape.out_w};
+        const size_t y0{oy * params.stride_h};
+        return y0 >= params.pad_h && y0 - params.pad_h + kd.kernel_h <= input.height && ox >= ox_lo && ox < ox_end;
+    }};
+    // Σ over channels of every input pixel: a window's row sum (which the
+    // VNNI bias correction needs) is then kernel_h · kernel_w additions.
+    std::vector<int32_t> pixel_sums;
+    if (direct) {
+        pixel_sums.resize(input.height * input.width);
+        for (size_t i = 0; i < pixel_sums.size(); ++i) {
+            pixel_sums[i] = gemm_detail::RowSumAvx512Vnni(input.data.data() + i * kd.in_channels, kd.in_channels);
+        }
+    }
+    // Blocks of whole output rows when rows are short enough, so an interior
+    // run is never cut into pieces that end in partial micro-tiles.
+    const size_t block_rows{direct && shape.out_w <= CONV_MAX_ROW_BLOCK
+                                ? shape.out_w * std::max<size_t>(1, CONV_BLOCK_ROWS / shape.out_w)
+                                : CONV_BLOCK_ROWS};
+    const size_t blocks{(shape.m + block_rows - 1) / block_rows};
     const auto body{[&](size_t begin, size_t end) {
-        std::vector<int8_t> patches(CONV_BLOCK_ROWS * shape.k);
+        std::vector<int8_t> patches(block_rows * shape.k);
         std::vector<int32_t> scratch;
+        std::vector<int32_t> window_sums(block_rows);
         for (size_t block = begin; block < end; ++block) {
-            const size_t row_begin{block * CONV_BLOCK_ROWS};
-            const size_t rows{std::min(CONV_BLOCK_ROWS, shape.m - row_begin)};
-            Im2colRows(input, kd, params, shape, row_begin, row_begin + rows, patches.data(), shape.k);
+            const size_t row_begin{block * block_rows};
+            const size_t rows{std::min(block_rows, shape.m - row_begin)};
+            const size_t row_end{row_begin + rows};
             const MatrixView<int32_t> c{target(row_begin, rows, scratch)};
-            gemm_detail::GemmRows({patches.data(), rows, shape.k, shape.k}, weights.Packed(), c,
-                                  params.input_zero_point != 0 ? correction.data() : nullptr);
+            size_t r{row_begin};
+            while (r < row_end) {
+                size_t run_end{r + 1};
+                if (direct && interior(r)) {
+                    const size_t oy{r / shape.out_w};
+                    const size_t ox{r % shape.out_w};
+                    run_end = std::min(row_end, oy * shape.out_w + ox_end);
+                    const size_t run{run_end - r};
+                    const size_t y0{oy * params.stride_h - params.pad_h};
+                    for (size_t j = 0; j < run; ++j) {
+                        const size_t x0{(ox + j) * params.stride_w - params.pad_w};
+                        int32_t sum{0};  // |sum| ≤ 128 · 2^16: no overflow
+                        for (size_t ky = 0; ky < kd.kernel_h; ++ky) {
+                            const int32_t* row_sums{pixel_sums.data() + (y0 + ky) * input.width + x0};
+                            for (size_t kx = 0; kx < kd.kernel_w; ++kx) sum += row_sums[kx];
+                        }
+                        window_sums[j] = sum;
+                    }
+                    const MatrixView<int32_t> c_run{c.Row(r - row_begin), run, shape.n, c.ld};
+                    for (size_t ky = 0; ky < kd.kernel_h; ++ky) {
+                        const int8_t* taps{&input.At(y0 + ky, ox * params.stride_w - params.pad_w, 0)};
+                        const MatrixView<const int8_t> a{taps, run, segment, params.stride_w * kd.in_channels};
+                        gemm_detail::GemmRowsAvx512VnniSlice(a, weights.Packed(), ky * segment, c_run,
+                                                             ky == 0 ? window_sums.data() : nullptr, col_offset);
+                    }
+                } else {
+                    while (run_end < row_end && !(direct && interior(run_end))) ++run_end;
+                    Im2colRows(input, kd, params, shape, r, run_end, patches.data(), shape.k);
+                    const MatrixView<int32_t> c_run{c.Row(r - row_begin), run_end - r, shape.n, c.ld};
+                    gemm_detail::GemmRows({patches.data(), run_end - r, shape.k, shape.k}, weights.Packed(), c_run,
+                                          col_offset);
+                }
+                r = run_end;
+            }
             consume(row_begin, rows, c.AsConst());
         }
     }};
@@ -327,7 +396,7 @@ Result<Int8Tensor> Conv2d(const Int8Tensor& input, const PackedConvWeights& weig
     RunConvBlocks(
         input, weights, params, shape, pool,
         [&](size_t, size_t rows, std::vector<int32_t>& scratch) {
-            scratch.resize(CONV_BLOCK_ROWS * shape.n);
+            scratch.resize(rows * shape.n);
             return MatrixView<int32_t>{scratch.data(), rows, shape.n, shape.n};
         },
         [&](size_t row_begin, size_t rows, MatrixView<const int32_t> acc) {

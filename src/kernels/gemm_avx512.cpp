@@ -391,11 +391,21 @@ void PackBAvx512Vnni(MatrixView<const int8_t> b, uint8_t* out)
     }
 }
 
-void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c, const int32_t* col_offset)
+namespace {
+
+/** The VNNI driver over k rows [group_begin · 4, group_begin · 4 + a.cols) of
+ *  the packed B. With `accumulate` the product is added to C, with no bias
+ *  (the slice that started the sum carried it). Otherwise C is overwritten,
+ *  starting from −128 · rowsum + col_offset, where rowsum is row_sums[i]
+ *  when given (the sum over every slice of the logical row) or else the sum
+ *  of this slice's row. */
+void VnniRows(MatrixView<const int8_t> a, const PackedB& b, size_t group_begin, MatrixView<int32_t> c,
+              bool accumulate, const int32_t* row_sums, const int32_t* col_offset)
 {
     const size_t m{a.rows};
-    const size_t k{b.K()};
+    const size_t k{a.cols};
     const size_t n{b.N()};
+    const size_t total_groups{(b.K() + VNNI_K_STEP - 1) / VNNI_K_STEP};
     const size_t groups{(k + VNNI_K_STEP - 1) / VNNI_K_STEP};
     const size_t panels{(n + VNNI_PANEL_COLS - 1) / VNNI_PANEL_COLS};
     const size_t tail{k % VNNI_K_STEP};
@@ -404,10 +414,15 @@ void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView
         const size_t mc{std::min(MC, m - i0)};
         // −128 · rowsum(A) undoes the +128 bias of the packed B (see top).
         // |rowsum| ≤ 2^23, so the product fits.
-        for (size_t r = 0; r < mc; ++r) row_init[r] = -128 * RowSum(a.Row(i0 + r), k);
+        if (!accumulate) {
+            for (size_t r = 0; r < mc; ++r) {
+                row_init[r] = -128 * (row_sums != nullptr ? row_sums[i0 + r] : RowSum(a.Row(i0 + r), k));
+            }
+        }
         for (size_t g0 = 0; g0 < groups; g0 += KC_GROUPS) {
             const size_t kcg{std::min(KC_GROUPS, groups - g0)};
             const size_t tail_bytes{g0 + kcg == groups ? tail : 0};
+            const bool first{g0 == 0 && !accumulate};
             for (size_t panel = 0; panel < panels; ++panel) {
                 const size_t j0{panel * VNNI_PANEL_COLS};
                 const size_t width{std::min(VNNI_PANEL_COLS, n - j0)};
@@ -419,17 +434,32 @@ void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView
                 const size_t vectors{(width + 15) / 16};
                 alignas(64) int32_t panel_cols[VNNI_PANEL_COLS]{};
                 if (col_offset != nullptr) std::memcpy(panel_cols, col_offset + j0, width * sizeof(int32_t));
-                const uint8_t* bp{b.Data() + (panel * groups + g0) * GROUP_BYTES};
+                const uint8_t* bp{b.Data() + (panel * total_groups + group_begin + g0) * GROUP_BYTES};
                 for (size_t ir = 0; ir < mc; ir += MR) {
                     const size_t rows{std::min(MR, mc - ir)};
                     const KernelFn kernel{rows == MR && width == VNNI_PANEL_COLS ? &FullTileKernel
                                                                                    : KERNELS[rows - 1][vectors - 1]};
                     kernel(a.Row(i0 + ir) + g0 * VNNI_K_STEP, a.ld, bp, kcg, tail_bytes, c.Row(i0 + ir) + j0, c.ld,
-                           col_masks, g0 == 0 ? row_init + ir : nullptr, panel_cols);
+                           col_masks, first ? row_init + ir : nullptr, panel_cols);
                 }
             }
         }
     }
+}
+
+}  // namespace
+
+int32_t RowSumAvx512Vnni(const int8_t* row, size_t count) { return RowSum(row, count); }
+
+void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c, const int32_t* col_offset)
+{
+    VnniRows(a, b, 0, c, false, nullptr, col_offset);
+}
+
+void GemmRowsAvx512VnniSlice(MatrixView<const int8_t> a, const PackedB& b, size_t k_begin, MatrixView<int32_t> c,
+                             const int32_t* row_sums, const int32_t* col_offset)
+{
+    VnniRows(a, b, k_begin / VNNI_K_STEP, c, row_sums == nullptr, row_sums, col_offset);
 }
 
 }  // namespace hpips::gemm_detail
@@ -439,6 +469,11 @@ void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView
 namespace hpips::gemm_detail {
 void PackBAvx512Vnni(MatrixView<const int8_t>, uint8_t*) {}
 void GemmRowsAvx512Vnni(MatrixView<const int8_t>, const PackedB&, MatrixView<int32_t>, const int32_t*) {}
+void GemmRowsAvx512VnniSlice(MatrixView<const int8_t>, const PackedB&, size_t, MatrixView<int32_t>, const int32_t*,
+                             const int32_t*)
+{
+}
+int32_t RowSumAvx512Vnni(const int8_t*, size_t) { return 0; }
 }  // namespace hpips::gemm_detail
 
 #endif

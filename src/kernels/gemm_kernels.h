@@ -41,6 +41,19 @@ void GemmRowsAvx2(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32
  *  accumulators' starting values. */
 void GemmRowsAvx512Vnni(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c, const int32_t* col_offset);
 
+/** One k slice of a VNNI product: A (a.rows × a.cols) times rows
+ *  [k_begin, k_begin + a.cols) of B (k_begin a multiple of 4; a.cols too,
+ *  unless the slice ends at B's last row). A product split into slices is
+ *  started by the slice given row_sums — Σ of each whole logical A row over
+ *  all slices, for the unsigned-bias correction — which overwrites C and adds
+ *  col_offset (if not null); every other slice passes row_sums = nullptr and
+ *  adds to C. Lets conv read each kernel row's taps straight from the input
+ *  instead of an im2col copy. */
+void GemmRowsAvx512VnniSlice(MatrixView<const int8_t> a, const PackedB& b, size_t k_begin, MatrixView<int32_t> c,
+                             const int32_t* row_sums, const int32_t* col_offset);
+/** Σ row[0..count) (the row sums GemmRowsAvx512VnniSlice needs). */
+int32_t RowSumAvx512Vnni(const int8_t* row, size_t count);
+
 /** Dispatches to the serial driver of b.Isa(); then C[i][j] += col_offset[j]
  *  (mod 2^32) when col_offset is not null (n values). */
 void GemmRows(MatrixView<const int8_t> a, const PackedB& b, MatrixView<int32_t> c,

@@ -106,6 +106,38 @@ TEST(ConvTest, RandomGeometriesAllPaths)
     EXPECT_EQ(cases, 5 * 3 * 6);
 }
 
+TEST(ConvTest, InteriorWindowsReadInPlace)
+{
+    // Geometries whose kernel rows are whole VNNI k groups (kernel_w · Cin a
+    // multiple of 4), so the fast path reads interior windows straight from
+    // the input: wide rows (runs split across blocks of 96 pixels), narrow
+    // ones (several output rows per block), strides and paddings.
+    std::mt19937 rng{16};
+    std::uniform_int_distribution<int> zp_dist{-128, 127};
+    struct Case {
+        size_t h, w, cin, kh, kw, cout, stride_h, stride_w, pad_h, pad_w;
+    };
+    const std::vector<Case> cases{
+        {33, 130, 4, 3, 3, 16, 1, 1, 1, 1}, {9, 7, 8, 3, 3, 5, 1, 1, 1, 1},   {20, 41, 12, 5, 3, 70, 2, 1, 2, 1},
+        {17, 200, 64, 3, 3, 64, 1, 1, 1, 1}, {15, 15, 4, 1, 1, 3, 1, 1, 0, 0}, {31, 29, 8, 5, 5, 9, 3, 2, 2, 4},
+        {6, 6, 16, 3, 1, 64, 1, 3, 0, 0},    {11, 150, 4, 2, 2, 129, 2, 2, 1, 1}, {5, 4, 20, 5, 4, 7, 1, 1, 0, 0},
+    };
+    for (const Case& tc : cases) {
+        const Int8Tensor in{RandomTensor(tc.h, tc.w, tc.cin, rng)};
+        const ConvWeights w{RandomWeights(tc.kh, tc.kw, tc.cin, tc.cout, rng)};
+        Conv2dParams p{};
+        p.stride_h = tc.stride_h;
+        p.stride_w = tc.stride_w;
+        p.pad_h = tc.pad_h;
+        p.pad_w = tc.pad_w;
+        for (const int zp : {0, -128, 127, zp_dist(rng)}) {
+            p.input_zero_point = zp;
+            ExpectAccumulatorsMatch(in, w, p, "interior");
+            if (HasFatalFailure()) return;
+        }
+    }
+}
+
 TEST(ConvTest, Im2colPlusGemmIsTheSameSum)
 {
     std::mt19937 rng{12};
