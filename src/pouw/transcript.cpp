@@ -182,7 +182,9 @@ Result<UnitTranscript> UnitTranscriptVnni(const UnitData& data, const Noise& noi
                 op.ldp = n;
             }
             // The row's last tile fetches the next row's A when this chunk continues there.
-            if (tile_col + 1 == tiles_per_row && t + 1 < end) op.prefetch = data.a.data() + size_t{tile_row + 1} * TILE * k;
+            if (tile_col + 1 == tiles_per_row && t + 1 < end) {
+                op.prefetch = data.a.data() + size_t{tile_row + 1} * TILE * k;
+            }
             detail::TileDigestsAvx512Vnni(op, digests.get() + t * digest_words);
         }
     };

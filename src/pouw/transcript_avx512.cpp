@@ -81,8 +81,9 @@ void RowBlock4(const TileOperands& op, const Constants& consts, uint32_t row0, u
     int32_t* p0{op.product != nullptr ? op.product + row0 * op.ldp : nullptr};
     const size_t ldp_bytes{op.ldp * sizeof(int32_t)};
     // Two cache lines of the caller's next input per step (PREFETCH_BYTES_PER_STEP).
-    const int8_t* prefetch{op.prefetch != nullptr ? op.prefetch + size_t{row0 / ROWS_PER_BLOCK} * steps * PREFETCH_BYTES_PER_STEP
-                                                 : op.b_panel};
+    const int8_t* prefetch{op.prefetch != nullptr
+                               ? op.prefetch + size_t{row0 / ROWS_PER_BLOCK} * steps * PREFETCH_BYTES_PER_STEP
+                               : op.b_panel};
     const size_t prefetch_step{op.prefetch != nullptr ? PREFETCH_BYTES_PER_STEP : 0};
 // One row's share of the step digest: accumulators C0..C3, multiplier register MR.
 #define HPIPS_DIGEST_ROW(C0, C1, C2, C3, MR)                                                                      \

@@ -246,8 +246,12 @@ TEST(PouwKernels, TileKernelEqualsScalarKernel)
             std::vector<int8_t> a_signed(size_t{TILE} * k), b_rows(size_t{k} * TILE);
             const auto a_src = Pattern(a_signed.size(), pattern, k + 10);
             const auto b_src = Pattern(b_rows.size(), (pattern + 1) % 4, k + 11);
-            for (size_t i = 0; i < a_signed.size(); ++i) a_signed[i] = static_cast<int8_t>(a_src[i] < 0 ? -127 : a_src[i] > 0 ? 127 : 0);
-            for (size_t i = 0; i < b_rows.size(); ++i) b_rows[i] = static_cast<int8_t>(pattern == 0 ? b_src[i] : (b_src[i] < 0 ? -127 : 127));
+            for (size_t i = 0; i < a_signed.size(); ++i) {
+                a_signed[i] = static_cast<int8_t>(a_src[i] < 0 ? -127 : a_src[i] > 0 ? 127 : 0);
+            }
+            for (size_t i = 0; i < b_rows.size(); ++i) {
+                b_rows[i] = static_cast<int8_t>(pattern == 0 ? b_src[i] : (b_src[i] < 0 ? -127 : 127));
+            }
             std::vector<int8_t> a_offset(a_signed.size()), b_cols(b_rows.size()), panel(b_rows.size());
             for (size_t i = 0; i < a_signed.size(); ++i) a_offset[i] = static_cast<int8_t>(a_signed[i] ^ 0x80);
             for (uint32_t j = 0; j < k; ++j) {
@@ -330,7 +334,8 @@ TEST(PouwKernels, ERightProductMatchesTheDefinition)
             for (uint32_t c = 0; c < n; ++c) {
                 const OuterVector column{DrawFRightColumn(seed, c)};
                 for (uint32_t t = 0; t < NOISE_DIM; ++t) {
-                    f_right_t[size_t{t} * n + c] = pattern == 1 ? static_cast<int8_t>(t % 2 ? NOISE_VALUE_MAX : NOISE_VALUE_MIN) : column[t];
+                    const int8_t extreme{static_cast<int8_t>(t % 2 ? NOISE_VALUE_MAX : NOISE_VALUE_MIN)};
+                    f_right_t[size_t{t} * n + c] = pattern == 1 ? extreme : column[t];
                 }
             }
             std::vector<int64_t> expected(size_t{NOISE_DIM} * n, 0);
