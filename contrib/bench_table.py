@@ -94,7 +94,12 @@ def main(paths):
     table = []
     notes = []
     for path in paths:
-        context, rows = load(path)
+        try:
+            context, rows = load(path)
+        except (OSError, ValueError) as error:
+            # A program whose benchmarks all missed --benchmark_filter writes no JSON.
+            notes.append(f"{path}: no results ({error.__class__.__name__})")
+            continue
         peak = context.get("hpips_peak_gmacs_per_core")
         peak = float(peak) if peak else None
         extras = [f"{k[len('hpips_'):]}={v}" for k, v in sorted(context.items()) if k.startswith("hpips_")]
