@@ -2,14 +2,21 @@
 #ifndef HPIPS_NODE_CONTEXT_H
 #define HPIPS_NODE_CONTEXT_H
 
+#include <chain/chainstate.h>
+#include <chain/mempool.h>
+#include <mining/miner.h>
 #include <node/lockfile.h>
 #include <node/settings.h>
 #include <node/shutdown.h>
 #include <primitives/network.h>
 #include <rpc/auth.h>
+#include <rpc/chain_context.h>
 #include <rpc/http_server.h>
 #include <rpc/server.h>
 #include <util/clock.h>
+#include <util/thread_pool.h>
+
+#include <atomic>
 
 #include <chrono>
 #include <filesystem>
@@ -43,6 +50,18 @@ struct NodeContext {
     std::unique_ptr<HTTPRPCServer> rpc_server;
     /** The cookie written at startup, deleted at shutdown. */
     std::optional<std::filesystem::path> cookie_path;
+
+    /** The chain: blocks, coins and the rules that move between them. */
+    std::unique_ptr<Chainstate> chainstate;
+    std::unique_ptr<Mempool> mempool;
+    /** What the chain RPC methods read and drive (refers to the members above). */
+    std::unique_ptr<ChainContext> chain_context;
+    /** Threads for RPC-driven mining (generatetoaddress, generateblock). */
+    std::unique_ptr<ThreadPool> rpc_mining_pool;
+    /** The built-in miner (-mine). */
+    std::unique_ptr<Miner> miner;
+    /** Raised at the start of shutdown: long RPC mining calls return at once. */
+    std::atomic<bool> interrupt{false};
 };
 
 }  // namespace hpips

@@ -2,13 +2,23 @@
 #include <node/init.h>
 
 #include <consensus/params.h>
+#include <crypto/random.h>
+#include <kernels/device.h>
+#include <primitives/address.h>
+#include <primitives/key_io.h>
+#include <rpc/blockchain.h>
+#include <rpc/mining.h>
+#include <rpc/misc_chain.h>
+#include <rpc/rawtransaction.h>
 #include <node/options.h>
 #include <rpc/control.h>
 #include <rpc/subnet.h>
 #include <util/args.h>
 #include <util/logging.h>
 
+#include <fstream>
 #include <iostream>
+#include <thread>
 
 namespace hpips {
 namespace {
@@ -166,6 +176,110 @@ Result<void> StartRPC(NodeContext& node)
     return {};
 }
 
+
+/** Largest -dbcache (MiB) and smallest. */
+constexpr int64_t MIN_DB_CACHE_MIB = 4;
+constexpr int64_t MAX_DB_CACHE_MIB = 1 << 16;
+/** File in the network data directory holding the key -mine pays to when no
+ *  -mineraddress is given (WIF, mode 0600). */
+constexpr char MINER_KEY_FILE[] = "miner_key";
+
+/** The payout of the built-in miner: -mineraddress, or a key kept in the
+ *  data directory (created on first use) so a quick regtest start needs no
+ *  wallet. */
+Result<Destination> MinerPayout(const NodeContext& node)
+{
+    const Settings& args = *node.args;
+    if (args.IsSet("mineraddress")) {
+        auto dest = DecodeAddress(args.GetArg("mineraddress", ""), node.network);
+        if (!dest) return Error{"Invalid -mineraddress: " + dest.error_message()};
+        return *dest;
+    }
+    const auto path = node.data_dir / MINER_KEY_FILE;
+    std::optional<PrivKey> key;
+    if (std::ifstream in{path}; in) {
+        std::string wif;
+        std::getline(in, wif);
+        key = DecodeSecret(wif, node.network);
+        if (!key) return Error{"Cannot read the miner key in " + path.string()};
+    } else {
+        key = PrivKey::Generate();
+        std::ofstream out{path, std::ios::trunc};
+        out << EncodeSecret(*key, node.network) << "\n";
+        out.close();
+        std::error_code ec;
+        std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::replace, ec);
+        if (!out || ec) return Error{"Cannot write the miner key to " + path.string()};
+    }
+    const XOnlyPubKey xonly = key->GetXOnlyPubKey();
+    std::array<uint8_t, 32> bytes;
+    std::copy(xonly.bytes().begin(), xonly.bytes().end(), bytes.begin());
+    const Destination dest = Destination::ForKey(bytes);
+    LogInfo("miner: no -mineraddress given; paying to {} (key in {})", EncodeAddress(dest, node.network),
+            path.string());
+    return dest;
+}
+
+Result<void> LoadChain(NodeContext& node)
+{
+    const Settings& args = *node.args;
+    const ChainParams& params = Params(node.network);
+    ChainstateOptions options;
+    options.datadir = node.data_dir;
+    const auto dbcache = IntInRange(args, "dbcache", 450, MIN_DB_CACHE_MIB, MAX_DB_CACHE_MIB);
+    if (!dbcache) return Error{"Invalid -dbcache: '" + args.GetArg("dbcache", "") + "'"};
+    options.coins_cache_bytes = static_cast<size_t>(*dbcache) << 20;
+    const auto crash_ratio = IntInRange(args, "dbcrashratio", 0, 0, 1'000'000);
+    if (!crash_ratio) return Error{"Invalid -dbcrashratio: '" + args.GetArg("dbcrashratio", "") + "'"};
+    options.crash_ratio = static_cast<uint32_t>(*crash_ratio);
+    options.reindex = args.GetBoolArg("reindex", false);
+    options.now = [&node] { return node.clock.Now(); };
+    if (node.rpc_table) node.rpc_table->SetWarmup(options.reindex ? "Reindexing blocks..." : "Loading block index...");
+    auto chainstate = Chainstate::Open(params, std::move(options));
+    if (!chainstate) return Error{"Error loading block database: " + chainstate.error_message()};
+    node.chainstate = std::move(*chainstate);
+    node.mempool = std::make_unique<Mempool>(*node.chainstate, MempoolOptions{});
+    node.rpc_mining_pool = std::make_unique<ThreadPool>(std::max(1u, std::thread::hardware_concurrency()));
+    node.chain_context = std::make_unique<ChainContext>(ChainContext{*node.chainstate, *node.mempool, node.clock,
+                                                                     params, nullptr, &node.interrupt,
+                                                                     node.rpc_mining_pool.get()});
+    const auto tip = node.chainstate->TipInfo();
+    LogInfo("Chain loaded: height={} best={}", tip.height, tip.hash.GetHex());
+    return {};
+}
+
+Result<void> StartMiner(NodeContext& node)
+{
+    const Settings& args = *node.args;
+    if (!args.GetBoolArg("mine", false)) return {};
+    auto payout = MinerPayout(node);
+    if (!payout) return payout.error();
+    MinerOptions options;
+    options.payout = *payout;
+    const auto threads = IntInRange(args, "minerthreads", std::max(1u, std::thread::hardware_concurrency()), 1, 1024);
+    if (!threads) return Error{"Invalid -minerthreads: '" + args.GetArg("minerthreads", "") + "'"};
+    options.threads = static_cast<size_t>(*threads);
+    options.device = args.GetArg("minerdevice", "auto");
+    auto miner = Miner::Start(*node.chainstate, *node.mempool, node.clock, std::move(options));
+    if (!miner) return Error{"Cannot start the miner: " + miner.error_message()};
+    node.miner = std::move(*miner);
+    node.chain_context->miner = node.miner.get();
+    return {};
+}
+
+Result<void> RegisterChainRPC(NodeContext& node)
+{
+    if (!node.rpc_table) return {};
+    RPCTable& table = *node.rpc_table;
+    ChainContext& context = *node.chain_context;
+    for (auto* reg : {&RegisterBlockchainRPCCommands, &RegisterRawTransactionRPCCommands, &RegisterMiningRPCCommands,
+                      &RegisterMiscChainRPCCommands}) {
+        if (auto registered = reg(table, context); !registered) return registered;
+    }
+    return {};
+}
+
 }  // namespace
 
 std::string NodeHelpText()
@@ -240,6 +354,12 @@ Result<void> AppInit(NodeContext& node)
     if (args.GetBoolArg("server", true)) {
         if (auto rpc = StartRPC(node); !rpc) return rpc;
     }
+    if (auto chain = LoadChain(node); !chain) return chain;
+    // The miner starts before the chain methods are registered: the RPC
+    // context never changes while a method can read it.
+    if (auto miner = StartMiner(node); !miner) return miner;
+    if (auto registered = RegisterChainRPC(node); !registered) return registered;
+    if (node.rpc_table) node.rpc_table->SetWarmupFinished();
     LogInfo("init message: Done loading");
     return {};
 }
@@ -249,8 +369,17 @@ void Shutdown(NodeContext& node)
     // Log only once debug.log is open (the lock comes first): an early init
     // failure has already been reported on stderr.
     if (node.lock) LogInfo("Shutdown: In progress...");
+    node.interrupt = true;
+    if (node.miner) node.miner->Stop();
     if (node.rpc_server) node.rpc_server->Stop();
     node.rpc_server.reset();
+    // Nothing reads the chain any more: take it down in reverse order. The
+    // chainstate flushes everything to disk as it closes.
+    node.miner.reset();
+    node.chain_context.reset();
+    node.rpc_mining_pool.reset();
+    node.mempool.reset();
+    node.chainstate.reset();
     if (node.cookie_path) {
         DeleteAuthCookie(*node.cookie_path);
         node.cookie_path.reset();
