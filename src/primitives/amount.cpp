@@ -2,6 +2,8 @@
 #include <primitives/amount.h>
 #include <primitives/amount_format.h>
 
+#include <fmt/format.h>
+
 namespace hpips {
 
 static_assert(COIN == 100'000'000, "AMOUNT_DECIMALS assumes COIN = 10^8");
@@ -32,9 +34,9 @@ std::string FormatMoney(Amount value)
     const bool negative{value < 0};
     const uint64_t magnitude{negative ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value)};
     const auto coin{static_cast<uint64_t>(COIN)};
-    std::string fraction{std::to_string(magnitude % coin)};
-    fraction.insert(0, AMOUNT_DECIMALS - fraction.size(), '0');
-    return (negative ? "-" : "") + std::to_string(magnitude / coin) + "." + fraction;
+    // fmt pads the fraction; std::string::insert trips GCC 12's -Wrestrict
+    // false positive at -O3.
+    return fmt::format("{}{}.{:0{}}", negative ? "-" : "", magnitude / coin, magnitude % coin, AMOUNT_DECIMALS);
 }
 
 std::optional<Amount> ParseMoney(std::string_view text)
