@@ -22,7 +22,7 @@ struct AsertAnchor {
 /** ASERT's tuning. */
 struct AsertParams {
     int64_t spacing{60};        //!< target seconds between blocks
-    int64_t half_life{17'280};  //!< seconds of schedule drift that double/halve the target
+    int64_t half_life{17'280};  //!< seconds of schedule drift that doubles or halves the target
     ArithUint256 pow_limit;     //!< easiest allowed target
 };
 
