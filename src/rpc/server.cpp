@@ -152,7 +152,14 @@ bool RPCTable::Has(std::string_view name) const { return Find(name) != nullptr; 
 json::value RPCTable::Execute(const std::string& name, const json::value& params, const RPCRequest& context) const
 {
     const auto method = Find(name);
-    if (!method) throw RPCError{RPCErrorCode::METHOD_NOT_FOUND, "Method not found"};
+    if (!method) {
+        // Methods that need the chain are registered only once it is loaded:
+        // until then an unknown name may be one of them, so answer "warming
+        // up" (as Core answers every call) and -rpcwait clients retry.
+        std::shared_lock lock{m_mutex};
+        if (m_warmup) throw RPCError{RPCErrorCode::IN_WARMUP, *m_warmup};
+        throw RPCError{RPCErrorCode::METHOD_NOT_FOUND, "Method not found"};
+    }
     if (!method->allowed_in_warmup) {
         std::shared_lock lock{m_mutex};
         if (m_warmup) throw RPCError{RPCErrorCode::IN_WARMUP, *m_warmup};

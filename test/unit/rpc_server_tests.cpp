@@ -182,7 +182,10 @@ TEST(RpcServerTests, Warmup)
     auto [code, message] = ErrorOf(table, "typed", "[\"x\"]");
     EXPECT_EQ(code, RPCErrorCode::IN_WARMUP);
     EXPECT_EQ(message, "Loading block index...");
+    // A method registered only after the chain loads is not known yet: warmup too.
+    EXPECT_EQ(ErrorOf(table, "nosuchmethod", "[]").first, RPCErrorCode::IN_WARMUP);
     table.SetWarmupFinished();
+    EXPECT_EQ(ErrorOf(table, "nosuchmethod", "[]").first, RPCErrorCode::METHOD_NOT_FOUND);
     EXPECT_NO_THROW(table.Execute("typed", Params("[\"x\"]"), RPCRequest{}));
 }
 

@@ -111,7 +111,9 @@ class TestNode:
             try:
                 user, password = self.rpc_credentials or self.read_cookie()
                 rpc = self.make_proxy(user, password)
-                rpc.getrpcinfo()
+                # As Core: a chain method, which answers -28 until the node
+                # has loaded the chain (getrpcinfo answers during warmup).
+                rpc.getblockcount()
                 self.rpc = rpc
                 return
             except (FileNotFoundError, ConnectionRefusedError, ConnectionResetError, ValueError):
