@@ -39,10 +39,7 @@ struct BenchWallet {
     PrivKey key = *PrivKey::FromBytes(std::vector<uint8_t>(32, 0x5a));
     Destination Dest() const
     {
-        const XOnlyPubKey xonly = key.GetXOnlyPubKey();
-        std::array<uint8_t, 32> bytes;
-        std::copy(xonly.bytes().begin(), xonly.bytes().end(), bytes.begin());
-        return Destination::ForKey(bytes);
+        return KeyDestination(key.GetXOnlyPubKey());
     }
     Transaction Sign(MutableTransaction mtx, const std::vector<TxOut>& spent) const
     {

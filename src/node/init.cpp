@@ -212,10 +212,7 @@ Result<Destination> MinerPayout(const NodeContext& node)
                                      std::filesystem::perm_options::replace, ec);
         if (!out || ec) return Error{"Cannot write the miner key to " + path.string()};
     }
-    const XOnlyPubKey xonly = key->GetXOnlyPubKey();
-    std::array<uint8_t, 32> bytes;
-    std::copy(xonly.bytes().begin(), xonly.bytes().end(), bytes.begin());
-    const Destination dest = Destination::ForKey(bytes);
+    const Destination dest = KeyDestination(key->GetXOnlyPubKey());
     LogInfo("miner: no -mineraddress given; paying to {} (key in {})", EncodeAddress(dest, node.network),
             path.string());
     return dest;

@@ -2,6 +2,9 @@
 #ifndef HPIPS_PRIMITIVES_DESTINATION_H
 #define HPIPS_PRIMITIVES_DESTINATION_H
 
+#include <crypto/key.h>
+
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -46,6 +49,14 @@ struct Destination {
 
     friend bool operator==(const Destination&, const Destination&) = default;
 };
+
+/** The KEY destination paying to a BIP-340 public key. */
+inline Destination KeyDestination(const XOnlyPubKey& key)
+{
+    std::array<uint8_t, XONLY_KEY_SIZE> bytes;
+    std::copy(key.bytes().begin(), key.bytes().end(), bytes.begin());
+    return Destination::ForKey(bytes);
+}
 
 }  // namespace hpips
 

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "chain_test_util.h"
+
 #include <atomic>
 #include <filesystem>
 #include <random>
@@ -15,23 +17,9 @@
 namespace hpips {
 namespace {
 
+using test::TempDir;
+
 /** A fresh directory removed at the end of the test. */
-class TempDir {
-public:
-    TempDir()
-    {
-        std::random_device rd;
-        m_path = std::filesystem::temp_directory_path() / ("hpips_chainstate_" + std::to_string(rd()) + "_" +
-                                                           std::to_string(rd()));
-        std::filesystem::create_directories(m_path);
-    }
-    ~TempDir() { std::filesystem::remove_all(m_path); }
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
-
 const ChainParams& Regtest() { return Params(Network::REGTEST); }
 
 /** A deterministic clock the tests advance by hand. */
@@ -52,10 +40,7 @@ struct Wallet {
     PrivKey key = *PrivKey::FromBytes(std::vector<uint8_t>(32, 0x42));
     Destination Dest() const
     {
-        const XOnlyPubKey xonly = key.GetXOnlyPubKey();
-        std::array<uint8_t, 32> bytes;
-        std::copy(xonly.bytes().begin(), xonly.bytes().end(), bytes.begin());
-        return Destination::ForKey(bytes);
+        return KeyDestination(key.GetXOnlyPubKey());
     }
 };
 

@@ -8,26 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include "chain_test_util.h"
+
 #include <filesystem>
 #include <random>
 
 namespace hpips {
 namespace {
 
-class TempDir {
-public:
-    TempDir()
-    {
-        std::random_device rd;
-        m_path = std::filesystem::temp_directory_path() / ("hpips_mempool_" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(m_path);
-    }
-    ~TempDir() { std::filesystem::remove_all(m_path); }
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
+using test::TempDir;
 
 /** A regtest chainstate with 110 mined blocks (10 mature coinbases) and a pool. */
 class MempoolTest : public ::testing::Test {
@@ -46,10 +35,7 @@ protected:
 
     Destination Dest() const
     {
-        const XOnlyPubKey xonly = m_key.GetXOnlyPubKey();
-        std::array<uint8_t, 32> bytes;
-        std::copy(xonly.bytes().begin(), xonly.bytes().end(), bytes.begin());
-        return Destination::ForKey(bytes);
+        return KeyDestination(m_key.GetXOnlyPubKey());
     }
 
     Block Mine(const std::vector<Transaction>& txs, Amount fees = 0)

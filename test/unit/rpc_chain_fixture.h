@@ -19,6 +19,8 @@
 
 #include <gtest/gtest.h>
 
+#include "chain_test_util.h"
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -35,24 +37,7 @@ namespace hpips::test {
 
 namespace json = boost::json;
 
-/** A directory removed with everything in it when the test ends. */
-class TempDir {
-public:
-    TempDir()
-    {
-        std::random_device rd;
-        m_path = std::filesystem::temp_directory_path() /
-                 ("hpips_rpcchain_" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(m_path);
-    }
-    ~TempDir() { std::filesystem::remove_all(m_path); }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
+using test::TempDir;
 
 /** What a failed call threw. */
 struct CallError {
@@ -105,10 +90,7 @@ protected:
 
     Destination Dest() const
     {
-        const XOnlyPubKey xonly = m_key.GetXOnlyPubKey();
-        std::array<uint8_t, 32> bytes{};
-        std::copy(xonly.bytes().begin(), xonly.bytes().end(), bytes.begin());
-        return Destination::ForKey(bytes);
+        return KeyDestination(m_key.GetXOnlyPubKey());
     }
 
     /** Mines `n` blocks to our address through generatetoaddress, moving the

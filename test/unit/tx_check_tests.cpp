@@ -8,13 +8,7 @@
 namespace hpips {
 namespace {
 
-Destination KeyDest(const PrivKey& key)
-{
-    const XOnlyPubKey xonly = key.GetXOnlyPubKey();
-    std::array<uint8_t, 32> bytes;
-    std::copy(xonly.bytes().begin(), xonly.bytes().end(), bytes.begin());
-    return Destination::ForKey(bytes);
-}
+Destination KeyDest(const PrivKey& key) { return KeyDestination(key.GetXOnlyPubKey()); }
 
 OutPoint Prevout(uint8_t tag, uint32_t index)
 {
