@@ -138,6 +138,7 @@ Result<void> Chainstate::LoadBlockIndex()
         if (!raw->IsInvalid() && (m_best_header == nullptr || raw->chain_work > m_best_header->chain_work)) {
             m_best_header = raw;
         }
+        if (!raw->IsInvalid() && raw->HasStatus(BlockStatus::HAVE_DATA)) m_candidates.insert(raw);
     }
     return {};
 }
@@ -158,6 +159,7 @@ Result<void> Chainstate::InitGenesis(const FlatFilePos* stored_pos)
     index->tx_count = static_cast<uint32_t>(genesis.txs.size());
     index->status |= CONNECTED_BITS | StatusBit(BlockStatus::HAVE_DATA);
     SetDirty(index);
+    m_candidates.insert(index);
     // Genesis's coinbase never enters the UTXO set: the empty set is at genesis.
     m_coins->SetBestBlock(index->hash);
     m_chain.SetTip(index);
@@ -245,7 +247,8 @@ bool Chainstate::AcceptBlock(const Block& block, BlockValidationState& state, bo
         return false;
     }
     if (!ContextualCheckBlock(block, MakeParentInfo(*parent), state) || !CheckBlockProof(block, m_params, state)) {
-        MarkInvalid(AddToIndex(block.header));
+        // An opening that does not match the header is MUTATED: no trace either.
+        if (state.GetFailure() != BlockFailure::MUTATED) MarkInvalid(AddToIndex(block.header));
         return false;
     }
 
@@ -262,6 +265,7 @@ bool Chainstate::AcceptBlock(const Block& block, BlockValidationState& state, bo
     index->SetStatus(BlockStatus::VALID_TRANSACTIONS);
     index->sequence_id = m_next_sequence++;
     SetDirty(index);
+    m_candidates.insert(index);
     if (m_best_header == nullptr || index->chain_work > m_best_header->chain_work) m_best_header = index;
     if (new_block) *new_block = true;
     LogDebug(LogCategory::VALIDATION, "accepted block {} height {}", hash.GetHex(), index->height);
@@ -288,16 +292,18 @@ void Chainstate::MarkInvalid(BlockIndex* index)
     }
 }
 
-BlockIndex* Chainstate::FindBestCandidate() const
+BlockIndex* Chainstate::FindBestCandidate()
 {
-    BlockIndex* best = m_chain.Tip();
-    for (const auto& [hash, entry] : m_index) {
-        BlockIndex* candidate = entry.get();
-        if (candidate->IsInvalid() || !candidate->HasStatus(BlockStatus::HAVE_DATA)) continue;
-        if (candidate->chain_work < best->chain_work) continue;
-        if (BetterCandidate(candidate, best)) best = candidate;
+    BlockIndex* tip = m_chain.Tip();
+    while (!m_candidates.empty()) {
+        BlockIndex* best = *m_candidates.begin();
+        if (best->IsInvalid() || !best->HasStatus(BlockStatus::HAVE_DATA)) {
+            m_candidates.erase(m_candidates.begin());
+            continue;
+        }
+        return BetterCandidate(best, tip) ? best : tip;
     }
-    return best;
+    return tip;
 }
 
 bool Chainstate::ActivateBestChain(BlockValidationState& state, const Block* just_received)
@@ -535,6 +541,7 @@ bool Chainstate::ReconsiderBlock(const uint256& hash, BlockValidationState& stat
             other->ClearStatus(BlockStatus::FAILED);
             other->ClearStatus(BlockStatus::FAILED_CHILD);
             SetDirty(other);
+            if (other->HasStatus(BlockStatus::HAVE_DATA)) m_candidates.insert(other);
             if (m_best_header == nullptr || other->chain_work > m_best_header->chain_work) m_best_header = other;
         }
     }

@@ -186,7 +186,7 @@ private:
     /** Marks `index` FAILED and its descendants FAILED_CHILD. */
     void MarkInvalid(BlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** The best valid block with data, or the tip. */
-    BlockIndex* FindBestCandidate() const EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    BlockIndex* FindBestCandidate() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     void SetDirty(BlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Writes files, index and coins when due (or always with `force`). */
     Result<void> FlushIfNeeded(bool force) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
@@ -205,6 +205,13 @@ private:
     /** Every known block; entries live as long as the chainstate. */
     std::map<uint256, std::unique_ptr<BlockIndex>> m_index GUARDED_BY(m_mutex);
     ActiveChain m_chain GUARDED_BY(m_mutex);
+    /** Orders tip candidates best first (BetterCandidate). */
+    struct CandidateOrder {
+        bool operator()(const BlockIndex* a, const BlockIndex* b) const { return BetterCandidate(a, b); }
+    };
+    /** Blocks with data that may become the tip: every stored block not known
+     *  to be invalid. Invalid entries are dropped lazily by FindBestCandidate. */
+    std::set<BlockIndex*, CandidateOrder> m_candidates GUARDED_BY(m_mutex);
     /** Index entries changed since the last index flush. */
     std::set<BlockIndex*> m_dirty GUARDED_BY(m_mutex);
     BlockIndex* m_best_header GUARDED_BY(m_mutex){nullptr};
