@@ -7,10 +7,24 @@
 namespace hpips {
 namespace {
 
+/** Reasons that say the opening does not belong to the header, not that the
+ *  header is invalid: the header commits to its opening only through unit_id
+ *  (the descriptor's hash) and the descriptor's Merkle roots, so anyone can
+ *  attach a broken opening to a valid header. Such a block is MUTATED and must
+ *  not be remembered, or the intact block would then be refused as
+ *  duplicate-invalid. (A committed invalid descriptor is a header property;
+ *  not caching it only costs a cheap re-check.) */
+bool OpeningMismatch(const std::string& reason)
+{
+    return reason == "opening-too-large" || reason == "bad-opening-encoding" || reason == "bad-descriptor" ||
+           reason == "unit-id-mismatch" || reason == "bad-merkle-proof";
+}
+
 bool PouwFailed(const Error& error, BlockValidationState& state)
 {
     std::string reason = pouw::ReasonOf(error);
-    return state.Invalid(BlockFailure::POUW, "bad-pouw-" + reason, error.message);
+    const BlockFailure failure{OpeningMismatch(reason) ? BlockFailure::MUTATED : BlockFailure::POUW};
+    return state.Invalid(failure, "bad-pouw-" + reason, error.message);
 }
 
 }  // namespace

@@ -16,8 +16,10 @@ bool CheckBlockHeaderProof(const BlockHeader& header, const ChainParams& params,
 
 /** The full check: recomputes the winning tile from the block's opening
  *  (doc/pouw.md §9). Failures are BlockFailure::POUW with the pouw reason
- *  ("state-mismatch", "high-ticket", ...). Genesis is accepted by hash and
- *  never passes through here. */
+ *  ("state-mismatch", "high-ticket", ...), or BlockFailure::MUTATED when the
+ *  opening does not match the header (opening-too-large, bad-opening-encoding,
+ *  bad-descriptor, unit-id-mismatch, bad-merkle-proof). Genesis is accepted by
+ *  hash and never passes through here. */
 bool CheckBlockProof(const Block& block, const ChainParams& params, BlockValidationState& state);
 
 }  // namespace hpips

@@ -180,6 +180,34 @@ TEST(Chainstate, MutatedBlockIsNotRememberedAsInvalid)
     EXPECT_EQ(chainstate.Height(), 1);
 }
 
+TEST(Chainstate, MutatedOpeningIsNotRememberedAsInvalid)
+{
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
+    ASSERT_TRUE(opened);
+    Chainstate& chainstate = **opened;
+    const Block good = MineOn(chainstate, wallet, clock);
+    ASSERT_FALSE(good.opening.empty());
+    // The header commits to the opening only through unit_id: a broken
+    // opening says nothing about the header, so it must leave no trace.
+    Block truncated = good;
+    truncated.opening.pop_back();
+    Block changed = good;
+    changed.opening.back() ^= 1;
+    for (const Block* mutated : {&truncated, &changed, &truncated}) {
+        ASSERT_EQ(mutated->GetHash(), good.GetHash());
+        BlockValidationState state;
+        EXPECT_FALSE(chainstate.ProcessNewBlock(*mutated, state));
+        EXPECT_EQ(state.GetFailure(), BlockFailure::MUTATED) << state.ToString();
+        EXPECT_EQ(state.GetReason().rfind("bad-pouw-", 0), 0u) << state.GetReason();
+    }
+    BlockValidationState good_state;
+    EXPECT_TRUE(chainstate.ProcessNewBlock(good, good_state)) << good_state.ToString();
+    EXPECT_EQ(chainstate.Height(), 1);
+}
+
 TEST(Chainstate, BadProofAndBadCoinbaseAreRejectedWithReasons)
 {
     TempDir dir;
