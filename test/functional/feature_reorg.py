@@ -8,7 +8,8 @@ returns A's transactions to its mempool (not one that conflicts with B's
 branch), and follows invalidateblock / reconsiderblock both ways. Invalid
 blocks built with generateblock check=false are rejected with the right
 reason and remembered (duplicate-invalid); a block whose witness was
-mutated (bad-txnmrklroot) is not remembered: the intact block is accepted."""
+mutated (bad-txnmrklroot), or whose PoUW opening was altered or truncated,
+is not remembered: the intact block is accepted."""
 import sys
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ FEE = Decimal("0.00010000")
 PREFIX = 101
 A_BRANCH = 10
 B_BRANCH = 15
+FILLER_OPENING_SIZE = 148
 UTXO_FIELDS = ("height", "bestblock", "txouts", "transactions", "hash_serialized", "total_amount")
 
 
@@ -58,6 +60,7 @@ class ReorgTest(HpipsTestFramework):
         self.subtest("invalid block: double spend inside the block", self.test_invalid_double_spend)
         self.subtest("invalid block: spends a coin the chain has spent", self.test_invalid_spent)
         self.subtest("a mutated block is not remembered", self.test_mutated)
+        self.subtest("a block with a mutated opening is not remembered", self.test_mutated_opening)
 
     def test_prefix(self):
         a, b = self.nodes
@@ -210,6 +213,27 @@ class ReorgTest(HpipsTestFramework):
         assert_equal(b.getbestblockhash(), block["hash"])
         assert_in(tx_id, b.getblock(block["hash"])["tx"])
         assert_equal(b.submitblock(mutated), "duplicate")
+
+    def test_mutated_opening(self):
+        b = self.nodes[1]
+        block = b.generateblock(self.key_b.address, [], False)
+        good = block["hex"]
+        # A regtest block ends with its opening: CompactSize 148, then the filler descriptor.
+        opening_start = len(good) - 2 * FILLER_OPENING_SIZE
+        assert_equal(good[opening_start - 2:opening_start], "%02x" % FILLER_OPENING_SIZE)
+        last_byte_flipped = good[:-2] + "%02x" % (int(good[-2:], 16) ^ 0x01)
+        first_byte_flipped = (good[:opening_start] + "%02x" % (int(good[opening_start:opening_start + 2], 16) ^ 0x40)
+                              + good[opening_start + 2:])
+        truncated = good[:opening_start - 2] + "%02x" % (FILLER_OPENING_SIZE - 1) + good[opening_start:-2]
+        tip = b.getbestblockhash()
+        for mutated in (last_byte_flipped, first_byte_flipped, truncated, last_byte_flipped):
+            reason = b.submitblock(mutated)
+            assert reason.startswith("bad-pouw-"), reason
+            assert_equal(b.getbestblockhash(), tip)
+            assert block["hash"] not in {t["hash"] for t in b.getchaintips()}
+        # The header was never blamed: the intact block is accepted.
+        assert_equal(b.submitblock(good), None)
+        assert_equal(b.getbestblockhash(), block["hash"])
 
 
 if __name__ == "__main__":
