@@ -24,6 +24,16 @@ TEST(RpcClientTests, PositionalConversion)
     params = RPCConvertValues("generatetoaddress", {"5", "rhp1xyz", "100"});
     ASSERT_TRUE(params);
     EXPECT_EQ(WriteJson(*params), "[5,\"rhp1xyz\",100]");
+    // A block hash stays a string even when it is all digits.
+    params = RPCConvertValues("invalidateblock", {"0123"});
+    ASSERT_TRUE(params);
+    EXPECT_EQ(WriteJson(*params), "[\"0123\"]");
+    params = RPCConvertValues("generateblock", {"rhp1xyz", "[]", "false", "false"});
+    ASSERT_TRUE(params);
+    EXPECT_EQ(WriteJson(*params), "[\"rhp1xyz\",[],false,false]");
+    params = RPCConvertValues("submitwork", {"ab", "18446744073709551615", "cd", "7", "ef", "00"});
+    ASSERT_TRUE(params);
+    EXPECT_EQ(WriteJson(*params), "[\"ab\",18446744073709551615,\"cd\",7,\"ef\",\"00\"]");
     auto bad = RPCConvertValues("echojson", {"not json"});
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error_message(), "Error parsing JSON: not json");
