@@ -94,6 +94,12 @@ Result<void> Chainstate::LoadLocked()
     BlockIndex* tip = Lookup(best);
     if (tip == nullptr) return Error{"chainstate best block " + best.GetHex() + " is not in the block index"};
     m_chain.SetTip(tip);
+    // A crash after invalidateblock and before the next flush leaves the
+    // coins on a block now marked invalid: step back to valid ground.
+    while (m_chain.Tip()->IsInvalid() && m_chain.Tip()->prev != nullptr) {
+        if (auto disconnected = DisconnectTip(); !disconnected) return disconnected;
+    }
+    tip = m_chain.Tip();
     LogInfo("Loaded best chain: hashBestChain={} height={} blocks_known={}", tip->hash.GetHex(), tip->height,
             m_index.size());
 
@@ -130,8 +136,11 @@ Result<void> Chainstate::LoadBlockIndex()
         }
         // Recompute work from the headers rather than trusting the stored sum.
         const auto target = TargetFromBits(entry->header.bits);
-        if (!target) return Error{"block index entry " + entry->hash.GetHex() + " has invalid bits"};
-        entry->chain_work = (entry->prev ? entry->prev->chain_work : ArithUint512{0}) + BlockWork(*target);
+        if (!target && !entry->IsInvalid()) {
+            return Error{"block index entry " + entry->hash.GetHex() + " has invalid bits"};
+        }
+        entry->chain_work = (entry->prev ? entry->prev->chain_work : ArithUint512{0}) +
+                            (target ? BlockWork(*target) : ArithUint512{0});
         entry->BuildSkip();
         BlockIndex* raw = entry.get();
         m_index.emplace(raw->hash, std::move(entry));
@@ -226,40 +235,41 @@ bool Chainstate::AcceptBlock(const Block& block, BlockValidationState& state, bo
     if (hash == m_params.genesis_hash) return state.Invalid(BlockFailure::NONE, "duplicate");
     BlockIndex* parent = Lookup(block.header.prev_block);
     if (parent == nullptr) return state.Invalid(BlockFailure::MISSING_PREV, "prev-blk-not-found");
-    if (parent->IsInvalid()) {
-        BlockIndex* index = AddToIndex(block.header);
-        index->SetStatus(BlockStatus::FAILED_CHILD);
-        return state.Invalid(BlockFailure::CACHED_INVALID, "bad-prevblk");
-    }
-
-    // Context the header needs; a failure here is a property of the header.
-    if (!ContextualCheckBlockHeader(block.header, MakeParentInfo(*parent), m_params, Now(), state)) {
-        if (state.GetFailure() == BlockFailure::CONSENSUS) MarkInvalid(AddToIndex(block.header));
+    // A failure that costs nothing to produce leaves no trace: remembering
+    // it would let anyone fill the block index for free.
+    if (parent->IsInvalid()) return state.Invalid(BlockFailure::CACHED_INVALID, "bad-prevblk");
+    if (!ContextualCheckBlockHeader(block.header, MakeParentInfo(*parent), m_params, Now(), state)) return false;
+    if (!CheckBlockHeaderProof(block.header, m_params, state)) return false;
+    // The body, size first; a body that does not match its header (MUTATED)
+    // says nothing about the header and is never remembered.
+    BlockValidationState body_state;
+    const bool body_ok = CheckBlock(block, body_state) && ContextualCheckBlock(block, MakeParentInfo(*parent), body_state);
+    if (!body_ok && body_state.GetFailure() == BlockFailure::MUTATED) {
+        state = body_state;
         return false;
     }
-    if (!CheckBlockHeaderProof(block.header, m_params, state)) {
+    // The full proof (one tile re-executed). Failing it means the header has
+    // no real work behind it, or the opening was swapped (MUTATED): no trace.
+    if (!CheckBlockProof(block, m_params, state)) return false;
+    // Real work and an invalid body: remember the hash, so nobody makes us
+    // check it again.
+    if (!body_ok) {
+        state = body_state;
         MarkInvalid(AddToIndex(block.header));
         return false;
     }
-    // The body: a mismatch with the header is MUTATED and leaves no trace.
-    if (!CheckBlock(block, state)) {
-        if (state.GetFailure() == BlockFailure::CONSENSUS) MarkInvalid(AddToIndex(block.header));
-        return false;
-    }
-    if (!ContextualCheckBlock(block, MakeParentInfo(*parent), state) || !CheckBlockProof(block, m_params, state)) {
-        // An opening that does not match the header is MUTATED: no trace either.
-        if (state.GetFailure() != BlockFailure::MUTATED) MarkInvalid(AddToIndex(block.header));
-        return false;
-    }
 
-    BlockIndex* index = AddToIndex(block.header);
+    // Data first, then the index entry that points at it.
+    FlatFilePos pos;
     if (stored_pos != nullptr) {
-        index->data_pos = *stored_pos;
+        pos = *stored_pos;
     } else {
-        auto pos = m_storage->WriteBlock(block);
-        if (!pos) return state.Invalid(BlockFailure::NONE, "write-failed", pos.error_message());
-        index->data_pos = *pos;
+        auto written = m_storage->WriteBlock(block);
+        if (!written) return state.Invalid(BlockFailure::NONE, "write-failed", written.error_message());
+        pos = *written;
     }
+    BlockIndex* index = AddToIndex(block.header);
+    index->data_pos = pos;
     index->tx_count = static_cast<uint32_t>(block.txs.size());
     index->SetStatus(BlockStatus::HAVE_DATA);
     index->SetStatus(BlockStatus::VALID_TRANSACTIONS);
@@ -292,12 +302,20 @@ void Chainstate::MarkInvalid(BlockIndex* index)
     }
 }
 
+bool Chainstate::ConnectableFromActiveChain(const BlockIndex* index) const
+{
+    for (const BlockIndex* walk = index; walk != nullptr && !m_chain.Contains(walk); walk = walk->prev) {
+        if (walk->IsInvalid() || !walk->HasStatus(BlockStatus::HAVE_DATA)) return false;
+    }
+    return true;
+}
+
 BlockIndex* Chainstate::FindBestCandidate()
 {
     BlockIndex* tip = m_chain.Tip();
     while (!m_candidates.empty()) {
         BlockIndex* best = *m_candidates.begin();
-        if (best->IsInvalid() || !best->HasStatus(BlockStatus::HAVE_DATA)) {
+        if (!ConnectableFromActiveChain(best)) {
             m_candidates.erase(m_candidates.begin());
             continue;
         }
@@ -374,11 +392,11 @@ bool Chainstate::ConnectTip(BlockIndex* index, const Block* known_block, BlockVa
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     LogInfo("UpdateTip: new best={} height={} txs={} connect={}us", index->hash.GetHex(), index->height,
             known_block->txs.size(), micros);
-    if (m_options.crash_ratio != 0) {
-        // The crash knob wants flushes everywhere, so crashes land everywhere.
-        if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed) {
-            return state.Invalid(BlockFailure::NONE, "flush-failed", flushed.error_message());
-        }
+    // Flush when due even in the middle of a long catch-up (reindex, a deep
+    // reorg), so the cache stays within -dbcache and progress survives a crash.
+    // The crash knob wants flushes everywhere, so crashes land everywhere.
+    if (auto flushed = FlushIfNeeded(/*force=*/m_options.crash_ratio != 0); !flushed) {
+        return state.Invalid(BlockFailure::NONE, "flush-failed", flushed.error_message());
     }
     return true;
 }
@@ -399,7 +417,7 @@ Result<void> Chainstate::DisconnectTip()
     m_chain.SetTip(tip->prev);
     for (ChainListener* listener : m_listeners) listener->BlockDisconnected(*block, *tip);
     LogInfo("DisconnectTip: block={} height={}", tip->hash.GetHex(), tip->height);
-    return {};
+    return FlushIfNeeded(/*force=*/false);
 }
 
 Result<void> Chainstate::RecoverInterruptedFlush(const FlushMarker& marker)
@@ -491,14 +509,17 @@ Result<void> Chainstate::FlushIfNeeded(bool force)
     if (!m_dirty.empty() || force || cache_full || periodic) {
         if (auto synced = m_storage->FlushFiles(); !synced) return synced;
     }
+    const bool flush_coins = force || cache_full || periodic;
     if (!m_dirty.empty()) {
         std::vector<BlockIndexRecord> records;
         records.reserve(m_dirty.size());
         for (const BlockIndex* index : m_dirty) records.push_back(index->ToRecord());
-        if (auto written = m_index_db->WriteRecords(records, /*sync=*/force); !written) return written;
+        // Synced whenever coins follow: a durable coins best block must never
+        // name a block whose index record a power cut could still lose.
+        if (auto written = m_index_db->WriteRecords(records, /*sync=*/flush_coins); !written) return written;
         m_dirty.clear();
     }
-    if (force || cache_full || periodic) {
+    if (flush_coins) {
         // Sync keeps the cache warm unless it is over budget.
         auto flushed = cache_full ? m_coins->Flush() : m_coins->Sync();
         if (!flushed) return flushed;
@@ -525,7 +546,13 @@ bool Chainstate::InvalidateBlock(const uint256& hash, BlockValidationState& stat
         }
     }
     MarkInvalid(index);
-    return ActivateBestChain(state, nullptr);
+    const bool activated = ActivateBestChain(state, nullptr);
+    // Make the marks and the new tip durable now: a crash must not bring
+    // the node back on the chain it was told to leave.
+    if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed && activated) {
+        return state.Invalid(BlockFailure::NONE, "flush-failed", flushed.error_message());
+    }
+    return activated;
 }
 
 bool Chainstate::ReconsiderBlock(const uint256& hash, BlockValidationState& state)
@@ -545,7 +572,11 @@ bool Chainstate::ReconsiderBlock(const uint256& hash, BlockValidationState& stat
             if (m_best_header == nullptr || other->chain_work > m_best_header->chain_work) m_best_header = other;
         }
     }
-    return ActivateBestChain(state, nullptr);
+    const bool activated = ActivateBestChain(state, nullptr);
+    if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed && activated) {
+        return state.Invalid(BlockFailure::NONE, "flush-failed", flushed.error_message());
+    }
+    return activated;
 }
 
 void Chainstate::AddListener(ChainListener* listener)

@@ -185,6 +185,9 @@ private:
     Result<void> DisconnectTip() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Marks `index` FAILED and its descendants FAILED_CHILD. */
     void MarkInvalid(BlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** True when `index` and every ancestor down to the active chain have
+     *  data and are not known invalid: the branch can be connected. */
+    bool ConnectableFromActiveChain(const BlockIndex* index) const EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** The best valid block with data, or the tip. */
     BlockIndex* FindBestCandidate() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     void SetDirty(BlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);

@@ -30,12 +30,15 @@ size_t BlockSerializedSize(const Block& block)
 
 bool CheckBlock(const Block& block, BlockValidationState& state)
 {
-    // Size first: nothing else may cost work proportional to an oversized block.
+    // Size first: nothing else may cost work proportional to an oversized
+    // block. Both failures are MUTATED: a relayer can empty or pad an honest
+    // block's body (the opening is not under the Merkle root at all), so they
+    // say nothing about the header and must not be remembered against it.
     if (block.txs.empty() || block.txs.size() > MAX_BLOCK_TXS || BlockSerializedSize(block) > MAX_BLOCK_SIZE) {
-        return state.Invalid(BlockFailure::CONSENSUS, "bad-blk-length");
+        return state.Invalid(BlockFailure::MUTATED, "bad-blk-length");
     }
     if (block.opening.size() > MAX_OPENING_SIZE) {
-        return state.Invalid(BlockFailure::CONSENSUS, "bad-opening-size");
+        return state.Invalid(BlockFailure::MUTATED, "bad-opening-size");
     }
     if (BlockMerkleRoot(block.txs) != block.header.merkle_root) {
         return state.Invalid(BlockFailure::MUTATED, "bad-txnmrklroot", "hashMerkleRoot mismatch");

@@ -27,10 +27,10 @@ struct ParentInfo {
 size_t BlockSerializedSize(const Block& block);
 
 /** Context-free block checks, cheapest first: size within MAX_BLOCK_SIZE
- *  (before any hashing), opening within MAX_OPENING_SIZE, the Merkle root
- *  (a mismatch is BlockFailure::MUTATED: the body, not the header, is wrong,
- *  so the hash must not be remembered as invalid), exactly one coinbase and
- *  it first, every transaction's CheckTransaction. The proof of useful work
+ *  (before any hashing), opening within MAX_OPENING_SIZE, the Merkle root —
+ *  these three fail as BlockFailure::MUTATED: the body, not the header, is
+ *  wrong, so the hash must not be remembered as invalid — then exactly one
+ *  coinbase and it first, every transaction's CheckTransaction. The proof of useful work
  *  is checked separately (CheckBlockProof). */
 bool CheckBlock(const Block& block, BlockValidationState& state);
 
