@@ -84,10 +84,12 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
     for (const TxIn& in : tx.inputs()) {
         if (const auto parent = m_entries.find(in.prevout.txid); parent != m_entries.end()) {
             const auto& outputs = parent->second->tx.outputs();
-            if (in.prevout.index < outputs.size()) {
-                coins.emplace_back(outputs[in.prevout.index], static_cast<uint32_t>(spend_height), false);
-                continue;
+            if (in.prevout.index >= outputs.size()) {
+                state.Invalid(TxFailure::CONSENSUS, "bad-txns-inputs-missingorspent");
+                return result;
             }
+            coins.emplace_back(outputs[in.prevout.index], static_cast<uint32_t>(spend_height), false);
+            continue;
         } else if (auto coin = lookup(in.prevout)) {
             coins.push_back(std::move(*coin));
             continue;
@@ -104,6 +106,11 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
             AddOrphan(tx);
             result.orphan = true;
         }
+        return result;
+    }
+
+    if (CountAncestors(tx, MAX_MEMPOOL_ANCESTORS) + 1 > MAX_MEMPOOL_ANCESTORS) {
+        state.Invalid(TxFailure::POLICY, "too-long-mempool-chain");
         return result;
     }
 
@@ -146,6 +153,21 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
     LogDebug(LogCategory::MEMPOOL, "accepted {} (fee {}, {} bytes, pool {} txs)", txid.GetHex(), *fee, result.size,
              m_entries.size());
     return result;
+}
+
+size_t Mempool::CountAncestors(const Transaction& tx, size_t limit) const
+{
+    std::set<uint256> seen;
+    std::deque<const Transaction*> queue{&tx};
+    while (!queue.empty() && seen.size() <= limit) {
+        const Transaction* current = queue.front();
+        queue.pop_front();
+        for (const TxIn& in : current->inputs()) {
+            const auto parent = m_entries.find(in.prevout.txid);
+            if (parent != m_entries.end() && seen.insert(parent->first).second) queue.push_back(&parent->second->tx);
+        }
+    }
+    return seen.size();
 }
 
 void Mempool::RemoveEntry(const uint256& txid)
@@ -229,55 +251,71 @@ void Mempool::ProcessOrphans(const uint256& parent, const std::function<std::opt
 void Mempool::BlockConnected(const Block& block, const BlockIndex& /*index*/)
 {
     LockGuard lock{m_mutex};
+    std::set<uint256> confirmed;
     for (const Transaction& tx : block.txs) {
         if (tx.IsCoinbase()) continue;
         const uint256 txid = tx.GetTxid();
+        confirmed.insert(txid);
         // Confirmed: it leaves the pool, its children stay (their parent is now a coin).
         RemoveEntry(txid);
         m_orphans.erase(txid);
-        m_disconnected.erase(std::remove_if(m_disconnected.begin(), m_disconnected.end(),
-                                            [&](const Transaction& queued) { return queued.GetTxid() == txid; }),
-                             m_disconnected.end());
         // Anything else spending the same coins can never confirm now.
         for (const TxIn& in : tx.inputs()) {
             const auto spender = m_spenders.find(in.prevout);
             if (spender != m_spenders.end()) RemoveRecursive(spender->second);
         }
     }
+    if (confirmed.empty()) return;
+    const auto is_confirmed = [&](const uint256& txid) { return confirmed.count(txid) != 0; };
+    m_orphan_order.erase(std::remove_if(m_orphan_order.begin(), m_orphan_order.end(), is_confirmed),
+                         m_orphan_order.end());
+    for (auto& queued : m_disconnected) {
+        queued.erase(std::remove_if(queued.begin(), queued.end(),
+                                    [&](const Transaction& tx) { return is_confirmed(tx.GetTxid()); }),
+                     queued.end());
+    }
 }
 
 void Mempool::BlockDisconnected(const Block& block, const BlockIndex& /*index*/)
 {
     LockGuard lock{m_mutex};
+    std::vector<Transaction> txs;
     for (const Transaction& tx : block.txs) {
-        if (!tx.IsCoinbase()) m_disconnected.push_back(tx);
+        if (!tx.IsCoinbase()) txs.push_back(tx);
     }
+    m_disconnected.push_back(std::move(txs));
 }
 
 void Mempool::ResubmitDisconnected()
 {
-    std::vector<Transaction> queued;
+    std::vector<std::vector<Transaction>> queued;
     {
         LockGuard lock{m_mutex};
         queued.swap(m_disconnected);
     }
-    for (const Transaction& tx : queued) AcceptToMemoryPool(tx);
+    if (queued.empty()) return;
+    // Blocks were disconnected tip first; the lowest block's transactions go
+    // back first so that parents precede their children.
+    for (auto block = queued.rbegin(); block != queued.rend(); ++block) {
+        for (const Transaction& tx : *block) AcceptToMemoryPool(tx);
+    }
 
     // A reorg can leave pool transactions spending coins that no longer
-    // exist (their parent conflicted with the new chain) or coinbases that are
-    // immature again: drop them and what depends on them.
-    m_chainstate.WithCoins([&](const auto& lookup, int64_t tip_height, int64_t /*tip_mtp*/) {
+    // exist (their parent conflicted with the new chain), coinbases that are
+    // immature again, or lock times not yet final at the lower tip: drop them
+    // and what depends on them.
+    m_chainstate.WithCoins([&](const auto& lookup, int64_t tip_height, int64_t tip_mtp) {
         LockGuard lock{m_mutex};
         std::vector<uint256> invalid;
         for (const auto& [txid, entry] : m_entries) {
+            bool valid = IsFinalTx(entry->tx, tip_height + 1, tip_mtp);
             for (const TxIn& in : entry->tx.inputs()) {
+                if (!valid) break;
                 if (m_entries.count(in.prevout.txid) != 0) continue;
                 const auto coin = lookup(in.prevout);
-                if (!coin || (coin->coinbase && tip_height + 1 - coin->height < COINBASE_MATURITY)) {
-                    invalid.push_back(txid);
-                    break;
-                }
+                valid = coin && !(coin->coinbase && tip_height + 1 - coin->height < COINBASE_MATURITY);
             }
+            if (!valid) invalid.push_back(txid);
         }
         for (const uint256& txid : invalid) RemoveRecursive(txid);
     });
@@ -288,25 +326,42 @@ std::vector<MempoolEntry> Mempool::SelectForBlock(size_t max_bytes, Amount& tota
     LockGuard lock{m_mutex};
     std::vector<MempoolEntry> selected;
     std::set<uint256> included;
+    std::set<uint256> skipped;  // did not fit: its descendants cannot go in either
     size_t bytes = 0;
     total_fee = 0;
-    // Best fee rate first; a transaction waits for its pool parents, so
-    // repeat passes until nothing more fits.
-    bool progress = true;
-    while (progress) {
-        progress = false;
-        for (const MempoolEntry* entry : m_by_fee_rate) {
-            const uint256 txid = entry->tx.GetTxid();
-            if (included.count(txid) != 0 || bytes + entry->size > max_bytes) continue;
-            const bool parents_in = std::all_of(entry->tx.inputs().begin(), entry->tx.inputs().end(), [&](const TxIn& in) {
-                return m_entries.count(in.prevout.txid) == 0 || included.count(in.prevout.txid) != 0;
-            });
-            if (!parents_in) continue;
-            selected.push_back(*entry);
-            included.insert(txid);
-            bytes += entry->size;
-            total_fee += entry->fee;
-            progress = true;
+    // Walk by fee rate; a transaction whose pool parents are not in yet waits
+    // in `ready` order until the last of them is included. One pass, O(P log P).
+    std::set<const MempoolEntry*, ByFeeRate> ready{m_by_fee_rate.begin(), m_by_fee_rate.end()};
+    std::map<uint256, std::vector<const MempoolEntry*>> waiting;  // parent txid -> children
+    const auto missing_parent = [&](const MempoolEntry* entry) -> std::optional<uint256> {
+        for (const TxIn& in : entry->tx.inputs()) {
+            if (m_entries.count(in.prevout.txid) != 0 && included.count(in.prevout.txid) == 0) return in.prevout.txid;
+        }
+        return std::nullopt;
+    };
+    while (!ready.empty()) {
+        const MempoolEntry* entry = *ready.begin();
+        ready.erase(ready.begin());
+        const uint256 txid = entry->tx.GetTxid();
+        if (const auto parent = missing_parent(entry)) {
+            if (skipped.count(*parent) != 0) {
+                skipped.insert(txid);
+            } else {
+                waiting[*parent].push_back(entry);
+            }
+            continue;
+        }
+        if (bytes + entry->size > max_bytes) {
+            skipped.insert(txid);
+            continue;
+        }
+        selected.push_back(*entry);
+        included.insert(txid);
+        bytes += entry->size;
+        total_fee += entry->fee;
+        if (const auto children = waiting.find(txid); children != waiting.end()) {
+            for (const MempoolEntry* child : children->second) ready.insert(child);
+            waiting.erase(children);
         }
     }
     return selected;

@@ -45,6 +45,9 @@ constexpr size_t MAX_STANDARD_TX_SIZE = 400'000;
 constexpr FeeRate DEFAULT_MIN_RELAY_FEE_RATE = 1000;
 /** Default pool size limit (-maxmempool, in bytes). */
 constexpr size_t DEFAULT_MAX_MEMPOOL_BYTES = 300u << 20;
+/** Longest chain of unconfirmed transactions, counting the transaction
+ *  itself (Bitcoin Core's 25): bounds every walk over a transaction's family. */
+constexpr size_t MAX_MEMPOOL_ANCESTORS = 25;
 /** Most orphan transactions kept, and the largest one accepted. */
 constexpr size_t MAX_ORPHANS = 100;
 constexpr size_t MAX_ORPHAN_TX_SIZE = 100'000;
@@ -157,8 +160,12 @@ private:
     /** Orphans by txid, and their arrival order for eviction (oldest first). */
     std::map<uint256, Transaction> m_orphans GUARDED_BY(m_mutex);
     std::vector<uint256> m_orphan_order GUARDED_BY(m_mutex);
-    /** Transactions of disconnected blocks awaiting ResubmitDisconnected. */
-    std::vector<Transaction> m_disconnected GUARDED_BY(m_mutex);
+    /** Transactions of disconnected blocks awaiting ResubmitDisconnected, one
+     *  vector per block in the order the blocks were disconnected (tip first). */
+    std::vector<std::vector<Transaction>> m_disconnected GUARDED_BY(m_mutex);
+    /** Number of in-pool ancestors of a transaction spending `tx`'s inputs,
+     *  counting until `limit` + 1 at most. */
+    size_t CountAncestors(const Transaction& tx, size_t limit) const EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
 };
 
 }  // namespace hpips

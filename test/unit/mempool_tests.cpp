@@ -186,5 +186,43 @@ TEST_F(MempoolTest, SizeCapEvictsLowestFeeRate)
     EXPECT_EQ(small.AcceptToMemoryPool(Spend(p8, s8, 1'000)).state.GetReason(), "mempool full");
 }
 
+TEST_F(MempoolTest, AncestorChainIsBounded)
+{
+    const auto [prevout, spent] = Coinbase(9);
+    Transaction last = Spend(prevout, spent, 10'000);
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(last).Accepted());
+    for (size_t depth = 1; depth <= MAX_MEMPOOL_ANCESTORS; ++depth) {
+        const Transaction child = Spend(OutPoint{last.GetTxid(), 0}, last.outputs()[0], 10'000);
+        const auto result = m_pool->AcceptToMemoryPool(child);
+        if (depth < MAX_MEMPOOL_ANCESTORS) {
+            ASSERT_TRUE(result.Accepted()) << depth << " " << result.state.ToString();
+            last = child;
+        } else {
+            EXPECT_EQ(result.state.GetReason(), "too-long-mempool-chain");
+        }
+    }
+    EXPECT_EQ(m_pool->Size(), MAX_MEMPOOL_ANCESTORS);
+    // Spending an output a pool transaction does not have is an error, not an orphan.
+    const auto bad = m_pool->AcceptToMemoryPool(Spend(OutPoint{last.GetTxid(), 5}, last.outputs()[0], 10'000));
+    EXPECT_EQ(bad.state.GetReason(), "bad-txns-inputs-missingorspent");
+    EXPECT_FALSE(bad.orphan);
+}
+
+TEST_F(MempoolTest, SelectionNeverTakesAChildWithoutItsParent)
+{
+    const auto [prevout, spent] = Coinbase(10);
+    const Transaction parent = Spend(prevout, spent, 2'000);
+    const Transaction child = Spend(OutPoint{parent.GetTxid(), 0}, parent.outputs()[0], 90'000);
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(parent).Accepted());
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(child).Accepted());
+    // Room for one transaction only: the child pays better but cannot go first.
+    Amount fees = 0;
+    const auto selected = m_pool->SelectForBlock(parent.GetTotalSize(), fees);
+    ASSERT_EQ(selected.size(), 1u);
+    EXPECT_EQ(selected[0].tx.GetTxid(), parent.GetTxid());
+    EXPECT_EQ(fees, 2'000);
+    EXPECT_TRUE(m_pool->SelectForBlock(parent.GetTotalSize() - 1, fees).empty());
+}
+
 }  // namespace
 }  // namespace hpips
