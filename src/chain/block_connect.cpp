@@ -78,8 +78,9 @@ std::optional<BlockUndo> ConnectBlock(const Block& block, int64_t height, const 
             }
             undo.txs.push_back(std::move(tx_undo));
         }
-        // A txid can only repeat if two coinbases were identical, and the
-        // coinbase commits to the height; refuse to overwrite regardless.
+        // Only a coinbase could repeat a txid, and every coinbase commits to
+        // its height (lock time), so this never overwrites in a valid chain;
+        // a non-coinbase overwrite is refused (AddTransactionCoins).
         if (auto added = AddTransactionCoins(view, tx, static_cast<uint32_t>(height)); !added) {
             state.Invalid(BlockFailure::CONSENSUS, "bad-txns-BIP30", added.error_message());
             return std::nullopt;

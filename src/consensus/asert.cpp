@@ -56,8 +56,11 @@ uint32_t NextTargetAsert(const AsertAnchor& anchor, const AsertParams& params, i
     if (shifts < 0) {
         next = (-shifts >= 512) ? ArithUint512{0} : ArithUint512{next >> static_cast<unsigned>(-shifts)};
     } else if (shifts > 0) {
-        // Anything shifted past 2^(256+16) exceeds every pow limit.
-        if (shifts > 240) return EncodeCompact(params.pow_limit);
+        // A result of 2^(256+16) or more exceeds every pow limit after the
+        // final >> 16; checking the bit length first keeps the shift inside
+        // 512 bits for any anchor, the easiest included.
+        const int64_t bits = static_cast<int64_t>(boost::multiprecision::msb(next)) + 1;
+        if (bits + shifts > 256 + 17) return EncodeCompact(params.pow_limit);
         next <<= static_cast<unsigned>(shifts);
     }
     next >>= 16;

@@ -100,6 +100,9 @@ void Miner::Run()
     uint64_t extra_nonce = 0;
     while (!m_shutdown) {
         m_stale = false;
+        // Stop() sets m_shutdown before m_stale: if its m_stale was just
+        // overwritten above, m_shutdown is already visible here.
+        if (m_shutdown) break;
         auto tmpl = CreateTemplateFromMempool(m_chainstate, m_mempool, m_options.payout, m_clock.Now(), extra_nonce++);
         if (!tmpl) {
             LogInfo("miner: cannot build a template: {}", tmpl.error_message());

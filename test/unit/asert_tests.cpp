@@ -105,6 +105,11 @@ TEST(Asert, EasiestTargetDoesNotOverflow)
     AsertParams params{60, 17'280, ~ArithUint256{0}};
     const uint32_t bits = NextTargetAsert(anchor, params, 0, GENESIS + 17280 * 3);
     EXPECT_EQ(bits, EncodeCompact(~ArithUint256{0}));
+    // Hundreds of half-lives behind: shifts far past 256 must clamp, not wrap.
+    for (const int64_t half_lives : {200, 240, 250, 300, 1000}) {
+        EXPECT_EQ(NextTargetAsert(anchor, params, 0, GENESIS + 17280 * half_lives), EncodeCompact(~ArithUint256{0}))
+            << half_lives;
+    }
 }
 
 TEST(Asert, RegtestNeverRetargets)
