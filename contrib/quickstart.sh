@@ -15,6 +15,8 @@ BUILD_DIR=${BUILD_DIR:-build}
 
 contrib/install-deps.sh
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/hpips-ccache}
+# Relative paths in the cache keys: a fresh clone elsewhere still hits the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target hpipsd hpips-cli hpips-kernel
 BIN="$BUILD_DIR/bin"
