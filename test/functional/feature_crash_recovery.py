@@ -5,13 +5,15 @@ knob (-dbcrashratio: a flush after every block, and an abrupt exit in the
 middle of a coins flush with probability 1/N) is SIGKILLed at random moments,
 or dies by the knob, 20 times, restarting each time. Every restart must come
 up with the chain it had (no block it reported is lost, the UTXO set matches
-its height), and at the end a fresh node fed the final chain block by block
-through submitblock must reach exactly the same UTXO set.
+its height); at the end -reindex over the block files the crashes left
+rebuilds the same chain, and a fresh node (smallest -dbcache) fed the final
+chain block by block through submitblock reaches exactly the same UTXO set.
 
 Set HPIPS_TEST_SEED to replay a run's timing choices."""
 import http.client
 import os
 import random
+import re
 import sys
 import time
 from decimal import Decimal
@@ -32,6 +34,7 @@ START_ATTEMPTS = 10
 # Blocks reported over RPC before a crash that a restart may lack. Every block
 # is flushed before it is reported with the knob on, so none may be lost.
 LOSS_TOLERANCE = 0
+MIN_DBCACHE_MIB = 4
 SUBSIDY = Decimal("50.00000000")
 KNOB_LOG_LINE = "Simulating a crash in the middle of a coins flush"
 UTXO_FIELDS = ("height", "bestblock", "txouts", "transactions", "hash_serialized", "total_amount")
@@ -56,6 +59,7 @@ class CrashRecoveryTest(HpipsTestFramework):
         self.subtest("20 crash cycles while mining", self.test_cycles)
         self.subtest("the crash knob fired at least once", self.test_knob_fired)
         self.subtest("clean restart keeps the chain", self.test_clean_restart)
+        self.subtest("-reindex over the crash-torn block files rebuilds the same chain", self.test_reindex)
         self.subtest("a fresh node fed the chain has the same UTXO set", self.test_replay)
 
     # --- helpers -----------------------------------------------------------
@@ -76,19 +80,20 @@ class CrashRecoveryTest(HpipsTestFramework):
             raise AssertionError(f"node died with status {code}, not by the crash knob; stderr: {stderr}")
         self.knob_exits += 1
 
-    def start(self, ratio):
-        """Starts the node, again if the knob kills it while it recovers."""
-        for _ in range(START_ATTEMPTS):
+    def start(self, ratio, attempts=START_ATTEMPTS):
+        """Starts the node (no knob and no miner when ratio is None), again if
+        the knob kills it while it starts; False if it never came up."""
+        for _ in range(attempts):
             self.node.process = None
             try:
                 self.node.start(self.mining_args(ratio) if ratio else [])
-                return
+                return True
             except FailedToStartError:
                 if self.node.process is None or not ratio:
                     raise
                 self.expect_knob_exit()
                 self.knob_exits_at_start += 1
-        raise AssertionError(f"the node did not come up in {START_ATTEMPTS} attempts")
+        return False
 
     def check_restarted(self):
         """No reported block is lost; the UTXO set is exactly the coinbases of its chain."""
@@ -129,25 +134,33 @@ class CrashRecoveryTest(HpipsTestFramework):
         return False
 
     def cycle(self, ratio):
-        """One start, checks, a run and a crash. Returns True for a knob exit."""
-        self.start(ratio)
+        """One start, checks, a run and a crash: "SIGKILL", "knob" or "knob while starting"."""
+        if ratio <= KNOB_RATIOS[0]:
+            # The miner runs before RPC answers: a frequent knob may fire
+            # first, which ends the cycle (the next start checks the chain).
+            if not self.start(ratio, attempts=1):
+                return "knob while starting"
+        elif not self.start(ratio):
+            raise AssertionError(f"the node did not come up in {START_ATTEMPTS} attempts")
         try:
             self.check_restarted()
         except RPC_DEATH:
             # The knob may fire in the flush gettxoutsetinfo makes.
             self.expect_knob_exit()
-            return True
-        return self.run_and_crash(self.rng.uniform(*RUN_SECONDS))
+            return "knob"
+        return "knob" if self.run_and_crash(self.rng.uniform(*RUN_SECONDS)) else "SIGKILL"
 
     # --- subtests ----------------------------------------------------------
     def test_cycles(self):
         started = time.time()
+        outcomes = []
         for i in range(CYCLES):
-            knob = self.cycle(KNOB_RATIOS[i % 2])
-            self.log(f"  cycle {i + 1}: {'knob exit' if knob else 'SIGKILL'} at height >= {self.stable[0]}")
+            outcomes.append(self.cycle(KNOB_RATIOS[i % 2]))
+            self.log(f"  cycle {i + 1}: {outcomes[-1]}, height >= {self.stable[0]}")
         self.log(f"  {self.kills} SIGKILLs, {self.knob_exits} knob exits "
                  f"({self.knob_exits_at_start} while starting) in {time.time() - started:.1f} s")
-        assert_equal(self.kills + self.knob_exits - self.knob_exits_at_start, CYCLES)
+        assert_equal(len(outcomes), CYCLES)
+        assert_equal(outcomes.count("SIGKILL"), self.kills)
         assert self.kills > 0, "no cycle ended with SIGKILL"
         assert self.stable[0] > 0, "the miner made no block"
 
@@ -159,22 +172,52 @@ class CrashRecoveryTest(HpipsTestFramework):
         assert self.knob_exits > 0, "the crash knob never fired"
         assert_in(KNOB_LOG_LINE, self.node.debug_log())
 
+    def utxo(self):
+        info = self.node.gettxoutsetinfo()
+        return {field: info[field] for field in UTXO_FIELDS}
+
     def test_clean_restart(self):
         node = self.node
         self.start(None)  # no miner, no knob
         self.check_restarted()
-        self.final = {field: node.gettxoutsetinfo()[field] for field in UTXO_FIELDS}
-        height = self.final["height"]
-        self.log(f"  final height {height}")
-        self.blocks = [node.getblock(node.getblockhash(h), 0) for h in range(1, height + 1)]
+        self.before_reindex = self.utxo()
         node.stop()
         assert node.debug_log().rstrip().endswith("Shutdown: done")
         node.start()
-        assert_equal({field: node.gettxoutsetinfo()[field] for field in UTXO_FIELDS}, self.final)
+        assert_equal(self.utxo(), self.before_reindex)
+        node.stop()
+
+    def test_reindex(self):
+        node = self.node
+        before = self.before_reindex
+        started = time.time()
+        self.new_log()
+        node.start(["-reindex"])
+        self.final = self.utxo()
+        self.log(f"  reindexed to height {self.final['height']} in {time.time() - started:.1f} s")
+        match = re.search(r"Reindexed (\d+) blocks \((\d+) rejected, (\d+) damaged file tails\)", self.new_log())
+        assert match, "no reindex summary in debug.log"
+        accepted, rejected, damaged = (int(g) for g in match.groups())
+        self.log(f"  reindex: {accepted} blocks accepted, {rejected} rejected, {damaged} damaged file tails")
+        assert_equal(rejected, 0)
+        # A crash can leave a block stored whose index record never reached
+        # disk: the restarted node did not know it, reindex finds it again. So
+        # the reindexed chain is the old one, possibly extended.
+        assert_greater_than_or_equal(self.final["height"], before["height"])
+        assert_equal(node.getblockhash(before["height"]), before["bestblock"])
+        if self.final["height"] == before["height"]:
+            assert_equal(self.final, before)
+        self.check_restarted()
+        assert_greater_than_or_equal(accepted, self.final["height"])
+        self.blocks = [node.getblock(node.getblockhash(h), 0) for h in range(1, self.final["height"] + 1)]
+        node.stop()
+        node.start()
+        assert_equal(self.utxo(), self.final)
         node.stop()
 
     def test_replay(self):
-        fresh = self.add_node()
+        # The smallest coins cache: the replay flushes as it goes.
+        fresh = self.add_node([f"-dbcache={MIN_DBCACHE_MIB}"])
         fresh.start()
         started = time.time()
         for height, block in enumerate(self.blocks, start=1):
