@@ -390,7 +390,12 @@ bool Chainstate::ConnectTip(BlockIndex* index, const Block* known_block, BlockVa
     for (ChainListener* listener : m_listeners) listener->BlockConnected(*known_block, *index);
     const auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-    LogInfo("UpdateTip: new best={} height={} txs={} connect={}us", index->hash.GetHex(), index->height,
+    // Progress against the best header known: exact integer permille-style
+    // figure, so logs never depend on floating point.
+    const int64_t headers = std::max(index->height, m_best_header != nullptr ? m_best_header->height : 0);
+    const int64_t progress_millionths = headers > 0 ? index->height * 1'000'000 / headers : 1'000'000;
+    LogInfo("UpdateTip: new best={} height={} headers={} progress={}.{:06} txs={} connect={}us", index->hash.GetHex(),
+            index->height, headers, progress_millionths / 1'000'000, progress_millionths % 1'000'000,
             known_block->txs.size(), micros);
     // Flush when due even in the middle of a long catch-up (reindex, a deep
     // reorg), so the cache stays within -dbcache and progress survives a crash.
