@@ -215,7 +215,9 @@ class RPCInterfaceTest(HpipsTestFramework):
     def test_help(self):
         node = self.nodes[0]
         text = node.help()
-        assert text.startswith("== Control ==\n"), text
+        # Categories in Core's order: the chain's come before Control.
+        assert text.startswith("== Blockchain ==\n"), text
+        assert_in("\n== Control ==\n", text)
         for method in ("getrpcinfo", "help ( \"command\" )", "stop", "uptime"):
             assert_in(method + "\n" if method != "uptime" else method, text)
         assert "echo" not in text  # hidden
