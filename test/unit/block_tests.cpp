@@ -7,38 +7,29 @@
 
 #include <gtest/gtest.h>
 
+#include "primitives_test_util.h"
+
 #include <functional>
 
 namespace hpips {
 namespace {
 
-uint256 Filled(uint8_t byte)
-{
-    std::array<uint8_t, 32> bytes;
-    bytes.fill(byte);
-    return uint256{bytes};
-}
-
-std::array<uint8_t, 32> Key(uint8_t byte)
-{
-    std::array<uint8_t, 32> key;
-    key.fill(byte);
-    return key;
-}
+using test::FilledHash;
+using test::FilledKey;
 
 BlockHeader SampleHeader()
 {
     BlockHeader h;
     h.version = 1;
-    h.prev_block = Filled(0x01);
-    h.merkle_root = Filled(0x02);
+    h.prev_block = FilledHash(0x01);
+    h.merkle_root = FilledHash(0x02);
     h.time = 0x5f5e1000;
     h.bits = 0x1d00ffff;
-    h.proof.miner_key = Key(0x03);
+    h.proof.miner_key = FilledKey(0x03);
     h.proof.nonce = 0x0102030405060708;
-    h.proof.unit_id = Filled(0x04);
+    h.proof.unit_id = FilledHash(0x04);
     h.proof.tile_index = 17;
-    h.proof.state = Key(0x05);
+    h.proof.state = FilledKey(0x05);
     return h;
 }
 
@@ -47,11 +38,11 @@ Block SampleBlock()
     Block block;
     MutableTransaction coinbase;
     coinbase.inputs.push_back(TxIn{OutPoint{}, 0, {}});
-    coinbase.outputs.push_back(TxOut{50 * COIN, Destination::ForKey(Key(0x07))});
+    coinbase.outputs.push_back(TxOut{50 * COIN, Destination::ForKey(FilledKey(0x07))});
     coinbase.lock_time = 1;
     MutableTransaction spend;
-    spend.inputs.push_back(TxIn{OutPoint{Filled(0x08), 0}, SEQUENCE_FINAL, std::vector<uint8_t>(64, 0x09)});
-    spend.outputs.push_back(TxOut{COIN, Destination::ForKey(Key(0x0a))});
+    spend.inputs.push_back(TxIn{OutPoint{FilledHash(0x08), 0}, SEQUENCE_FINAL, std::vector<uint8_t>(64, 0x09)});
+    spend.outputs.push_back(TxOut{COIN, Destination::ForKey(FilledKey(0x0a))});
     block.txs = {Transaction{coinbase}, Transaction{spend}};
     block.header = SampleHeader();
     block.header.merkle_root = BlockMerkleRoot(block.txs);
@@ -64,9 +55,9 @@ TEST(BlockHeaderTest, LayoutIs184Bytes)
     const BlockHeader h = SampleHeader();
     const auto bytes = EncodeBlockHeader(h);
     ASSERT_EQ(bytes.size(), 184u);
-    const std::string expected = std::string{"01000000"} + HexStr(Filled(1).span()) + HexStr(Filled(2).span()) +
-                                 "00105e5f" + "ffff001d" + HexStr(Key(3)) + "0807060504030201" +
-                                 HexStr(Filled(4).span()) + "11000000" + HexStr(Key(5));
+    const std::string expected = std::string{"01000000"} + HexStr(FilledHash(1).span()) + HexStr(FilledHash(2).span()) +
+                                 "00105e5f" + "ffff001d" + HexStr(FilledKey(3)) + "0807060504030201" +
+                                 HexStr(FilledHash(4).span()) + "11000000" + HexStr(FilledKey(5));
     EXPECT_EQ(HexStr(bytes), expected);
     const auto tmpl = h.SerializeTemplate();
     EXPECT_EQ(HexStr(tmpl), expected.substr(0, 2 * BLOCK_HEADER_TEMPLATE_SIZE));
@@ -111,13 +102,13 @@ TEST(BlockHeaderTest, EveryFieldChangesTheHash)
     const uint256 base = SampleHeader().GetHash();
     const std::vector<std::function<void(BlockHeader&)>> changes{
         [](BlockHeader& h) { h.version += 1; },
-        [](BlockHeader& h) { h.prev_block = Filled(0x11); },
-        [](BlockHeader& h) { h.merkle_root = Filled(0x12); },
+        [](BlockHeader& h) { h.prev_block = FilledHash(0x11); },
+        [](BlockHeader& h) { h.merkle_root = FilledHash(0x12); },
         [](BlockHeader& h) { h.time += 1; },
         [](BlockHeader& h) { h.bits ^= 1; },
         [](BlockHeader& h) { h.proof.miner_key[0] ^= 1; },
         [](BlockHeader& h) { h.proof.nonce += 1; },
-        [](BlockHeader& h) { h.proof.unit_id = Filled(0x13); },
+        [](BlockHeader& h) { h.proof.unit_id = FilledHash(0x13); },
         [](BlockHeader& h) { h.proof.tile_index += 1; },
         [](BlockHeader& h) { h.proof.state[31] ^= 1; },
     };

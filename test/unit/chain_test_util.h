@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "primitives_test_util.h"
+
 #include <array>
 #include <cstdint>
 #include <cstdlib>
@@ -41,13 +43,6 @@ private:
     std::filesystem::path m_path;
 };
 
-/** A hash whose 32 bytes all equal `byte`. */
-inline uint256 FilledHash(uint8_t byte)
-{
-    std::array<uint8_t, 32> bytes;
-    bytes.fill(byte);
-    return uint256{bytes};
-}
 
 /** A deterministic pseudo-random hash. */
 inline uint256 RandomHash(std::mt19937_64& rng)

@@ -6,24 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include "primitives_test_util.h"
+
 #include <functional>
 
 namespace hpips {
 namespace {
 
-uint256 Filled(uint8_t byte)
-{
-    std::array<uint8_t, 32> bytes;
-    bytes.fill(byte);
-    return uint256{bytes};
-}
-
-std::array<uint8_t, 32> Key(uint8_t byte)
-{
-    std::array<uint8_t, 32> key;
-    key.fill(byte);
-    return key;
-}
+using test::FilledHash;
+using test::FilledKey;
 
 struct Fixture {
     MutableTransaction tx;
@@ -34,13 +25,13 @@ Fixture Sample()
 {
     Fixture f;
     f.tx.version = 1;
-    f.tx.inputs.push_back(TxIn{OutPoint{Filled(0x11), 0}, SEQUENCE_FINAL, std::vector<uint8_t>(64, 0xa1)});
-    f.tx.inputs.push_back(TxIn{OutPoint{Filled(0x22), 1}, 0xfffffffd, std::vector<uint8_t>(64, 0xa2)});
-    f.tx.outputs.push_back(TxOut{3 * COIN, Destination::ForKey(Key(0x33))});
-    f.tx.outputs.push_back(TxOut{COIN / 2, Destination::ForKey(Key(0x44))});
+    f.tx.inputs.push_back(TxIn{OutPoint{FilledHash(0x11), 0}, SEQUENCE_FINAL, std::vector<uint8_t>(64, 0xa1)});
+    f.tx.inputs.push_back(TxIn{OutPoint{FilledHash(0x22), 1}, 0xfffffffd, std::vector<uint8_t>(64, 0xa2)});
+    f.tx.outputs.push_back(TxOut{3 * COIN, Destination::ForKey(FilledKey(0x33))});
+    f.tx.outputs.push_back(TxOut{COIN / 2, Destination::ForKey(FilledKey(0x44))});
     f.tx.lock_time = 77;
-    f.spent.push_back(TxOut{2 * COIN, Destination::ForKey(Key(0x55))});
-    f.spent.push_back(TxOut{2 * COIN, Destination::ForKey(Key(0x66))});
+    f.spent.push_back(TxOut{2 * COIN, Destination::ForKey(FilledKey(0x55))});
+    f.spent.push_back(TxOut{2 * COIN, Destination::ForKey(FilledKey(0x66))});
     return f;
 }
 
@@ -57,12 +48,12 @@ TEST(SighashTest, MatchesDocumentedLayout)
     // Rebuilds the message byte by byte as doc/transactions.md lists it.
     const Fixture f = Sample();
     const auto sha = [](const std::string& hex) { return Sha256Hash(ParseHex(hex).value()); };
-    const std::string prevouts = HexStr(Filled(0x11).span()) + "00000000" + HexStr(Filled(0x22).span()) + "01000000";
+    const std::string prevouts = HexStr(FilledHash(0x11).span()) + "00000000" + HexStr(FilledHash(0x22).span()) + "01000000";
     const std::string amounts = "00c2eb0b00000000" "00c2eb0b00000000";
-    const std::string dests = "0120" + HexStr(Key(0x55)) + "0120" + HexStr(Key(0x66));
+    const std::string dests = "0120" + HexStr(FilledKey(0x55)) + "0120" + HexStr(FilledKey(0x66));
     const std::string sequences = "ffffffff" "fdffffff";
-    const std::string outputs = "00a3e11100000000" "0120" + HexStr(Key(0x33)) + "80f0fa0200000000" "0120" +
-                                HexStr(Key(0x44));
+    const std::string outputs = "00a3e11100000000" "0120" + HexStr(FilledKey(0x33)) + "80f0fa0200000000" "0120" +
+                                HexStr(FilledKey(0x44));
     const std::string msg = "04" + HexStr(StringBytes("main")) + "00" + "01000000" + "4d000000" +
                             HexStr(sha(prevouts).span()) + HexStr(sha(amounts).span()) +
                             HexStr(sha(dests).span()) + HexStr(sha(sequences).span()) +
@@ -82,9 +73,9 @@ TEST(SighashTest, EveryCommittedFieldChangesTheHash)
         {"spent destination kind", [](Fixture& f) { f.spent[0].destination.kind = 2; }},
         {"output amount", [](Fixture& f) { f.tx.outputs[1].amount += 1; }},
         {"output destination", [](Fixture& f) { f.tx.outputs[0].destination.payload[0] ^= 1; }},
-        {"extra output", [](Fixture& f) { f.tx.outputs.push_back(TxOut{1, Destination::ForKey(Key(9))}); }},
+        {"extra output", [](Fixture& f) { f.tx.outputs.push_back(TxOut{1, Destination::ForKey(FilledKey(9))}); }},
         {"outputs swapped", [](Fixture& f) { std::swap(f.tx.outputs[0], f.tx.outputs[1]); }},
-        {"prevout txid", [](Fixture& f) { f.tx.inputs[1].prevout.txid = Filled(0x23); }},
+        {"prevout txid", [](Fixture& f) { f.tx.inputs[1].prevout.txid = FilledHash(0x23); }},
         {"prevout index", [](Fixture& f) { f.tx.inputs[0].prevout.index = 1; }},
         {"sequence", [](Fixture& f) { f.tx.inputs[1].sequence = 0; }},
         {"version", [](Fixture& f) { f.tx.version = 2; }},

@@ -6,30 +6,21 @@
 
 #include <gtest/gtest.h>
 
+#include "primitives_test_util.h"
+
 namespace hpips {
 namespace {
 
-uint256 Filled(uint8_t byte)
-{
-    std::array<uint8_t, 32> bytes;
-    bytes.fill(byte);
-    return uint256{bytes};
-}
-
-std::array<uint8_t, 32> Key(uint8_t byte)
-{
-    std::array<uint8_t, 32> key;
-    key.fill(byte);
-    return key;
-}
+using test::FilledHash;
+using test::FilledKey;
 
 MutableTransaction SampleTx()
 {
     MutableTransaction tx;
     tx.version = 2;
-    tx.inputs.push_back(TxIn{OutPoint{Filled(0x11), 0}, 0xfffffffe, std::vector<uint8_t>(64, 0xa1)});
-    tx.inputs.push_back(TxIn{OutPoint{Filled(0x22), 3}, SEQUENCE_FINAL, std::vector<uint8_t>(64, 0xa2)});
-    tx.outputs.push_back(TxOut{5 * COIN, Destination::ForKey(Key(0x33))});
+    tx.inputs.push_back(TxIn{OutPoint{FilledHash(0x11), 0}, 0xfffffffe, std::vector<uint8_t>(64, 0xa1)});
+    tx.inputs.push_back(TxIn{OutPoint{FilledHash(0x22), 3}, SEQUENCE_FINAL, std::vector<uint8_t>(64, 0xa2)});
+    tx.outputs.push_back(TxOut{5 * COIN, Destination::ForKey(FilledKey(0x33))});
     tx.outputs.push_back(TxOut{12345, Destination{7, {1, 2, 3}}});
     tx.lock_time = 1000;
     return tx;
@@ -61,10 +52,10 @@ TEST(TransactionTest, WireLayout)
     const std::string base =
         "02000000"                                                 // version
         "02"                                                       // input count
-        + HexStr(Filled(0x11).span()) + "00000000" + "feffffff"    // input 0: txid, index, sequence
-        + HexStr(Filled(0x22).span()) + "03000000" + "ffffffff"    // input 1
+        + HexStr(FilledHash(0x11).span()) + "00000000" + "feffffff"    // input 0: txid, index, sequence
+        + HexStr(FilledHash(0x22).span()) + "03000000" + "ffffffff"    // input 1
         + "02"                                                     // output count
-        + "0065cd1d00000000" + "01" + "20" + HexStr(Key(0x33))     // output 0: amount, kind, length, key
+        + "0065cd1d00000000" + "01" + "20" + HexStr(FilledKey(0x33))     // output 0: amount, kind, length, key
         + "3930000000000000" + "07" + "03" + "010203"              // output 1
         + "e8030000";                                              // lock_time
     // Witness section: one length-prefixed witness per input, no count.
@@ -106,7 +97,7 @@ TEST(TransactionTest, PinnedIds)
     MutableTransaction tx;
     tx.version = 1;
     tx.inputs.push_back(TxIn{OutPoint{}, 0, {}});
-    tx.outputs.push_back(TxOut{50 * COIN, Destination::ForKey(Key(0x01))});
+    tx.outputs.push_back(TxOut{50 * COIN, Destination::ForKey(FilledKey(0x01))});
     tx.lock_time = 0;
     const Transaction coinbase{tx};
     EXPECT_TRUE(coinbase.IsCoinbase());
@@ -127,7 +118,7 @@ TEST(TransactionTest, IsCoinbase)
     EXPECT_TRUE(Transaction{tx}.IsCoinbase());
     tx.inputs[0].prevout.index = 0;
     EXPECT_FALSE(Transaction{tx}.IsCoinbase());
-    tx.inputs[0].prevout = OutPoint{Filled(1), OutPoint::NULL_INDEX};
+    tx.inputs[0].prevout = OutPoint{FilledHash(1), OutPoint::NULL_INDEX};
     EXPECT_FALSE(Transaction{tx}.IsCoinbase());
     tx.inputs[0].prevout = OutPoint{};
     tx.inputs.push_back(TxIn{OutPoint{}, 0, {}});
@@ -246,9 +237,9 @@ TEST(TransactionTest, EmptyTransactionIsMinimal)
 
 TEST(TransactionTest, OutPointOrder)
 {
-    const OutPoint a{Filled(1), 5};
-    const OutPoint b{Filled(1), 6};
-    const OutPoint c{Filled(2), 0};
+    const OutPoint a{FilledHash(1), 5};
+    const OutPoint b{FilledHash(1), 6};
+    const OutPoint c{FilledHash(2), 0};
     EXPECT_LT(a, b);
     EXPECT_LT(b, c);
     EXPECT_TRUE(OutPoint{}.IsNull());
