@@ -78,6 +78,26 @@ Transaction SignSpend(const Wallet& wallet, const OutPoint& prevout, const TxOut
     return Transaction{mtx};
 }
 
+/** A fresh regtest chainstate in its own directory, with a clock and a wallet. */
+class ChainstateTest : public ::testing::Test {
+protected:
+    static std::unique_ptr<Chainstate> OpenOrAbort(const std::filesystem::path& dir, TestClock& clock)
+    {
+        auto opened = Chainstate::Open(Regtest(), Options(dir, clock));
+        if (!opened) {
+            ADD_FAILURE() << opened.error_message();
+            std::abort();
+        }
+        return std::move(*opened);
+    }
+
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    std::unique_ptr<Chainstate> m_owned{OpenOrAbort(dir.path(), clock)};
+    Chainstate& chainstate{*m_owned};
+};
+
 TEST(Chainstate, StartsAtGenesisAndPersistsBlocks)
 {
     TempDir dir;
@@ -100,14 +120,8 @@ TEST(Chainstate, StartsAtGenesisAndPersistsBlocks)
     EXPECT_EQ(stats->total_amount, 5 * 50 * COIN);
 }
 
-TEST(Chainstate, SpendsMaturedCoinbaseAndRejectsImmature)
+TEST_F(ChainstateTest, SpendsMaturedCoinbaseAndRejectsImmature)
 {
-    TempDir dir;
-    TestClock clock;
-    Wallet wallet;
-    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
-    ASSERT_TRUE(opened);
-    Chainstate& chainstate = **opened;
     MineAndSubmit(chainstate, wallet, clock, 100);
     const Block first = *chainstate.ReadBlock(*chainstate.GetBlockHashAt(1));
     const OutPoint prevout{first.txs[0].GetTxid(), 0};
@@ -135,14 +149,8 @@ TEST(Chainstate, SpendsMaturedCoinbaseAndRejectsImmature)
     EXPECT_EQ(chainstate.Height(), 101);
 }
 
-TEST(Chainstate, ImmatureSpendIsInvalid)
+TEST_F(ChainstateTest, ImmatureSpendIsInvalid)
 {
-    TempDir dir;
-    TestClock clock;
-    Wallet wallet;
-    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
-    ASSERT_TRUE(opened);
-    Chainstate& chainstate = **opened;
     MineAndSubmit(chainstate, wallet, clock, 99);
     const Block first = *chainstate.ReadBlock(*chainstate.GetBlockHashAt(1));
     const Transaction spend = SignSpend(wallet, OutPoint{first.txs[0].GetTxid(), 0}, first.txs[0].outputs()[0], 0);
@@ -157,14 +165,8 @@ TEST(Chainstate, ImmatureSpendIsInvalid)
     EXPECT_EQ(again.GetReason(), "duplicate-invalid");
 }
 
-TEST(Chainstate, MutatedBlockIsNotRememberedAsInvalid)
+TEST_F(ChainstateTest, MutatedBlockIsNotRememberedAsInvalid)
 {
-    TempDir dir;
-    TestClock clock;
-    Wallet wallet;
-    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
-    ASSERT_TRUE(opened);
-    Chainstate& chainstate = **opened;
     const Block good = MineOn(chainstate, wallet, clock);
     Block mutated = good;
     MutableTransaction coinbase = mutated.txs[0].fields();
@@ -180,14 +182,8 @@ TEST(Chainstate, MutatedBlockIsNotRememberedAsInvalid)
     EXPECT_EQ(chainstate.Height(), 1);
 }
 
-TEST(Chainstate, MutatedOpeningIsNotRememberedAsInvalid)
+TEST_F(ChainstateTest, MutatedOpeningIsNotRememberedAsInvalid)
 {
-    TempDir dir;
-    TestClock clock;
-    Wallet wallet;
-    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
-    ASSERT_TRUE(opened);
-    Chainstate& chainstate = **opened;
     const Block good = MineOn(chainstate, wallet, clock);
     ASSERT_FALSE(good.opening.empty());
     // The header commits to the opening only through unit_id: a broken
@@ -208,14 +204,8 @@ TEST(Chainstate, MutatedOpeningIsNotRememberedAsInvalid)
     EXPECT_EQ(chainstate.Height(), 1);
 }
 
-TEST(Chainstate, BadProofAndBadCoinbaseAreRejectedWithReasons)
+TEST_F(ChainstateTest, BadProofAndBadCoinbaseAreRejectedWithReasons)
 {
-    TempDir dir;
-    TestClock clock;
-    Wallet wallet;
-    auto opened = Chainstate::Open(Regtest(), Options(dir.path(), clock));
-    ASSERT_TRUE(opened);
-    Chainstate& chainstate = **opened;
 
     Block tampered = MineOn(chainstate, wallet, clock);
     tampered.header.proof.state[0] ^= 1;
