@@ -7,24 +7,15 @@
 namespace hpips {
 namespace {
 
-/** Reasons that say the opening does not belong to the header, not that the
- *  header is invalid: the header commits to its opening only through unit_id
- *  (the descriptor's hash) and the descriptor's Merkle roots, so anyone can
- *  attach a broken opening to a valid header. Such a block is MUTATED and must
+/** A failed ticket check as a block failure. An opening that does not belong
+ *  to its header (pouw::IsOpeningMismatch) makes the block MUTATED: it must
  *  not be remembered, or the intact block would then be refused as
  *  duplicate-invalid. (A committed invalid descriptor is a header property;
  *  not caching it only costs a cheap re-check.) */
-bool OpeningMismatch(const std::string& reason)
+bool PouwFailed(const pouw::TicketError& error, BlockValidationState& state)
 {
-    return reason == "opening-too-large" || reason == "bad-opening-encoding" || reason == "bad-descriptor" ||
-           reason == "unit-id-mismatch" || reason == "bad-merkle-proof";
-}
-
-bool PouwFailed(const Error& error, BlockValidationState& state)
-{
-    std::string reason = pouw::ReasonOf(error);
-    const BlockFailure failure{OpeningMismatch(reason) ? BlockFailure::MUTATED : BlockFailure::POUW};
-    return state.Invalid(failure, "bad-pouw-" + reason, error.message);
+    const BlockFailure failure{pouw::IsOpeningMismatch(error.reason) ? BlockFailure::MUTATED : BlockFailure::POUW};
+    return state.Invalid(failure, "bad-pouw-" + std::string{pouw::TicketFailureName(error.reason)}, error.message);
 }
 
 }  // namespace

@@ -45,20 +45,21 @@ uint256 TemplatePrevBlock(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> t
     return uint256::FromBytes(t.subspan<TEMPLATE_PREV_OFFSET, 32>());
 }
 
-Result<void> CheckTicketHeader(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> template_bytes,
+TicketResult CheckTicketHeader(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> template_bytes,
                                const PouwProof& proof, const ShapeRules& rules)
 {
-    if (!XOnlyPubKey{proof.miner_key}.IsValid()) return Error{"bad-miner-key"};
-    if (proof.tile_index >= rules.MaxTileCount()) return Error{"tile-index-out-of-range"};
+    using enum TicketFailure;
+    if (!XOnlyPubKey{proof.miner_key}.IsValid()) return TicketError::Make(BAD_MINER_KEY);
+    if (proof.tile_index >= rules.MaxTileCount()) return TicketError::Make(TILE_INDEX_OUT_OF_RANGE);
     const auto target = TargetFromBits(TemplateBits(template_bytes));
-    if (!target) return Error{"high-ticket: bits is not a valid target"};
+    if (!target) return TicketError::Make(HIGH_TICKET, "bits is not a valid target");
     const uint256 seed{ComputeSeed(template_bytes, proof.miner_key, proof.nonce, proof.unit_id)};
     const uint256 ticket{ComputeTicket(seed, proof.tile_index, proof.state)};
-    if (!TicketWins(ticket, *target, K_REF)) return Error{"high-ticket"};
+    if (!TicketWins(ticket, *target, K_REF)) return TicketError::Make(HIGH_TICKET);
     return {};
 }
 
-Result<void> CheckTicketHeader(const BlockHeader& header, const ShapeRules& rules)
+TicketResult CheckTicketHeader(const BlockHeader& header, const ShapeRules& rules)
 {
     const auto template_bytes = header.SerializeTemplate();
     return CheckTicketHeader(template_bytes, header.proof, rules);

@@ -3,6 +3,7 @@
 #define HPIPS_POUW_TICKET_H
 
 #include <pouw/params.h>
+#include <pouw/ticket_error.h>
 #include <primitives/block.h>
 #include <primitives/target.h>
 #include <util/result.h>
@@ -43,10 +44,10 @@ uint256 TemplatePrevBlock(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> t
  *  ticket winning at the loosest k = K_REF ("high-ticket", also when `bits`
  *  is not a valid target). Cheap, but forgeable: it does not recompute the
  *  transcript. */
-Result<void> CheckTicketHeader(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> template_bytes,
+TicketResult CheckTicketHeader(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> template_bytes,
                                const PouwProof& proof, const ShapeRules& rules);
 /** CheckTicketHeader on a header's template and proof. */
-Result<void> CheckTicketHeader(const BlockHeader& header, const ShapeRules& rules);
+TicketResult CheckTicketHeader(const BlockHeader& header, const ShapeRules& rules);
 
 }  // namespace hpips::pouw
 

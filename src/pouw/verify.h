@@ -3,6 +3,7 @@
 #define HPIPS_POUW_VERIFY_H
 
 #include <pouw/params.h>
+#include <pouw/ticket_error.h>
 #include <pouw/transcript.h>
 #include <primitives/block.h>
 #include <util/result.h>
@@ -17,24 +18,21 @@
 namespace hpips::pouw {
 
 /** Verifies `proof` with its `opening` under the header template (76 bytes:
- *  it supplies prev_block and bits). On failure the error message starts with
- *  the reason of §9 ("opening-too-large", "bad-opening-encoding",
- *  "bad-descriptor", "unit-id-mismatch", "tile-index-out-of-range",
- *  "bad-miner-key", "bad-filler-key", "bad-merkle-proof",
- *  "input-out-of-range", "state-mismatch", "high-ticket"), optionally
- *  followed by ": " and a detail; ReasonOf() extracts it. Checks run in that
- *  order and an oversized opening is refused before it is parsed or hashed.
+ *  it supplies prev_block and bits). On failure the error's class is the
+ *  reason of §9 (TicketFailure, in check order: opening-too-large,
+ *  bad-opening-encoding, bad-descriptor, unit-id-mismatch,
+ *  tile-index-out-of-range, bad-miner-key, bad-filler-key, bad-merkle-proof,
+ *  input-out-of-range, state-mismatch, high-ticket) and its message the
+ *  reason optionally followed by ": " and a detail. An oversized opening is
+ *  refused before it is parsed or hashed.
  *  Cost: one tile (64·64·k MACs) plus hashing the opening; thread-safe. */
-Result<void> VerifyTicket(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> template_bytes, const PouwProof& proof,
+TicketResult VerifyTicket(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> template_bytes, const PouwProof& proof,
                           std::span<const uint8_t> opening, const ShapeRules& rules);
 /** VerifyTicket with an explicit transcript backend (tests, benchmarks). */
-Result<void> VerifyTicket(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> template_bytes, const PouwProof& proof,
+TicketResult VerifyTicket(std::span<const uint8_t, BLOCK_HEADER_TEMPLATE_SIZE> template_bytes, const PouwProof& proof,
                           std::span<const uint8_t> opening, const ShapeRules& rules, TranscriptBackend backend);
 /** VerifyTicket on a header and the block's opening. */
-Result<void> VerifyTicket(const BlockHeader& header, std::span<const uint8_t> opening, const ShapeRules& rules);
-
-/** The reason part of a VerifyTicket / CheckTicketHeader error message. */
-std::string ReasonOf(const Error& error);
+TicketResult VerifyTicket(const BlockHeader& header, std::span<const uint8_t> opening, const ShapeRules& rules);
 
 }  // namespace hpips::pouw
 

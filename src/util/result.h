@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+// C++17 here: the CUDA backend (nvcc) includes this header.
 
 namespace hpips {
 
@@ -14,13 +15,15 @@ struct Error {
     std::string message;
 };
 
-/** Either a value of type T or an Error with a reason.
- *  Usage: `Result<int> r = Parse(s); if (!r) return r.error();` */
-template <typename T>
+/** Either a value of type T or an error of type E (Error unless a module
+ *  needs a failure class the caller decides on, e.g. pouw::TicketError).
+ *  Usage: `Result<int> r = Parse(s); if (!r) return r.error();`
+ *  error_message() is available when E has a `message` string. */
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
 public:
     Result(T value) : m_state{std::in_place_index<0>, std::move(value)} {}
-    Result(Error error) : m_state{std::in_place_index<1>, std::move(error)} {}
+    Result(E error) : m_state{std::in_place_index<1>, std::move(error)} {}
 
     bool has_value() const noexcept { return m_state.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
@@ -35,26 +38,34 @@ public:
     T* operator->() { return &value(); }
 
     /** The error; only valid when !has_value(). */
-    const Error& error() const { return std::get<1>(m_state); }
-    const std::string& error_message() const { return error().message; }
+    const E& error() const { return std::get<1>(m_state); }
+    template <typename U = E>
+    auto error_message() const -> decltype((std::declval<const U&>().message))
+    {
+        return error().message;
+    }
 
 private:
-    std::variant<T, Error> m_state;
+    std::variant<T, E> m_state;
 };
 
-/** Result of an operation with no value: success or an Error. */
-template <>
-class [[nodiscard]] Result<void> {
+/** Result of an operation with no value: success or an error. */
+template <typename E>
+class [[nodiscard]] Result<void, E> {
 public:
     Result() = default;
-    Result(Error error) : m_error{std::move(error)}, m_ok{false} {}
+    Result(E error) : m_error{std::move(error)}, m_ok{false} {}
     bool has_value() const noexcept { return m_ok; }
     explicit operator bool() const noexcept { return m_ok; }
-    const Error& error() const { return m_error; }
-    const std::string& error_message() const { return m_error.message; }
+    const E& error() const { return m_error; }
+    template <typename U = E>
+    auto error_message() const -> decltype((std::declval<const U&>().message))
+    {
+        return m_error.message;
+    }
 
 private:
-    Error m_error{};
+    E m_error{};
     bool m_ok{true};
 };
 

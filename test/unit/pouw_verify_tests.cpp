@@ -71,7 +71,7 @@ std::string Reason(const BlockHeader& header, std::span<const uint8_t> opening,
                    const ShapeRules& rules = ShapeRules::Regtest())
 {
     const auto result = VerifyTicket(header, opening, rules);
-    return result ? "ok" : ReasonOf(result.error());
+    return result ? "ok" : std::string{TicketFailureName(result.error().reason)};
 }
 
 class PouwVerify : public ::testing::Test {
@@ -288,9 +288,45 @@ TEST_F(PouwVerify, RejectsALosingTicket)
     header.proof.state = EncodeState(state);
     const auto opening = EncodeOpening(*MakeJobOpening(unit.descriptor, unit.data, 2));
     EXPECT_EQ(Reason(header, opening), "high-ticket");
-    EXPECT_EQ(ReasonOf(CheckTicketHeader(header, ShapeRules::Regtest()).error()), "high-ticket");
+    EXPECT_EQ(CheckTicketHeader(header, ShapeRules::Regtest()).error().reason, TicketFailure::HIGH_TICKET);
     const uint256 ticket{ComputeTicket(seed, 2, header.proof.state)};
     EXPECT_FALSE(TicketWins(ticket, *TargetFromBits(0x1f00ffff), 128));
+}
+
+}  // namespace
+}  // namespace hpips::pouw
+
+namespace hpips::pouw {
+namespace {
+
+TEST(TicketFailureCodes, NamesAndClassesAreTheDocumentedOnes)
+{
+    // doc/pouw.md §9, in check order; the first five say the opening does not
+    // belong to its header (the block is MUTATED, not invalid).
+    const std::vector<std::pair<TicketFailure, std::string_view>> expected{
+        {TicketFailure::OPENING_TOO_LARGE, "opening-too-large"},
+        {TicketFailure::BAD_OPENING_ENCODING, "bad-opening-encoding"},
+        {TicketFailure::BAD_DESCRIPTOR, "bad-descriptor"},
+        {TicketFailure::UNIT_ID_MISMATCH, "unit-id-mismatch"},
+        {TicketFailure::TILE_INDEX_OUT_OF_RANGE, "tile-index-out-of-range"},
+        {TicketFailure::BAD_MINER_KEY, "bad-miner-key"},
+        {TicketFailure::BAD_FILLER_KEY, "bad-filler-key"},
+        {TicketFailure::BAD_MERKLE_PROOF, "bad-merkle-proof"},
+        {TicketFailure::INPUT_OUT_OF_RANGE, "input-out-of-range"},
+        {TicketFailure::STATE_MISMATCH, "state-mismatch"},
+        {TicketFailure::HIGH_TICKET, "high-ticket"},
+    };
+    for (const auto& [failure, name] : expected) {
+        EXPECT_EQ(TicketFailureName(failure), name);
+        const bool mismatch = failure == TicketFailure::OPENING_TOO_LARGE ||
+                              failure == TicketFailure::BAD_OPENING_ENCODING ||
+                              failure == TicketFailure::BAD_DESCRIPTOR || failure == TicketFailure::UNIT_ID_MISMATCH ||
+                              failure == TicketFailure::BAD_MERKLE_PROOF;
+        EXPECT_EQ(IsOpeningMismatch(failure), mismatch) << name;
+    }
+    const TicketError error = TicketError::Make(TicketFailure::BAD_MERKLE_PROOF, "row");
+    EXPECT_EQ(error.message, "bad-merkle-proof: row");
+    EXPECT_EQ(TicketError::Make(TicketFailure::HIGH_TICKET).message, "high-ticket");
 }
 
 }  // namespace
