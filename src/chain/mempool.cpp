@@ -35,18 +35,18 @@ Mempool::Mempool(Chainstate& chainstate, MempoolOptions options)
 
 Mempool::~Mempool() { m_chainstate.RemoveListener(this); }
 
-MempoolAcceptResult Mempool::AcceptToMemoryPool(const Transaction& tx, bool test_only)
+MempoolAcceptResult Mempool::AcceptToMemoryPool(const Transaction& tx, bool test_only, std::optional<Amount> max_fee)
 {
     MempoolAcceptResult result;
     m_chainstate.WithCoins([&](const auto& lookup, int64_t tip_height, int64_t tip_mtp) {
         LockGuard lock{m_mutex};
-        result = AcceptLocked(tx, test_only, lookup, tip_height, tip_mtp);
+        result = AcceptLocked(tx, test_only, max_fee, lookup, tip_height, tip_mtp);
         if (result.Accepted() && !test_only) ProcessOrphans(tx.GetTxid(), lookup, tip_height, tip_mtp);
     });
     return result;
 }
 
-MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
+MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only, std::optional<Amount> max_fee,
                                           const std::function<std::optional<Coin>(const OutPoint&)>& lookup,
                                           int64_t tip_height, int64_t tip_mtp)
 {
@@ -69,7 +69,7 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
     }
     const uint256 txid = tx.GetTxid();
     if (m_entries.count(txid) != 0) {
-        state.Invalid(TxFailure::POLICY, "txn-already-in-mempool");
+        state.Invalid(TxFailure::ALREADY_IN_MEMPOOL, "txn-already-in-mempool");
         return result;
     }
     for (const TxIn& in : tx.inputs()) {
@@ -97,7 +97,7 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
         // Already confirmed? Then its outputs are in the UTXO set.
         for (uint32_t i = 0; i < tx.outputs().size(); ++i) {
             if (lookup(OutPoint{txid, i})) {
-                state.Invalid(TxFailure::POLICY, "txn-already-known");
+                state.Invalid(TxFailure::ALREADY_IN_CHAIN, "txn-already-known");
                 return result;
             }
         }
@@ -120,6 +120,11 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
     const auto fee = CheckTxInputs(tx, spent, spend_height, state);
     if (!fee) return result;
     result.fee = *fee;
+    if (max_fee && *fee > *max_fee) {
+        state.Invalid(TxFailure::FEE_EXCEEDS_MAXIMUM, "max-fee-exceeded",
+                      std::to_string(*fee) + " > " + std::to_string(*max_fee));
+        return result;
+    }
     const FeeRate rate = GetFeeRate(*fee, result.size);
     if (rate < m_options.min_relay_fee_rate) {
         state.Invalid(TxFailure::POLICY, "min relay fee not met",
@@ -243,7 +248,7 @@ void Mempool::ProcessOrphans(const uint256& parent, const std::function<std::opt
             m_orphan_order.erase(std::remove(m_orphan_order.begin(), m_orphan_order.end(), txid),
                                  m_orphan_order.end());
             // Still missing another parent: AcceptLocked files it as an orphan again.
-            if (AcceptLocked(orphan, false, lookup, tip_height, tip_mtp).Accepted()) parents.push_back(txid);
+            if (AcceptLocked(orphan, false, std::nullopt, lookup, tip_height, tip_mtp).Accepted()) parents.push_back(txid);
         }
     }
 }
@@ -286,7 +291,7 @@ void Mempool::BlockDisconnected(const Block& block, const BlockIndex& /*index*/)
     m_disconnected.push_back(std::move(txs));
 }
 
-void Mempool::ResubmitDisconnected()
+void Mempool::ActiveTipChanged(const uint256& /*tip_hash*/, int64_t /*tip_height*/)
 {
     std::vector<std::vector<Transaction>> queued;
     {

@@ -25,9 +25,11 @@
  *    (with everything that spends them) are evicted.
  *  - A transaction with unknown inputs waits in a bounded orphan pool until a
  *    parent arrives.
- *  - Connected blocks remove their transactions and anything conflicting
+ *  - The pool follows the chain by itself (it is a ChainListener):
+ *    connected blocks remove their transactions and anything conflicting
  *    with them; disconnected blocks' transactions are queued and re-accepted
- *    by ResubmitDisconnected() once the chain operation is over.
+ *    once the chain operation is over (ActiveTipChanged), with whatever the
+ *    new tip makes invalid dropped. No caller has anything to remember.
  *
  * Thread safety: public methods take the pool's mutex. Lock order is
  * chainstate, then mempool: the pool takes the chainstate's lock (through
@@ -95,12 +97,12 @@ public:
     /** Validates `tx` against the tip and the pool and adds it (unless
      *  `test_only`, as testmempoolaccept). Transactions with missing inputs
      *  go to the orphan pool. Accepting a transaction also accepts the
-     *  orphans it completes. */
-    MempoolAcceptResult AcceptToMemoryPool(const Transaction& tx, bool test_only = false) LOCKS_EXCLUDED(m_mutex);
-
-    /** Re-accepts the transactions of blocks disconnected since the last
-     *  call; the node calls it after every chain operation. */
-    void ResubmitDisconnected() LOCKS_EXCLUDED(m_mutex);
+     *  orphans it completes. The context-free checks (CheckTransaction, no
+     *  coinbase) come first, so a malformed transaction is reported as such
+     *  whatever its inputs. With `max_fee`, a fee above it is refused
+     *  (TxFailure::FEE_EXCEEDS_MAXIMUM, before signatures are checked). */
+    MempoolAcceptResult AcceptToMemoryPool(const Transaction& tx, bool test_only = false,
+                                           std::optional<Amount> max_fee = std::nullopt) LOCKS_EXCLUDED(m_mutex);
 
     /** Transactions for a block, parents before children, best fee rate
      *  first, up to `max_bytes` in total; with their total fee. */
@@ -123,6 +125,9 @@ public:
     // ChainListener (called with the chainstate's lock held).
     void BlockConnected(const Block& block, const BlockIndex& index) override LOCKS_EXCLUDED(m_mutex);
     void BlockDisconnected(const Block& block, const BlockIndex& index) override LOCKS_EXCLUDED(m_mutex);
+    /** Re-accepts the transactions of the blocks disconnected by the chain
+     *  operation that just ended, and drops what the new tip invalidates. */
+    void ActiveTipChanged(const uint256& tip_hash, int64_t tip_height) override LOCKS_EXCLUDED(m_mutex);
 
 private:
     /** Order of the fee-rate index: best rate first, then arrival. */
@@ -134,7 +139,7 @@ private:
         }
     };
 
-    MempoolAcceptResult AcceptLocked(const Transaction& tx, bool test_only,
+    MempoolAcceptResult AcceptLocked(const Transaction& tx, bool test_only, std::optional<Amount> max_fee,
                                      const std::function<std::optional<Coin>(const OutPoint&)>& lookup,
                                      int64_t tip_height, int64_t tip_mtp) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Removes `txid` and every pool transaction that spends its outputs. */
@@ -160,7 +165,7 @@ private:
     /** Orphans by txid, and their arrival order for eviction (oldest first). */
     std::map<uint256, Transaction> m_orphans GUARDED_BY(m_mutex);
     std::vector<uint256> m_orphan_order GUARDED_BY(m_mutex);
-    /** Transactions of disconnected blocks awaiting ResubmitDisconnected, one
+    /** Transactions of disconnected blocks awaiting ActiveTipChanged, one
      *  vector per block in the order the blocks were disconnected (tip first). */
     std::vector<std::vector<Transaction>> m_disconnected GUARDED_BY(m_mutex);
     /** Number of in-pool ancestors of a transaction spending `tx`'s inputs,

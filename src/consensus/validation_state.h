@@ -3,6 +3,7 @@
 #define HPIPS_CONSENSUS_VALIDATION_STATE_H
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
 /** The outcome of validating a transaction or a block: valid, or a failure
@@ -14,25 +15,57 @@ namespace hpips {
 /** Why a transaction failed. */
 enum class TxFailure {
     NONE,
-    CONSENSUS,        //!< breaks a consensus rule: invalid in any block
-    MISSING_INPUTS,   //!< spends a coin this view does not have (maybe an orphan)
-    PREMATURE_SPEND,  //!< spends an immature coinbase: may become valid later
-    CONFLICT,         //!< spends a coin another mempool transaction spends
-    POLICY,           //!< valid but refused by local policy (fee, size)
+    CONSENSUS,          //!< breaks a consensus rule: invalid in any block
+    MISSING_INPUTS,     //!< spends a coin this view does not have (maybe an orphan)
+    PREMATURE_SPEND,    //!< spends an immature coinbase: may become valid later
+    CONFLICT,           //!< spends a coin another mempool transaction spends
+    POLICY,             //!< valid but refused by local policy (fee, size)
+    ALREADY_IN_MEMPOOL, //!< the same transaction is already in the pool
+    ALREADY_IN_CHAIN,   //!< its outputs are already in the UTXO set (confirmed)
+    FEE_EXCEEDS_MAXIMUM,//!< pays more than the caller's limit (sendrawtransaction's maxfeerate)
 };
 
-/** Why a block failed. Only CONSENSUS and POUW failures may be remembered
- *  as invalid: a MUTATED block (its transactions do not match its header) or
- *  one too far in the future says nothing about the header's hash. */
+/** Why a block failed, and so what a caller may do about it:
+ *
+ *   class           remembered invalid?   blame the sender?
+ *   CONSENSUS       yes                   yes
+ *   POUW            yes                   yes
+ *   MUTATED         no (body ≠ header)    yes, but the hash stays acceptable
+ *   TIME_FUTURE     no (may become valid) no
+ *   MISSING_PREV    no                    no (fetch the parent)
+ *   CACHED_INVALID  already               yes
+ *   DUPLICATE       n/a (valid, known)    no
+ *   BAD_REQUEST     n/a                   n/a (a local request named an unknown block, or genesis)
+ *   SYSTEM          never                 never: our own disk or database
+ *                                         failed; the node stops (FatalError)
+ */
 enum class BlockFailure {
     NONE,
-    CONSENSUS,     //!< breaks a consensus rule
-    POUW,          //!< the proof of useful work does not verify
-    MUTATED,       //!< body does not match the header (merkle root, size): do not cache
-    TIME_FUTURE,   //!< too far ahead of our clock: may become valid, do not cache
-    MISSING_PREV,  //!< parent unknown
-    CACHED_INVALID //!< already known invalid, or descends from an invalid block
+    CONSENSUS,      //!< breaks a consensus rule
+    POUW,           //!< the proof of useful work does not verify
+    MUTATED,        //!< body does not match the header (merkle root, size, opening): do not cache
+    TIME_FUTURE,    //!< too far ahead of our clock: may become valid, do not cache
+    MISSING_PREV,   //!< parent unknown
+    CACHED_INVALID, //!< already known invalid, or descends from an invalid block
+    DUPLICATE,      //!< already stored and not known invalid
+    BAD_REQUEST,    //!< a local request (invalidateblock, ...) named an unknown block or genesis
+    SYSTEM,         //!< a local failure (disk full, write or read failed, corrupt undo data)
 };
+
+/** True when a block that failed with `failure` is invalid in itself and its
+ *  hash may be remembered as such. */
+constexpr bool IsRememberedInvalid(BlockFailure failure)
+{
+    return failure == BlockFailure::CONSENSUS || failure == BlockFailure::POUW;
+}
+
+/** True when the peer that sent a block failing with `failure` broke the
+ *  protocol (net disconnects and discourages it). */
+constexpr bool IsPeerMisbehaviour(BlockFailure failure)
+{
+    return failure == BlockFailure::CONSENSUS || failure == BlockFailure::POUW || failure == BlockFailure::MUTATED ||
+           failure == BlockFailure::CACHED_INVALID;
+}
 
 /** A validation outcome of failure class F. */
 template <typename F>
@@ -48,6 +81,15 @@ public:
     }
     bool IsValid() const { return m_failure == F::NONE; }
     bool IsInvalid() const { return !IsValid(); }
+    /** True for a local (system) failure rather than a verdict on the input. */
+    bool IsError() const
+    {
+        if constexpr (std::is_same_v<F, BlockFailure>) {
+            return m_failure == BlockFailure::SYSTEM;
+        } else {
+            return false;
+        }
+    }
     F GetFailure() const { return m_failure; }
     /** The short reject reason, e.g. "bad-txns-in-belowout". */
     const std::string& GetReason() const { return m_reason; }

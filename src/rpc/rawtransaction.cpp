@@ -76,41 +76,6 @@ std::optional<TxOut> LookupSpent(const ChainContext& ctx, const OutPoint& outpoi
 /** The most a transaction of `size` bytes may pay at `rate` (per 1000 bytes). */
 Amount MaxFee(Amount rate, size_t size) { return rate * static_cast<Amount>(size) / 1000; }
 
-/** The fee of `tx` when every input's coin is known (chain or pool). */
-std::optional<Amount> ComputeFee(const ChainContext& ctx, const Transaction& tx, bool& missing_inputs)
-{
-    Amount in_sum{0};
-    missing_inputs = false;
-    for (const TxIn& in : tx.inputs()) {
-        const auto spent = LookupSpent(ctx, in.prevout);
-        if (!spent) {
-            missing_inputs = true;
-            return std::nullopt;
-        }
-        const auto sum = CheckedMoneyAdd(in_sum, spent->amount);
-        if (!sum) return std::nullopt;
-        in_sum = *sum;
-    }
-    Amount out_sum{0};
-    for (const TxOut& out : tx.outputs()) {
-        const auto sum = CheckedMoneyAdd(out_sum, out.amount);
-        if (!sum) return std::nullopt;
-        out_sum = *sum;
-    }
-    if (in_sum < out_sum) return std::nullopt;
-    return in_sum - out_sum;
-}
-
-/** True when one of the transaction's outputs is in the UTXO set: it is
- *  already confirmed. */
-bool AlreadyInChain(const ChainContext& ctx, const Transaction& tx)
-{
-    for (uint32_t i{0}; i < tx.outputs().size(); ++i) {
-        if (auto coin = ctx.chainstate.GetCoin(OutPoint{tx.GetTxid(), i}); coin && !coin->IsSpent()) return true;
-    }
-    return false;
-}
-
 /** createrawtransaction's inputs. */
 std::vector<TxIn> ParseInputs(const json::array& inputs, uint32_t lock_time)
 {
@@ -498,25 +463,27 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
             const Amount max_rate = rate_param ? ParseFeeRate(*rate_param) : DEFAULT_MAX_RAW_TX_FEE_RATE;
             const std::string txid = tx.GetTxid().GetHex();
             if (ctx->mempool.Exists(tx.GetTxid())) return json::value(txid);
-            if (AlreadyInChain(*ctx, tx)) {
-                throw RPCError{RPCErrorCode::VERIFY_ALREADY_IN_CHAIN, "Transaction already in block chain"};
-            }
-            bool missing_inputs{false};
-            const auto fee = ComputeFee(*ctx, tx, missing_inputs);
-            if (missing_inputs) throw RPCError{RPCErrorCode::VERIFY_ERROR, std::string{MISSING_INPUTS_REASON}};
-            if (max_rate != 0 && fee && *fee > MaxFee(max_rate, tx.GetTotalSize())) {
-                throw RPCError{RPCErrorCode::VERIFY_ERROR,
-                               "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)"};
-            }
-            const MempoolAcceptResult result = ctx->mempool.AcceptToMemoryPool(tx);
+            // One pass through the pool's checks, context-free ones first, so
+            // the reason is the consensus one (bad-txns-prevout-null, coinbase,
+            // bad-txns-vout-empty, ...) whatever the inputs; the fee limit is
+            // checked there once the inputs are known.
+            std::optional<Amount> max_fee;
+            if (max_rate != 0) max_fee = MaxFee(max_rate, tx.GetTotalSize());
+            const MempoolAcceptResult result = ctx->mempool.AcceptToMemoryPool(tx, /*test_only=*/false, max_fee);
             if (result.Accepted()) return json::value(txid);
             const TxValidationState& state = result.state;
-            if (state.GetReason() == "txn-already-in-mempool") return json::value(txid);
-            if (state.GetFailure() == TxFailure::MISSING_INPUTS) {
+            switch (state.GetFailure()) {
+            case TxFailure::ALREADY_IN_MEMPOOL:
+                return json::value(txid);
+            case TxFailure::MISSING_INPUTS:
                 throw RPCError{RPCErrorCode::VERIFY_ERROR, std::string{MISSING_INPUTS_REASON}};
-            }
-            if (state.GetReason() == "txn-already-known") {
+            case TxFailure::ALREADY_IN_CHAIN:
                 throw RPCError{RPCErrorCode::VERIFY_ALREADY_IN_CHAIN, "Transaction already in block chain"};
+            case TxFailure::FEE_EXCEEDS_MAXIMUM:
+                throw RPCError{RPCErrorCode::VERIFY_ERROR,
+                               "Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)"};
+            default:
+                break;
             }
             throw RPCError{RPCErrorCode::VERIFY_REJECTED, state.ToString()};
         },
@@ -557,15 +524,14 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
                 json::object entry;
                 entry["txid"] = tx.GetTxid().GetHex();
                 entry["wtxid"] = tx.GetWtxid().GetHex();
-                const MempoolAcceptResult result = ctx->mempool.AcceptToMemoryPool(tx, /*test_only=*/true);
+                std::optional<Amount> max_fee;
+                if (max_rate != 0) max_fee = MaxFee(max_rate, tx.GetTotalSize());
+                const MempoolAcceptResult result = ctx->mempool.AcceptToMemoryPool(tx, /*test_only=*/true, max_fee);
                 if (!result.Accepted()) {
                     entry["allowed"] = false;
                     entry["reject-reason"] = result.state.GetFailure() == TxFailure::MISSING_INPUTS
                                                  ? std::string{"missing-inputs"}
                                                  : result.state.GetReason();
-                } else if (max_rate != 0 && result.fee > MaxFee(max_rate, result.size)) {
-                    entry["allowed"] = false;
-                    entry["reject-reason"] = "max-fee-exceeded";
                 } else {
                     entry["allowed"] = true;
                     entry["vsize"] = result.size;

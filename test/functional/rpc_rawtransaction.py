@@ -30,6 +30,30 @@ def flip_last_byte(hex_text):
     return hex_text[:-2] + "%02x" % (int(hex_text[-2:], 16) ^ 0x01)
 
 
+def compact_size(n):
+    if n < 0xFD:
+        return bytes([n])
+    if n <= 0xFFFF:
+        return b"\xfd" + n.to_bytes(2, "little")
+    return b"\xfe" + n.to_bytes(4, "little")
+
+
+def serialize_tx(inputs, outputs, lock_time=0, version=2):
+    """The wire form of doc/transactions.md §1: inputs as {"txid", "vout"}
+    (empty witnesses), outputs as (amount in coins, Key)."""
+    data = version.to_bytes(4, "little") + compact_size(len(inputs))
+    for txin in inputs:
+        data += bytes.fromhex(txin["txid"])[::-1] + txin["vout"].to_bytes(4, "little") + b"\xff" * 4
+    data += compact_size(len(outputs))
+    for amount, key in outputs:
+        payload = key.xonly
+        data += int(amount * 100_000_000).to_bytes(8, "little", signed=True) + b"\x01"
+        data += compact_size(len(payload)) + payload
+    data += lock_time.to_bytes(4, "little")
+    data += b"\x00" * len(inputs)
+    return data.hex()
+
+
 class RawTransactionTest(HpipsTestFramework):
     def set_test_params(self):
         self.num_nodes = 1
@@ -49,6 +73,7 @@ class RawTransactionTest(HpipsTestFramework):
         self.subtest("double spend: txn-mempool-conflict", self.test_double_spend)
         self.subtest("coinbase maturity boundary", self.test_maturity)
         self.subtest("sendrawtransaction and testmempoolaccept errors", self.test_send_errors)
+        self.subtest("context-free checks come first on every path", self.test_context_free_first)
         self.subtest("a child of a mempool transaction", self.test_child)
         self.subtest("getrawtransaction from the mempool", self.test_getrawtransaction_mempool)
         self.subtest("a block confirms the pool", self.test_confirm)
@@ -245,6 +270,27 @@ class RawTransactionTest(HpipsTestFramework):
         assert_raises_rpc_error(-8, "Array must contain between 1 and 25 transactions.",
                                 node.testmempoolaccept, [self.mature] * 26)
         assert_equal(node.getrawmempool(), [self.tx1_id])
+
+    def test_context_free_first(self):
+        """A malformed transaction gets its consensus reason from
+        sendrawtransaction as from testmempoolaccept, whatever its inputs."""
+        node = self.nodes[0]
+        real = {"txid": self.coinbase[MATURE_HEIGHT], "vout": 0}
+        null = {"txid": "00" * 32, "vout": 0xFFFFFFFF}
+        out = [(SUBSIDY - FEE, self.key)]
+        cases = [
+            ("bad-txns-prevout-null", serialize_tx([real, null], out)),
+            ("coinbase", serialize_tx([null], out)),
+            ("bad-txns-vout-empty", serialize_tx([real], [])),
+            ("bad-txns-vin-empty", serialize_tx([], out)),
+        ]
+        for reason, raw in cases:
+            assert_equal(node.testmempoolaccept([raw])[0]["reject-reason"], reason)
+            error = assert_raises_rpc_error(-26, reason, node.sendrawtransaction, raw)
+            assert_equal(error.message, reason)
+        # Even with a fee above maxfeerate, the malformed part is reported.
+        greedy_empty = serialize_tx([real], [])
+        assert_raises_rpc_error(-26, "bad-txns-vout-empty", node.sendrawtransaction, greedy_empty, 0.00000001)
 
     def test_child(self):
         node = self.nodes[0]
