@@ -35,6 +35,9 @@ struct BlockIndex {
     /** Order in which full block data arrived (first seen wins a work tie);
      *  0 for blocks loaded from disk, which were all seen before any new one. */
     uint64_t sequence_id{0};
+    /** This block and every ancestor have data: the chain up to here can be
+     *  connected (Core's nChainTx != 0). Derived, not stored. */
+    bool data_linked{false};
 
     bool HasStatus(BlockStatus flag) const { return (status & StatusBit(flag)) != 0; }
     void SetStatus(BlockStatus flag) { status |= StatusBit(flag); }

@@ -1,9 +1,11 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+// The chainstate's life cycle (open, load, recover, reindex, flush, fatal
+// errors) and its read access. Blocks enter in block_accept.cpp; the active
+// chain moves in chain_activation.cpp.
 #include <chain/chainstate.h>
 
 #include <chain/block_connect.h>
 #include <consensus/block_check.h>
-#include <consensus/pouw_check.h>
 #include <util/logging.h>
 
 #include <algorithm>
@@ -16,16 +18,13 @@ namespace {
 /** Status bits of a block that has been fully connected once. */
 constexpr uint32_t CONNECTED_BITS = StatusBit(BlockStatus::VALID_TREE) | StatusBit(BlockStatus::VALID_TRANSACTIONS) |
                                     StatusBit(BlockStatus::VALID_CHAIN) | StatusBit(BlockStatus::VALID_SCRIPTS);
+/** Sequence id of every stored block loaded from disk but the tip (see m_next_sequence). */
+constexpr uint64_t LOADED_SEQUENCE = 1;
 
 int64_t SystemNow()
 {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-ParentInfo MakeParentInfo(const BlockIndex& parent)
-{
-    return ParentInfo{parent.height, parent.header.time, MedianTimePast(&parent)};
 }
 
 }  // namespace
@@ -37,8 +36,9 @@ Chainstate::Chainstate(const ChainParams& params, ChainstateOptions options)
 
 Chainstate::~Chainstate()
 {
+    LockGuard change{m_change_mutex};
     LockGuard lock{m_mutex};
-    if (m_coins) {
+    if (m_coins && !m_fatal_error) {
         if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed) {
             LogInfo("chainstate: final flush failed: {}", flushed.error_message());
         }
@@ -47,15 +47,28 @@ Chainstate::~Chainstate()
 
 int64_t Chainstate::Now() const { return m_options.now ? m_options.now() : SystemNow(); }
 
+void Chainstate::FatalError(const std::string& message)
+{
+    if (m_fatal_error.exchange(true)) return;
+    LogInfo("*** {}", message);
+    LogInfo("Error: A fatal internal error occurred, see debug.log for details");
+    if (m_options.fatal_error) m_options.fatal_error(message);
+}
+
+bool Chainstate::FatalError(BlockValidationState& state, const std::string& message)
+{
+    FatalError(message);
+    return state.Invalid(BlockFailure::SYSTEM, "system-error", message);
+}
+
 Result<std::unique_ptr<Chainstate>> Chainstate::Open(const ChainParams& params, ChainstateOptions options)
 {
     std::unique_ptr<Chainstate> chainstate{new Chainstate{params, std::move(options)}};
-    LockGuard lock{chainstate->m_mutex};
-    if (auto loaded = chainstate->LoadLocked(); !loaded) return loaded.error();
+    if (auto loaded = chainstate->Load(); !loaded) return loaded.error();
     return chainstate;
 }
 
-Result<void> Chainstate::LoadLocked()
+Result<void> Chainstate::OpenDatabases()
 {
     const auto blocks_dir = m_options.datadir / "blocks";
     const auto chainstate_dir = m_options.datadir / "chainstate";
@@ -73,41 +86,79 @@ Result<void> Chainstate::LoadLocked()
     m_index_db = std::move(*index_db);
     CoinsDBOptions coins_options;
     coins_options.crash_ratio = m_options.crash_ratio;
+    // A failed coin read keeps CoinsDBOptions' default: log and abort, as
+    // Core does. Going on would read a missing coin as "spent" and mark a
+    // valid block invalid.
     auto coins_db = CoinsViewDB::Open(chainstate_dir, std::move(coins_options));
     if (!coins_db) return Error{"cannot open chainstate: " + coins_db.error_message()};
     m_coins_db = std::move(*coins_db);
     m_coins = std::make_unique<CoinsViewCache>(*m_coins_db);
     m_last_flush = Now();
+    return {};
+}
 
-    if (auto loaded = LoadBlockIndex(); !loaded) return loaded;
+Result<void> Chainstate::Load()
+{
+    {
+        LockGuard change{m_change_mutex};
+        LockGuard lock{m_mutex};
+        if (auto opened = OpenDatabases(); !opened) return opened;
+        if (auto loaded = LoadBlockIndex(); !loaded) return loaded;
+        m_reindexing = m_options.reindex;
+    }
     if (m_options.reindex) {
         if (auto rebuilt = Reindex(); !rebuilt) return rebuilt;
     }
-    if (m_index.empty()) {
-        if (auto genesis = InitGenesis(); !genesis) return genesis;
+    LockGuard change{m_change_mutex};
+    {
+        LockGuard lock{m_mutex};
+        m_reindexing = false;
+        if (m_index.empty()) {
+            if (auto genesis = InitGenesis(); !genesis) return genesis;
+        }
+        if (const auto marker = m_coins_db->GetFlushMarker()) {
+            if (auto recovered = RecoverInterruptedFlush(*marker); !recovered) return recovered;
+        }
     }
-    if (const auto marker = m_coins_db->GetFlushMarker()) {
-        if (auto recovered = RecoverInterruptedFlush(*marker); !recovered) return recovered;
-    }
-
-    const uint256 best = m_coins_db->GetBestBlock();
-    BlockIndex* tip = Lookup(best);
-    if (tip == nullptr) return Error{"chainstate best block " + best.GetHex() + " is not in the block index"};
-    m_chain.SetTip(tip);
-    // A crash after invalidateblock and before the next flush leaves the
-    // coins on a block now marked invalid: step back to valid ground.
-    while (m_chain.Tip()->IsInvalid() && m_chain.Tip()->prev != nullptr) {
-        if (auto disconnected = DisconnectTip(); !disconnected) return disconnected;
-    }
-    tip = m_chain.Tip();
-    LogInfo("Loaded best chain: hashBestChain={} height={} blocks_known={}", tip->hash.GetHex(), tip->height,
-            m_index.size());
+    if (auto tip = LoadTip(); !tip) return tip;
 
     // Blocks stored but not connected before a shutdown or crash. (Genesis,
     // recovery and reindex flushed already; nothing else needs a write now.)
     BlockValidationState state;
-    ActivateBestChain(state, nullptr);
+    if (!ActivateBestChain(state, nullptr) && state.IsError()) return Error{state.GetDetail()};
+    LockGuard lock{m_mutex};
     return FlushIfNeeded(/*force=*/false);
+}
+
+Result<void> Chainstate::LoadTip()
+{
+    {
+        LockGuard lock{m_mutex};
+        const uint256 best = m_coins_db->GetBestBlock();
+        BlockIndex* tip = Lookup(best);
+        if (tip == nullptr) return Error{"chainstate best block " + best.GetHex() + " is not in the block index"};
+        m_chain.SetTip(tip);
+        // The stored tip was first seen before any other tip of equal work:
+        // it stays the tip after a restart (doc/chainstate.md).
+        const bool candidate = m_candidates.erase(tip) != 0;
+        tip->sequence_id = 0;
+        if (candidate) m_candidates.insert(tip);
+    }
+    // A crash after invalidateblock and before the next flush leaves the
+    // coins on a block now marked invalid: step back to valid ground.
+    while (true) {
+        {
+            LockGuard lock{m_mutex};
+            if (!m_chain.Tip()->IsInvalid() || m_chain.Tip()->prev == nullptr) break;
+        }
+        BlockValidationState state;
+        if (!DisconnectTip(state)) return Error{state.GetDetail()};
+    }
+    LockGuard lock{m_mutex};
+    const BlockIndex* tip = m_chain.Tip();
+    LogInfo("Loaded best chain: hashBestChain={} height={} blocks_known={}", tip->hash.GetHex(), tip->height,
+            m_index.size());
+    return {};
 }
 
 Result<void> Chainstate::LoadBlockIndex()
@@ -126,6 +177,7 @@ Result<void> Chainstate::LoadBlockIndex()
         entry->data_pos = record.data_pos;
         entry->undo_pos = record.undo_pos;
         entry->tx_count = record.tx_count;
+        entry->sequence_id = LOADED_SEQUENCE;
         if (record.height == 0) {
             if (entry->hash != m_params.genesis_hash) return Error{"block index has a foreign genesis block"};
         } else {
@@ -147,7 +199,7 @@ Result<void> Chainstate::LoadBlockIndex()
         if (!raw->IsInvalid() && (m_best_header == nullptr || raw->chain_work > m_best_header->chain_work)) {
             m_best_header = raw;
         }
-        if (!raw->IsInvalid() && raw->HasStatus(BlockStatus::HAVE_DATA)) m_candidates.insert(raw);
+        if (raw->HasStatus(BlockStatus::HAVE_DATA)) LinkBlockData(raw);
     }
     return {};
 }
@@ -168,7 +220,7 @@ Result<void> Chainstate::InitGenesis(const FlatFilePos* stored_pos)
     index->tx_count = static_cast<uint32_t>(genesis.txs.size());
     index->status |= CONNECTED_BITS | StatusBit(BlockStatus::HAVE_DATA);
     SetDirty(index);
-    m_candidates.insert(index);
+    LinkBlockData(index);
     // Genesis's coinbase never enters the UTXO set: the empty set is at genesis.
     m_coins->SetBestBlock(index->hash);
     m_chain.SetTip(index);
@@ -181,249 +233,7 @@ BlockIndex* Chainstate::Lookup(const uint256& hash) const
     return it == m_index.end() ? nullptr : it->second.get();
 }
 
-BlockIndex* Chainstate::AddToIndex(const BlockHeader& header)
-{
-    const uint256 hash = header.GetHash();
-    if (BlockIndex* existing = Lookup(hash)) return existing;
-    auto entry = std::make_unique<BlockIndex>();
-    entry->hash = hash;
-    entry->header = header;
-    entry->prev = Lookup(header.prev_block);
-    entry->height = entry->prev ? entry->prev->height + 1 : 0;
-    const auto target = TargetFromBits(header.bits);
-    entry->chain_work = (entry->prev ? entry->prev->chain_work : ArithUint512{0}) +
-                        (target ? BlockWork(*target) : ArithUint512{0});
-    entry->status = StatusBit(BlockStatus::VALID_TREE);
-    if (entry->prev != nullptr && entry->prev->IsInvalid()) entry->SetStatus(BlockStatus::FAILED_CHILD);
-    entry->BuildSkip();
-    BlockIndex* raw = entry.get();
-    m_index.emplace(hash, std::move(entry));
-    SetDirty(raw);
-    return raw;
-}
-
 void Chainstate::SetDirty(BlockIndex* index) { m_dirty.insert(index); }
-
-bool Chainstate::ProcessNewBlock(const Block& block, BlockValidationState& state, bool* new_block)
-{
-    LockGuard lock{m_mutex};
-    if (!AcceptBlock(block, state, new_block)) return false;
-    BlockValidationState activate_state;
-    if (!ActivateBestChain(activate_state, &block)) {
-        state = activate_state;
-        return false;
-    }
-    // A block that failed to connect was accepted (stored) but is invalid:
-    // report why, as submitblock does.
-    const BlockIndex* index = Lookup(block.GetHash());
-    if (index != nullptr && index->IsInvalid() && activate_state.IsInvalid()) {
-        state = activate_state;
-        return false;
-    }
-    return true;
-}
-
-bool Chainstate::AcceptBlock(const Block& block, BlockValidationState& state, bool* new_block,
-                             const FlatFilePos* stored_pos)
-{
-    if (new_block) *new_block = false;
-    const uint256 hash = block.GetHash();
-    if (BlockIndex* known = Lookup(hash)) {
-        if (known->IsInvalid()) return state.Invalid(BlockFailure::CACHED_INVALID, "duplicate-invalid");
-        if (known->HasStatus(BlockStatus::HAVE_DATA)) return state.Invalid(BlockFailure::NONE, "duplicate");
-    }
-    if (hash == m_params.genesis_hash) return state.Invalid(BlockFailure::NONE, "duplicate");
-    BlockIndex* parent = Lookup(block.header.prev_block);
-    if (parent == nullptr) return state.Invalid(BlockFailure::MISSING_PREV, "prev-blk-not-found");
-    // A failure that costs nothing to produce leaves no trace: remembering
-    // it would let anyone fill the block index for free.
-    if (parent->IsInvalid()) return state.Invalid(BlockFailure::CACHED_INVALID, "bad-prevblk");
-    if (!ContextualCheckBlockHeader(block.header, MakeParentInfo(*parent), m_params, Now(), state)) return false;
-    if (!CheckBlockHeaderProof(block.header, m_params, state)) return false;
-    // The body, size first; a body that does not match its header (MUTATED)
-    // says nothing about the header and is never remembered.
-    BlockValidationState body_state;
-    const bool body_ok = CheckBlock(block, body_state) && ContextualCheckBlock(block, MakeParentInfo(*parent), body_state);
-    if (!body_ok && body_state.GetFailure() == BlockFailure::MUTATED) {
-        state = body_state;
-        return false;
-    }
-    // The full proof (one tile re-executed). Failing it means the header has
-    // no real work behind it, or the opening was swapped (MUTATED): no trace.
-    if (!CheckBlockProof(block, m_params, state)) return false;
-    // Real work and an invalid body: remember the hash, so nobody makes us
-    // check it again.
-    if (!body_ok) {
-        state = body_state;
-        MarkInvalid(AddToIndex(block.header));
-        return false;
-    }
-
-    // Data first, then the index entry that points at it.
-    FlatFilePos pos;
-    if (stored_pos != nullptr) {
-        pos = *stored_pos;
-    } else {
-        auto written = m_storage->WriteBlock(block);
-        if (!written) return state.Invalid(BlockFailure::NONE, "write-failed", written.error_message());
-        pos = *written;
-    }
-    BlockIndex* index = AddToIndex(block.header);
-    index->data_pos = pos;
-    index->tx_count = static_cast<uint32_t>(block.txs.size());
-    index->SetStatus(BlockStatus::HAVE_DATA);
-    index->SetStatus(BlockStatus::VALID_TRANSACTIONS);
-    index->sequence_id = m_next_sequence++;
-    SetDirty(index);
-    m_candidates.insert(index);
-    if (m_best_header == nullptr || index->chain_work > m_best_header->chain_work) m_best_header = index;
-    if (new_block) *new_block = true;
-    LogDebug(LogCategory::VALIDATION, "accepted block {} height {}", hash.GetHex(), index->height);
-    return true;
-}
-
-void Chainstate::MarkInvalid(BlockIndex* index)
-{
-    index->SetStatus(BlockStatus::FAILED);
-    SetDirty(index);
-    for (auto& [hash, entry] : m_index) {
-        BlockIndex* other = entry.get();
-        if (other != index && other->height > index->height && other->GetAncestor(index->height) == index &&
-            !other->HasStatus(BlockStatus::FAILED_CHILD)) {
-            other->SetStatus(BlockStatus::FAILED_CHILD);
-            SetDirty(other);
-        }
-    }
-    if (m_best_header != nullptr && m_best_header->IsInvalid()) {
-        m_best_header = m_chain.Tip();
-        for (auto& [hash, entry] : m_index) {
-            if (!entry->IsInvalid() && entry->chain_work > m_best_header->chain_work) m_best_header = entry.get();
-        }
-    }
-}
-
-bool Chainstate::ConnectableFromActiveChain(const BlockIndex* index) const
-{
-    for (const BlockIndex* walk = index; walk != nullptr && !m_chain.Contains(walk); walk = walk->prev) {
-        if (walk->IsInvalid() || !walk->HasStatus(BlockStatus::HAVE_DATA)) return false;
-    }
-    return true;
-}
-
-BlockIndex* Chainstate::FindBestCandidate()
-{
-    BlockIndex* tip = m_chain.Tip();
-    while (!m_candidates.empty()) {
-        BlockIndex* best = *m_candidates.begin();
-        if (!ConnectableFromActiveChain(best)) {
-            m_candidates.erase(m_candidates.begin());
-            continue;
-        }
-        return BetterCandidate(best, tip) ? best : tip;
-    }
-    return tip;
-}
-
-bool Chainstate::ActivateBestChain(BlockValidationState& state, const Block* just_received)
-{
-    while (true) {
-        BlockIndex* tip = m_chain.Tip();
-        BlockIndex* best = FindBestCandidate();
-        if (best == tip) break;
-        const BlockIndex* fork = m_chain.FindFork(best);
-
-        while (m_chain.Tip() != fork) {
-            if (auto disconnected = DisconnectTip(); !disconnected) {
-                LogInfo("chainstate: cannot disconnect block: {}", disconnected.error_message());
-                return state.Invalid(BlockFailure::NONE, "disconnect-failed", disconnected.error_message());
-            }
-        }
-        std::vector<BlockIndex*> path;
-        for (BlockIndex* walk = best; walk != fork; walk = walk->prev) path.push_back(walk);
-        std::reverse(path.begin(), path.end());
-        for (BlockIndex* index : path) {
-            const Block* known = (just_received != nullptr && just_received->GetHash() == index->hash)
-                                     ? just_received
-                                     : nullptr;
-            if (!ConnectTip(index, known, state)) {
-                if (state.GetFailure() == BlockFailure::CONSENSUS || state.GetFailure() == BlockFailure::POUW) {
-                    LogInfo("chainstate: block {} at height {} is invalid: {}", index->hash.GetHex(), index->height,
-                            state.ToString());
-                    MarkInvalid(index);
-                    break;  // pick the best remaining candidate
-                }
-                return false;  // a system error: stop, keep the current tip
-            }
-        }
-    }
-    if (auto flushed = FlushIfNeeded(/*force=*/false); !flushed) {
-        return state.Invalid(BlockFailure::NONE, "flush-failed", flushed.error_message());
-    }
-    return true;
-}
-
-bool Chainstate::ConnectTip(BlockIndex* index, const Block* known_block, BlockValidationState& state)
-{
-    assert(index->prev == m_chain.Tip());
-    Block loaded;
-    if (known_block == nullptr) {
-        auto read = m_storage->ReadBlock(index->data_pos, index->hash);
-        if (!read) return state.Invalid(BlockFailure::NONE, "read-failed", read.error_message());
-        loaded = std::move(*read);
-        known_block = &loaded;
-    }
-    const auto start = std::chrono::steady_clock::now();
-    CoinsViewCache overlay{*m_coins};
-    // Blocks connected once before (a reorg back, or a restart) skip signatures.
-    const bool check_signatures = !index->HasStatus(BlockStatus::VALID_SCRIPTS);
-    auto undo = ConnectBlock(*known_block, index->height, m_params, overlay, check_signatures, state);
-    if (!undo) return false;
-    auto undo_pos = m_storage->WriteUndo(*undo, index->hash);
-    if (!undo_pos) return state.Invalid(BlockFailure::NONE, "write-failed", undo_pos.error_message());
-    if (auto merged = overlay.Flush(); !merged) {
-        return state.Invalid(BlockFailure::NONE, "coins-merge-failed", merged.error_message());
-    }
-    index->undo_pos = *undo_pos;
-    index->status |= CONNECTED_BITS | StatusBit(BlockStatus::HAVE_UNDO);
-    SetDirty(index);
-    m_chain.SetTip(index);
-    for (ChainListener* listener : m_listeners) listener->BlockConnected(*known_block, *index);
-    const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-    // Progress against the best header known: exact integer permille-style
-    // figure, so logs never depend on floating point.
-    const int64_t headers = std::max(index->height, m_best_header != nullptr ? m_best_header->height : 0);
-    const int64_t progress_millionths = headers > 0 ? index->height * 1'000'000 / headers : 1'000'000;
-    LogInfo("UpdateTip: new best={} height={} headers={} progress={}.{:06} txs={} connect={}us", index->hash.GetHex(),
-            index->height, headers, progress_millionths / 1'000'000, progress_millionths % 1'000'000,
-            known_block->txs.size(), micros);
-    // Flush when due even in the middle of a long catch-up (reindex, a deep
-    // reorg), so the cache stays within -dbcache and progress survives a crash.
-    // The crash knob wants flushes everywhere, so crashes land everywhere.
-    if (auto flushed = FlushIfNeeded(/*force=*/m_options.crash_ratio != 0); !flushed) {
-        return state.Invalid(BlockFailure::NONE, "flush-failed", flushed.error_message());
-    }
-    return true;
-}
-
-Result<void> Chainstate::DisconnectTip()
-{
-    BlockIndex* tip = m_chain.Tip();
-    if (tip == nullptr || tip->prev == nullptr) return Error{"cannot disconnect genesis"};
-    auto block = m_storage->ReadBlock(tip->data_pos, tip->hash);
-    if (!block) return Error{"cannot read block: " + block.error_message()};
-    auto undo = m_storage->ReadUndo(tip->undo_pos, tip->hash);
-    if (!undo) return Error{"cannot read undo data: " + undo.error_message()};
-    CoinsViewCache overlay{*m_coins};
-    if (DisconnectBlock(*block, *undo, overlay) != DisconnectResult::OK) {
-        return Error{"undo data does not match the UTXO set for block " + tip->hash.GetHex()};
-    }
-    if (auto merged = overlay.Flush(); !merged) return merged;
-    m_chain.SetTip(tip->prev);
-    for (ChainListener* listener : m_listeners) listener->BlockDisconnected(*block, *tip);
-    LogInfo("DisconnectTip: block={} height={}", tip->hash.GetHex(), tip->height);
-    return FlushIfNeeded(/*force=*/false);
-}
 
 Result<void> Chainstate::RecoverInterruptedFlush(const FlushMarker& marker)
 {
@@ -477,21 +287,25 @@ Result<void> Chainstate::Reindex()
 {
     // The index and coins were wiped; re-accept every stored block at its
     // position (files hold parents before children: a block is only ever
-    // stored once its parent is known). LoadLocked connects them afterwards.
+    // stored once its parent is known). Load connects them afterwards.
     LogInfo("Reindexing block files...");
     size_t accepted = 0;
     size_t rejected = 0;
-    auto scanned = m_storage->ForEachBlock([&](const FlatFilePos& pos, Block&& block) NO_THREAD_SAFETY_ANALYSIS {
+    auto scanned = m_storage->ForEachBlock([&](const FlatFilePos& pos, Block&& block) {
         if (block.GetHash() == m_params.genesis_hash) {
+            LockGuard change{m_change_mutex};
+            LockGuard lock{m_mutex};
             if (Lookup(m_params.genesis_hash) == nullptr) {
                 if (auto genesis = InitGenesis(&pos); !genesis) return false;
             }
             return true;
         }
         BlockValidationState state;
-        if (AcceptBlock(block, state, nullptr, &pos)) {
+        if (AcceptBlock(block, state, nullptr, /*force_processing=*/true, &pos)) {
             if (++accepted % 1000 == 0) LogInfo("Reindexing: {} blocks", accepted);
-        } else if (state.GetReason() != "duplicate") {
+        } else if (state.IsError()) {
+            return false;
+        } else if (state.GetFailure() != BlockFailure::DUPLICATE) {
             ++rejected;
             LogDebug(LogCategory::VALIDATION, "reindex: block {} rejected: {}", block.GetHash().GetHex(),
                      state.ToString());
@@ -499,6 +313,7 @@ Result<void> Chainstate::Reindex()
         return true;
     });
     if (!scanned) return Error{"reindex: " + scanned.error_message()};
+    if (m_fatal_error) return Error{"reindex stopped by a system error (see the log)"};
     LogInfo("Reindexed {} blocks ({} rejected, {} damaged file tails)", accepted, rejected, *scanned);
     return {};
 }
@@ -535,63 +350,26 @@ Result<void> Chainstate::FlushIfNeeded(bool force)
 
 Result<void> Chainstate::Flush()
 {
+    LockGuard change{m_change_mutex};
+    if (m_fatal_error) return Error{"the chainstate stopped after a system error"};
     LockGuard lock{m_mutex};
-    return FlushIfNeeded(/*force=*/true);
-}
-
-bool Chainstate::InvalidateBlock(const uint256& hash, BlockValidationState& state)
-{
-    LockGuard lock{m_mutex};
-    BlockIndex* index = Lookup(hash);
-    if (index == nullptr) return state.Invalid(BlockFailure::NONE, "block-not-found", "Block not found");
-    if (index->height == 0) return state.Invalid(BlockFailure::NONE, "genesis", "cannot invalidate genesis");
-    while (m_chain.Contains(index)) {
-        if (auto disconnected = DisconnectTip(); !disconnected) {
-            return state.Invalid(BlockFailure::NONE, "disconnect-failed", disconnected.error_message());
-        }
-    }
-    MarkInvalid(index);
-    const bool activated = ActivateBestChain(state, nullptr);
-    // Make the marks and the new tip durable now: a crash must not bring
-    // the node back on the chain it was told to leave.
-    if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed && activated) {
-        return state.Invalid(BlockFailure::NONE, "flush-failed", flushed.error_message());
-    }
-    return activated;
-}
-
-bool Chainstate::ReconsiderBlock(const uint256& hash, BlockValidationState& state)
-{
-    LockGuard lock{m_mutex};
-    BlockIndex* index = Lookup(hash);
-    if (index == nullptr) return state.Invalid(BlockFailure::NONE, "block-not-found", "Block not found");
-    for (auto& [other_hash, entry] : m_index) {
-        BlockIndex* other = entry.get();
-        const bool descendant = other->height >= index->height && other->GetAncestor(index->height) == index;
-        const bool ancestor = index->GetAncestor(other->height) == other;
-        if ((descendant || ancestor) && other->IsInvalid()) {
-            other->ClearStatus(BlockStatus::FAILED);
-            other->ClearStatus(BlockStatus::FAILED_CHILD);
-            SetDirty(other);
-            if (other->HasStatus(BlockStatus::HAVE_DATA)) m_candidates.insert(other);
-            if (m_best_header == nullptr || other->chain_work > m_best_header->chain_work) m_best_header = other;
-        }
-    }
-    const bool activated = ActivateBestChain(state, nullptr);
-    if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed && activated) {
-        return state.Invalid(BlockFailure::NONE, "flush-failed", flushed.error_message());
-    }
-    return activated;
+    auto flushed = FlushIfNeeded(/*force=*/true);
+    if (!flushed) FatalError("Failed to write to the chainstate: " + flushed.error_message());
+    return flushed;
 }
 
 void Chainstate::AddListener(ChainListener* listener)
 {
+    LockGuard change{m_change_mutex};
     LockGuard lock{m_mutex};
     m_listeners.push_back(listener);
 }
 
 void Chainstate::RemoveListener(ChainListener* listener)
 {
+    // ActiveTipChanged runs under m_change_mutex: taking it here waits for a
+    // callback in flight.
+    LockGuard change{m_change_mutex};
     LockGuard lock{m_mutex};
     m_listeners.erase(std::remove(m_listeners.begin(), m_listeners.end(), listener), m_listeners.end());
 }
@@ -650,11 +428,17 @@ std::optional<uint256> Chainstate::GetBlockHashAt(int64_t height) const
 
 Result<Block> Chainstate::ReadBlock(const uint256& hash) const
 {
-    LockGuard lock{m_mutex};
-    const BlockIndex* index = Lookup(hash);
-    if (index == nullptr) return Error{"Block not found"};
-    if (!index->HasStatus(BlockStatus::HAVE_DATA)) return Error{"Block not available"};
-    return m_storage->ReadBlock(index->data_pos, hash);
+    FlatFilePos pos;
+    {
+        LockGuard lock{m_mutex};
+        const BlockIndex* index = Lookup(hash);
+        if (index == nullptr) return Error{"Block not found"};
+        if (!index->HasStatus(BlockStatus::HAVE_DATA)) return Error{"Block not available"};
+        pos = index->data_pos;
+    }
+    // A stored block's position never changes and its record is complete
+    // before the index says HAVE_DATA: read it with no lock held.
+    return m_storage->ReadBlock(pos, hash);
 }
 
 std::optional<Coin> Chainstate::GetCoin(const OutPoint& outpoint) const
@@ -675,9 +459,19 @@ void Chainstate::WithCoins(const std::function<void(const std::function<std::opt
 
 Result<UtxoStats> Chainstate::GetUtxoStats()
 {
-    LockGuard lock{m_mutex};
-    if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed) return flushed.error();
-    return ComputeUtxoStats(*m_coins_db);
+    std::optional<CoinsViewDB::Snapshot> snapshot;
+    {
+        LockGuard change{m_change_mutex};
+        if (m_fatal_error) return Error{"the chainstate stopped after a system error"};
+        LockGuard lock{m_mutex};
+        if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed) {
+            FatalError("Failed to write to the chainstate: " + flushed.error_message());
+            return flushed.error();
+        }
+        // Taken while no flush can run: the snapshot is one consistent state.
+        snapshot.emplace(*m_coins_db);
+    }
+    return ComputeUtxoStats(*m_coins_db, &*snapshot);
 }
 
 std::vector<ChainTipInfo> Chainstate::GetChainTips() const
@@ -738,6 +532,41 @@ int64_t Chainstate::BestHeaderHeight() const
 {
     LockGuard lock{m_mutex};
     return m_best_header ? std::max(m_best_header->height, m_chain.Height()) : m_chain.Height();
+}
+
+bool Chainstate::InitialDownloadLocked() const
+{
+    if (m_left_ibd.load()) return false;
+    if (m_reindexing) return true;
+    const BlockIndex* tip = m_chain.Tip();
+    const bool ibd = m_params.network == Network::REGTEST ? tip->height == 0
+                                                          : int64_t{tip->header.time} < Now() - MAX_TIP_AGE;
+    if (!ibd) {
+        m_left_ibd = true;
+        LogInfo("Leaving InitialBlockDownload (latching to false)");
+    }
+    return ibd;
+}
+
+bool Chainstate::IsInitialBlockDownload() const
+{
+    if (m_left_ibd.load()) return false;
+    LockGuard lock{m_mutex};
+    return InitialDownloadLocked();
+}
+
+SyncProgress Chainstate::GetSyncProgress() const
+{
+    LockGuard lock{m_mutex};
+    SyncProgress progress;
+    progress.initial_block_download = InitialDownloadLocked();
+    const int64_t genesis_time = m_params.genesis.header.time;
+    progress.covered_seconds = std::max<int64_t>(0, int64_t{m_chain.Tip()->header.time} - genesis_time);
+    progress.total_seconds = std::max<int64_t>(1, Now() - genesis_time);
+    if (!progress.initial_block_download || progress.covered_seconds > progress.total_seconds) {
+        progress.covered_seconds = progress.total_seconds;
+    }
+    return progress;
 }
 
 }  // namespace hpips

@@ -211,12 +211,16 @@ Result<void> CoinsViewDB::BatchWrite(const CoinsMap& coins, const uint256& best_
     return {};
 }
 
-Result<uint256> CoinsViewDB::ForEachCoin(const std::function<void(const OutPoint&, const Coin&)>& visit) const
+CoinsViewDB::Snapshot::Snapshot(const CoinsViewDB& db) : m_db{db}, m_snapshot{db.m_db->GetSnapshot()} {}
+
+CoinsViewDB::Snapshot::~Snapshot() { m_db.m_db->ReleaseSnapshot(m_snapshot); }
+
+Result<uint256> CoinsViewDB::ForEachCoin(const std::function<void(const OutPoint&, const Coin&)>& visit,
+                                         const Snapshot* given) const
 {
-    const leveldb::Snapshot* snapshot{m_db->GetSnapshot()};
-    // Released on every path out.
-    const std::unique_ptr<const leveldb::Snapshot, std::function<void(const leveldb::Snapshot*)>> guard{
-        snapshot, [this](const leveldb::Snapshot* s) { m_db->ReleaseSnapshot(s); }};
+    std::optional<Snapshot> taken;
+    if (given == nullptr) given = &taken.emplace(*this);
+    const leveldb::Snapshot* snapshot{given->m_snapshot};
 
     auto best = m_db->Read(DB_BEST_BLOCK, snapshot);
     if (!best) return best.error();
@@ -251,7 +255,7 @@ uint64_t CoinsViewDB::EstimateDiskSize() const
     return m_db->EstimateSize({begin, 1}, {end, 1});
 }
 
-Result<UtxoStats> ComputeUtxoStats(const CoinsViewDB& db)
+Result<UtxoStats> ComputeUtxoStats(const CoinsViewDB& db, const CoinsViewDB::Snapshot* snapshot)
 {
     UtxoStats stats;
     Sha256 hasher;
@@ -273,7 +277,7 @@ Result<UtxoStats> ComputeUtxoStats(const CoinsViewDB& db)
         const auto sum = CheckedMoneyAdd(stats.total_amount, coin.out.amount);
         if (!sum) overflow = true;
         stats.total_amount = sum.value_or(stats.total_amount);
-    });
+    }, snapshot);
     if (!best) return best.error();
     if (best->IsNull()) {
         if (db.GetFlushMarker()) return Error{"chainstate needs recovery from an interrupted flush"};

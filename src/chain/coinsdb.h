@@ -114,10 +114,28 @@ public:
      *  ("needs recovery from `from` to `to`") before using the coins. */
     std::optional<FlushMarker> GetFlushMarker() const;
 
+    /** A consistent read view of the database, held until destroyed (RAII
+     *  over a LevelDB snapshot). Safe to read from any thread while writes
+     *  continue; the CoinsViewDB must outlive it. */
+    class Snapshot {
+    public:
+        explicit Snapshot(const CoinsViewDB& db);
+        ~Snapshot();
+        Snapshot(const Snapshot&) = delete;
+        Snapshot& operator=(const Snapshot&) = delete;
+
+    private:
+        friend class CoinsViewDB;
+        const CoinsViewDB& m_db;
+        const leveldb::Snapshot* m_snapshot;
+    };
+
     /** Calls `visit` for every coin in outpoint order over one consistent
-     *  snapshot; returns that snapshot's best block (null if it had none).
-     *  A corrupt record or read error stops the walk with an error. */
-    Result<uint256> ForEachCoin(const std::function<void(const OutPoint&, const Coin&)>& visit) const;
+     *  snapshot (`snapshot`, or one taken now); returns that snapshot's best
+     *  block (null if it had none). A corrupt record or read error stops the
+     *  walk with an error. Thread-safe (LevelDB reads). */
+    Result<uint256> ForEachCoin(const std::function<void(const OutPoint&, const Coin&)>& visit,
+                                const Snapshot* snapshot = nullptr) const;
 
     /** LevelDB's estimate of the bytes the coins take on disk. */
     uint64_t EstimateDiskSize() const;
@@ -152,10 +170,10 @@ struct UtxoStats {
     uint64_t disk_size{0};
 };
 
-/** Walks the whole set (one snapshot) and summarises it. Errors: a read
- *  failure, a corrupt record, a total above MAX_MONEY, or a database that
- *  needs recovery (no best block). */
-Result<UtxoStats> ComputeUtxoStats(const CoinsViewDB& db);
+/** Walks the whole set (`snapshot`, or one taken now) and summarises it.
+ *  Errors: a read failure, a corrupt record, a total above MAX_MONEY, or a
+ *  database that needs recovery (no best block). Thread-safe. */
+Result<UtxoStats> ComputeUtxoStats(const CoinsViewDB& db, const CoinsViewDB::Snapshot* snapshot = nullptr);
 
 }  // namespace hpips
 

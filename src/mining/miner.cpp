@@ -18,14 +18,6 @@ constexpr size_t MAX_TEMPLATE_TX_BYTES = MAX_BLOCK_SIZE - MAX_OPENING_SIZE - 100
 
 }  // namespace
 
-bool SubmitBlock(Chainstate& chainstate, Mempool& mempool, const Block& block, BlockValidationState& state,
-                 bool* new_block)
-{
-    const bool ok = chainstate.ProcessNewBlock(block, state, new_block);
-    mempool.ResubmitDisconnected();
-    return ok;
-}
-
 Result<BlockTemplate> CreateTemplateFromMempool(const Chainstate& chainstate, const Mempool& mempool,
                                                 const Destination& payout, int64_t now, uint64_t extra_nonce)
 {
@@ -128,7 +120,7 @@ void Miner::Run()
         }
         if (!mined->has_value()) continue;  // the tip moved or we are stopping
         BlockValidationState state;
-        if (!SubmitBlock(m_chainstate, m_mempool, **mined, state)) {
+        if (!m_chainstate.ProcessNewBlock(**mined, state)) {
             LogInfo("miner: mined block rejected: {}", state.ToString());
             continue;
         }

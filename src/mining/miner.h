@@ -18,11 +18,6 @@
 namespace hpips {
 class ThreadPool;
 
-/** Accepts a block from any source (miner, submitblock, generate, later P2P)
- *  and lets the mempool catch up with the chain operation. */
-bool SubmitBlock(Chainstate& chainstate, Mempool& mempool, const Block& block, BlockValidationState& state,
-                 bool* new_block = nullptr);
-
 /** Picks the mempool's best transactions and builds a template paying `payout`. */
 Result<BlockTemplate> CreateTemplateFromMempool(const Chainstate& chainstate, const Mempool& mempool,
                                                 const Destination& payout, int64_t now, uint64_t extra_nonce = 0);

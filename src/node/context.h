@@ -62,6 +62,9 @@ struct NodeContext {
     std::unique_ptr<Miner> miner;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
+    /** hpipsd's exit status: 1 once a fatal error (a system failure of the
+     *  chain: disk full, corrupt undo data) stopped the node. */
+    std::atomic<int> exit_status{0};
 };
 
 }  // namespace hpips

@@ -42,5 +42,5 @@ int main(int argc, char** argv)
         node.shutdown.Wait();
     }
     hpips::Shutdown(node);
-    return 0;
+    return node.exit_status.load();
 }

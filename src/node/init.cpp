@@ -232,6 +232,13 @@ Result<void> LoadChain(NodeContext& node)
     options.crash_ratio = static_cast<uint32_t>(*crash_ratio);
     options.reindex = args.GetBoolArg("reindex", false);
     options.now = [&node] { return node.clock.Now(); };
+    // A system failure of the chain (Core's AbortNode): say so on stderr as
+    // well as in debug.log, and shut down with a failure status.
+    options.fatal_error = [&node](const std::string& message) {
+        std::cerr << "Error: " << message << std::endl;
+        node.exit_status = 1;
+        node.shutdown.Request();
+    };
     if (node.rpc_table) node.rpc_table->SetWarmup(options.reindex ? "Reindexing blocks..." : "Loading block index...");
     auto chainstate = Chainstate::Open(params, std::move(options));
     if (!chainstate) return Error{"Error loading block database: " + chainstate.error_message()};

@@ -27,37 +27,13 @@ namespace {
 
 namespace json = boost::json;
 
-/** State the methods share beyond the context: the latched
- *  initial-block-download flag (as in Core, once out of IBD the node never
- *  goes back). */
-struct BlockchainState {
-    ChainContext* context{nullptr};
-    std::atomic<bool> left_ibd{false};
-};
-
-/** Initial block download (see doc/rpc.md): on regtest, until the first
- *  block after genesis; on main and test, while the tip is older than
- *  MAX_TIP_AGE by the node clock. Latched false once it ends. */
-bool IsInitialBlockDownload(BlockchainState& state, const BlockInfo& tip)
+/** getblockchaininfo's verificationprogress: the chain's estimate, 1 once
+ *  out of initial block download. */
+json::value VerificationProgress(const SyncProgress& progress)
 {
-    if (state.left_ibd.load()) return false;
-    const ChainContext& ctx = *state.context;
-    const bool ibd = ctx.params.network == Network::REGTEST ? tip.height == 0
-                                                             : int64_t{tip.header.time} < ctx.clock.Now() - MAX_TIP_AGE;
-    if (!ibd) state.left_ibd = true;
-    return ibd;
-}
-
-/** A simple progress estimate: the share of the time since genesis the tip
- *  covers (1 once out of initial block download). */
-json::value VerificationProgress(const ChainContext& ctx, const BlockInfo& tip, bool ibd)
-{
-    if (!ibd) return json::value(1);
-    const int64_t genesis_time = ctx.params.genesis.header.time;
-    const int64_t covered = std::max<int64_t>(0, int64_t{tip.header.time} - genesis_time);
-    const int64_t total = std::max<int64_t>(1, ctx.clock.Now() - genesis_time);
-    if (covered >= total) return json::value(1);
-    return *MakeJsonNumber(FormatRatio(ArithUint512{covered}, ArithUint512{total}));
+    if (!progress.initial_block_download || progress.covered_seconds >= progress.total_seconds) return json::value(1);
+    return *MakeJsonNumber(FormatRatio(ArithUint512{static_cast<uint64_t>(progress.covered_seconds)},
+                                       ArithUint512{static_cast<uint64_t>(progress.total_seconds)}));
 }
 
 BlockInfo LookupBlockOrThrow(const ChainContext& ctx, const uint256& hash)
@@ -166,8 +142,6 @@ private:
 
 Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& context)
 {
-    const auto shared = std::make_shared<BlockchainState>();
-    shared->context = &context;
     ChainContext* ctx = &context;
     std::vector<RPCMethod> methods;
 
@@ -192,9 +166,10 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
                   "  \"warnings\" : \"str\"                (string) any network and blockchain warnings\n"
                   "}",
         .examples = HelpExampleCli("getblockchaininfo", "") + HelpExampleRpc("getblockchaininfo", ""),
-        .handler = [shared, ctx](const RPCRequest&) -> json::value {
+        .handler = [ctx](const RPCRequest&) -> json::value {
             const BlockInfo tip = ctx->chainstate.TipInfo();
-            const bool ibd = IsInitialBlockDownload(*shared, tip);
+            const SyncProgress progress = ctx->chainstate.GetSyncProgress();
+            const bool ibd = progress.initial_block_download;
             json::object out;
             out["chain"] = ctx->params.Name();
             out["blocks"] = tip.height;
@@ -203,12 +178,14 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
             out["difficulty"] = DifficultyValue(tip.header.bits, ctx->params.pow_limit);
             out["time"] = tip.header.time;
             out["mediantime"] = tip.median_time_past;
-            out["verificationprogress"] = VerificationProgress(*ctx, tip, ibd);
+            out["verificationprogress"] = VerificationProgress(progress);
             out["initialblockdownload"] = ibd;
             out["chainwork"] = ChainWorkHex(tip.chain_work);
             out["size_on_disk"] = 0;
             out["pruned"] = false;
-            out["warnings"] = "";
+            out["warnings"] = ctx->chainstate.HasFatalError()
+                                  ? "A fatal internal error occurred, see debug.log for details"
+                                  : "";
             return out;
         },
     });
@@ -520,7 +497,6 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
             LookupBlockOrThrow(*ctx, hash);
             BlockValidationState state;
             const bool ok = ctx->chainstate.InvalidateBlock(hash, state);
-            ctx->mempool.ResubmitDisconnected();
             if (!ok) throw RPCError{RPCErrorCode::DATABASE_ERROR, state.ToString()};
             return nullptr;
         },
@@ -540,7 +516,6 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
             LookupBlockOrThrow(*ctx, hash);
             BlockValidationState state;
             const bool ok = ctx->chainstate.ReconsiderBlock(hash, state);
-            ctx->mempool.ResubmitDisconnected();
             if (!ok) throw RPCError{RPCErrorCode::DATABASE_ERROR, state.ToString()};
             return nullptr;
         },

@@ -17,10 +17,6 @@
  *  invalidateblock, reconsiderblock. */
 namespace hpips {
 
-/** A tip older than this (by the node clock) means the node is still in
- *  initial block download (main and test; Core's -maxtipage default). */
-constexpr int64_t MAX_TIP_AGE = 24 * 60 * 60;
-
 /** Most pool transactions an ancestor or descendant walk of getrawmempool /
  *  getmempoolentry visits per entry; counts and sizes stop growing there
  *  (the pool has no package limits, so a long chain could otherwise make

@@ -104,7 +104,7 @@ json::value SubmitAndReport(const ChainContext& ctx, const Block& block)
 {
     BlockValidationState state;
     bool new_block{false};
-    const bool ok = SubmitBlock(ctx.chainstate, ctx.mempool, block, state, &new_block);
+    const bool ok = ctx.chainstate.ProcessNewBlock(block, state, &new_block);
     if (ok) {
         if (!new_block) return json::value("duplicate");
         const auto info = ctx.chainstate.GetBlockInfo(block.GetHash());
@@ -115,69 +115,18 @@ json::value SubmitAndReport(const ChainContext& ctx, const Block& block)
     return json::value(state.GetReason());
 }
 
-/** generateblock's check: every transaction valid in order on top of the tip
- *  (context-free checks, finality, inputs from the UTXO set or earlier
- *  transactions of the block, amounts, signatures). Returns the total fee. */
-Amount CheckBlockTransactions(const ChainContext& ctx, const std::vector<Transaction>& txs)
+/** generateblock's check: the block of `txs` on the tip, as the chain would
+ *  connect it (TestBlockValidity, everything but the proof). Returns the
+ *  total fee. */
+Amount CheckBlockTransactions(const ChainContext& ctx, MiningState& state, const Destination& payout,
+                              const std::vector<Transaction>& txs)
 {
-    const auto next = ctx.chainstate.GetNextBlockContext();
-    const int64_t mtp = next.min_time - 1;
-    std::map<OutPoint, Coin> created;
-    std::set<OutPoint> spent_in_block;
+    auto probe = CreateBlockTemplate(ctx.chainstate, payout, txs, /*fees=*/0, ctx.clock.Now(), state.extra_nonce++);
+    if (!probe) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Couldn't create new block: " + probe.error_message()};
+    BlockValidationState validation;
     Amount fees{0};
-    const auto fail = [](const TxValidationState& state) {
-        throw RPCError{RPCErrorCode::VERIFY_ERROR, "TestBlockValidity failed: " + state.ToString()};
-    };
-    for (const Transaction& tx : txs) {
-        TxValidationState state;
-        if (!CheckTransaction(tx, state)) fail(state);
-        if (tx.IsCoinbase()) {
-            state.Invalid(TxFailure::CONSENSUS, "bad-cb-multiple", "more than one coinbase");
-            fail(state);
-        }
-        if (!IsFinalTx(tx, next.height, mtp)) {
-            state.Invalid(TxFailure::CONSENSUS, "bad-txns-nonfinal", "non-final transaction");
-            fail(state);
-        }
-        std::vector<Coin> coins;
-        coins.reserve(tx.inputs().size());
-        for (const TxIn& in : tx.inputs()) {
-            std::optional<Coin> coin;
-            if (!spent_in_block.insert(in.prevout).second) {
-                coin.reset();
-            } else if (const auto it = created.find(in.prevout); it != created.end()) {
-                coin = it->second;
-            } else {
-                coin = ctx.chainstate.GetCoin(in.prevout);
-                if (coin && coin->IsSpent()) coin.reset();
-            }
-            if (!coin) {
-                state.Invalid(TxFailure::MISSING_INPUTS, "bad-txns-inputs-missingorspent");
-                fail(state);
-            }
-            coins.push_back(std::move(*coin));
-        }
-        std::vector<SpentCoin> spent;
-        std::vector<TxOut> spent_outputs;
-        spent.reserve(coins.size());
-        spent_outputs.reserve(coins.size());
-        for (const Coin& coin : coins) {
-            spent.push_back(SpentCoin{&coin.out, coin.height, coin.coinbase});
-            spent_outputs.push_back(coin.out);
-        }
-        const auto fee = CheckTxInputs(tx, spent, next.height, state);
-        if (!fee) fail(state);
-        if (!VerifyTransactionSignatures(tx, spent_outputs, ctx.params.network, state)) fail(state);
-        const auto sum = CheckedMoneyAdd(fees, *fee);
-        if (!sum) {
-            state.Invalid(TxFailure::CONSENSUS, "bad-txns-accumulated-fee-outofrange");
-            fail(state);
-        }
-        fees = *sum;
-        for (uint32_t i{0}; i < tx.outputs().size(); ++i) {
-            created.emplace(OutPoint{tx.GetTxid(), i},
-                            Coin{tx.outputs()[i], static_cast<uint32_t>(next.height), false});
-        }
+    if (!ctx.chainstate.TestBlockValidity(probe->block, validation, TestBlockOptions{.check_pouw = false}, &fees)) {
+        throw RPCError{RPCErrorCode::VERIFY_ERROR, "TestBlockValidity failed: " + validation.ToString()};
     }
     return fees;
 }
@@ -337,7 +286,7 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                 tries_left -= std::min(used, tries_left);
                 if (!block) break;
                 BlockValidationState state;
-                if (!SubmitBlock(ctx->chainstate, ctx->mempool, *block, state)) {
+                if (!ctx->chainstate.ProcessNewBlock(*block, state)) {
                     throw RPCError{RPCErrorCode::INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + state.ToString()};
                 }
                 hashes.push_back(json::value(block->GetHash().GetHex()));
@@ -399,7 +348,7 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                 }
                 txs.push_back(std::move(*tx));
             }
-            const Amount fees = check ? CheckBlockTransactions(*ctx, txs) : 0;
+            const Amount fees = check ? CheckBlockTransactions(*ctx, *shared, payout, txs) : 0;
             auto tmpl = CreateBlockTemplate(ctx->chainstate, payout, txs, fees, ctx->clock.Now(), shared->extra_nonce++);
             if (!tmpl) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Couldn't create new block: " + tmpl.error_message()};
             const auto block = MineTemplate(*ctx, *tmpl, DEFAULT_MAX_TRIES, nullptr);
@@ -417,7 +366,7 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                 return out;
             }
             BlockValidationState state;
-            if (!SubmitBlock(ctx->chainstate, ctx->mempool, *block, state)) {
+            if (!ctx->chainstate.ProcessNewBlock(*block, state)) {
                 throw RPCError{RPCErrorCode::INTERNAL_ERROR, "ProcessNewBlock, block not accepted: " + state.ToString()};
             }
             return out;

@@ -12,8 +12,8 @@
 /** The "mining" and "generating" RPC methods (doc/rpc.md, "Chain methods"):
  *  getmininginfo, getnetworkhashps, generatetoaddress, generateblock,
  *  submitblock, and HPIPS's getworktemplate / submitwork for external
- *  miners. Every block, from any of them, goes through SubmitBlock
- *  (mining/miner.h). */
+ *  miners. Every block, from any of them, goes through
+ *  Chainstate::ProcessNewBlock. */
 namespace hpips {
 
 /** Default unit evaluations generatetoaddress / generateblock may spend

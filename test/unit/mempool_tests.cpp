@@ -53,7 +53,6 @@ protected:
         const Block block = Mine(txs, fees);
         BlockValidationState state;
         ASSERT_TRUE(m_chainstate->ProcessNewBlock(block, state)) << state.ToString();
-        m_pool->ResubmitDisconnected();
     }
 
     /** The coinbase output of block `height`. */
@@ -159,7 +158,6 @@ TEST_F(MempoolTest, DisconnectedTransactionsComeBack)
     const uint256 confirmed_in = m_chainstate->TipHash();
     BlockValidationState state;
     ASSERT_TRUE(m_chainstate->InvalidateBlock(confirmed_in, state));
-    m_pool->ResubmitDisconnected();
     EXPECT_TRUE(m_pool->Exists(tx.GetTxid()));
 }
 

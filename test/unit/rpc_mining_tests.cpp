@@ -96,7 +96,8 @@ TEST_F(MiningRpcTest, GenerateBlockWithChosenTransactions)
     const std::string second = SignedSpend(CoinbaseTxid(3), 0, "49.98");
     error = Fail("generateblock", "[" + Quote(Address()) + ", [" + Quote(first) + ", " + Quote(second) + "]]");
     EXPECT_EQ(error.code, -25);
-    EXPECT_EQ(error.message, "TestBlockValidity failed: bad-txns-inputs-missingorspent");
+    const std::string second_txid{Call("decoderawtransaction", "[" + Quote(second) + "]").as_object().at("txid").as_string()};
+    EXPECT_EQ(error.message, "TestBlockValidity failed: bad-txns-inputs-missingorspent, transaction " + second_txid);
 }
 
 TEST_F(MiningRpcTest, GenerateBlockWithoutCheckBuildsInvalidBlocks)
