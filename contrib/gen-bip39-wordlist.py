@@ -4,10 +4,10 @@
 
 The list is embedded in the binary on purpose (a wallet must restore from a
 mnemonic without any data file); this script ran once and is kept so the file
-can be regenerated and checked. A unit test compares the embedded list with
-the vectors' copy at run time.
+can be regenerated and checked. A unit test (bip39.EmbeddedWordlistMatchesFile)
+compares the embedded list with the committed copy at run time.
 
-Usage: contrib/gen-bip39-wordlist.py /work/shared/vectors/bip39-english.txt > src/crypto/bip39_english.cpp
+Usage: contrib/gen-bip39-wordlist.py test/unit/data/vectors/bip39-english.txt > src/crypto/bip39_english.cpp
 """
 import sys
 

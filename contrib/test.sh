@@ -4,6 +4,7 @@
 # Exits non-zero on any failure. BUILD_DIR (default: build) picks the build tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+contrib/check-self-contained.sh  # nothing may read outside the repository
 BUILD_DIR=${BUILD_DIR:-build}
 
 contrib/install-deps.sh

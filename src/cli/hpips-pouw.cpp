@@ -7,7 +7,7 @@
 // -b FILE (B: k×n int8, row-major), -m -n -k, the header template as
 // -template=HEX (the 76 bytes) or as fields (-blockversion -prev -merkleroot
 // -time -bits; hashes in storage byte order), -key=HEX (32-byte x-only key),
-// -nonce=N, and the unit's -jobid=HEX and -region=N (the descriptor is a job
+// -nonce=N (any u64), and the unit's -jobid=HEX and -region=N (the descriptor is a job
 // unit with clamp [-128, 127] and no requantization; its roots are computed
 // from A and B). -regtest allows the regtest shapes.
 // Output (stdout, JSON): unit_id, sigma, and per tile its index, state,
@@ -26,6 +26,8 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -64,6 +66,20 @@ int64_t Number(const po::variables_map& vm, const std::string& name, int64_t min
     const auto v = ParseInt64(vm[name].as<std::string>(), min, max);
     if (!v) throw BadInput{"-" + name + " must be an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]"};
     return *v;
+}
+
+/** -nonce: any u64 in decimal. std::from_chars on an unsigned type takes no
+ *  sign, so "-1" is refused, and 2^64 or more is out of range. */
+uint64_t Nonce(const po::variables_map& vm)
+{
+    if (!vm.count("nonce")) throw BadInput{"missing -nonce"};
+    const std::string& text{vm["nonce"].as<std::string>()};
+    uint64_t value{0};
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size()) {
+        throw BadInput{"-nonce must be an integer in [0, " + std::to_string(UINT64_MAX) + "]"};
+    }
+    return value;
 }
 
 std::vector<int8_t> ReadMatrix(const std::string& path, size_t expected, const std::string& what)
@@ -118,7 +134,7 @@ boost::json::object Run(const po::variables_map& vm)
     if (!vm.count("key")) throw BadInput{"missing -key"};
     const auto template_bytes = Template(vm);
     const auto key = HexBytes<32>("-key", vm["key"].as<std::string>());
-    const uint64_t nonce{static_cast<uint64_t>(Number(vm, "nonce", 0, INT64_MAX))};
+    const uint64_t nonce{Nonce(vm)};
     UnitData data{shape, ReadMatrix(vm["a"].as<std::string>(), size_t{shape.m} * shape.k, "A"),
                   ReadMatrix(vm["b"].as<std::string>(), size_t{shape.k} * shape.n, "B")};
     UnitDescriptor descriptor;
@@ -178,7 +194,7 @@ int main(int argc, char** argv)
         ("time", po::value<std::string>(), "Template field: time (default 0)")
         ("bits", po::value<std::string>(), "Template field: compact target")
         ("key", po::value<std::string>(), "Miner x-only public key (32 bytes hex)")
-        ("nonce", po::value<std::string>(), "Nonce (u64)")
+        ("nonce", po::value<std::string>(), "Nonce (u64: 0 to 18446744073709551615)")
         ("jobid", po::value<std::string>(), "Job id of the unit descriptor (32 bytes hex; default zero)")
         ("region", po::value<std::string>(), "Region of the unit descriptor (default 0)")
         ("regtest", "Allow the regtest unit shapes");

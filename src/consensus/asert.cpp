@@ -1,29 +1,31 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <consensus/asert.h>
 
+#include <algorithm>
 #include <cassert>
-#include <limits>
 
 namespace hpips {
 namespace {
 
-/** Exponent range kept before shifting. Beyond ±2^40 (2^24 doublings) the
- *  result is clamped anyway, and the bound keeps every product inside 64 bits. */
+/** Drift range kept before the exponent is formed. With HPIPS's half-life
+ *  (17,280 s) ±2^40 s is about ±6.4·10^7 half-lives, far past the 2^±256
+ *  range in which the target is not already clamped to 1 or pow_limit; the
+ *  bound keeps drift·65536 below 2^57. */
 constexpr int64_t MAX_ABS_DRIFT = int64_t{1} << 40;
 
-/** Saturating a − b for the time and height deltas, so absurd timestamps
- *  cannot overflow int64 (the result is clamped to the target range later). */
-int64_t ClampedDrift(int64_t time_delta, int64_t spacing, int64_t height_delta)
+/** The schedule drift t − spacing·(h + 1), computed exactly and then clamped
+ *  to ±MAX_ABS_DRIFT, so the result is monotonic in the true drift: a huge
+ *  positive drift gives pow_limit, a huge negative one target 1, whatever
+ *  the magnitudes of t and h. Exact because, in 128 bits, |t| < 2^64,
+ *  1 <= h + 1 <= 2^64 and 0 < spacing < 2^63 give |drift| < 2^127, for every
+ *  int64 input that meets NextTargetAsert's precondition. */
+int64_t ClampedDrift(const AsertAnchor& anchor, int64_t spacing, int64_t parent_height, int64_t parent_time)
 {
-    // Both deltas are far below 2^62 for any real chain; clamp to keep the
-    // arithmetic defined for every input a peer could send.
-    auto clamp = [](int64_t v) {
-        if (v > MAX_ABS_DRIFT) return MAX_ABS_DRIFT;
-        if (v < -MAX_ABS_DRIFT) return -MAX_ABS_DRIFT;
-        return v;
-    };
-    const int64_t ideal = clamp(height_delta + 1) * spacing;
-    return clamp(clamp(time_delta) - clamp(ideal));
+    using Int128 = __int128;
+    const Int128 time_delta{Int128{parent_time} - Int128{anchor.parent_time}};
+    const Int128 blocks{Int128{parent_height} - Int128{anchor.height} + 1};
+    const Int128 drift{time_delta - blocks * Int128{spacing}};
+    return static_cast<int64_t>(std::clamp(drift, Int128{-MAX_ABS_DRIFT}, Int128{MAX_ABS_DRIFT}));
 }
 
 }  // namespace
@@ -36,9 +38,8 @@ uint32_t NextTargetAsert(const AsertAnchor& anchor, const AsertParams& params, i
     const auto anchor_target = TargetFromBits(anchor.bits);
     assert(anchor_target && *anchor_target <= params.pow_limit);
 
-    const int64_t drift = ClampedDrift(parent_time - anchor.parent_time, params.spacing,
-                                       parent_height - anchor.height);
-    // drift·65536 < 2^57: no overflow. C++ division truncates toward zero, as
+    const int64_t drift = ClampedDrift(anchor, params.spacing, parent_height, parent_time);
+    // |drift|·65536 <= 2^56: no overflow. C++ division truncates toward zero, as
     // in aserti3-2d's reference implementation.
     const int64_t exponent = drift * 65536 / params.half_life;
     // Arithmetic shift: floor(exponent / 65536); the remainder is in [0, 65535].

@@ -34,10 +34,14 @@ struct AsertParams {
  *                                                               of the fraction)
  *
  *  with t = parent_time − anchor.parent_time and h = parent_height −
- *  anchor.height. Integer-only and a pure function of its arguments; clamps
- *  to [1, pow_limit]; never overflows for any 64-bit inputs.
- *  Precondition: parent_height >= anchor.height and anchor.bits decode to a
- *  valid target no larger than pow_limit. */
+ *  anchor.height. The drift t − spacing·(h + 1) is computed exactly (128-bit
+ *  integers) and clamped to ±2^40 s before the exponent is formed, so the
+ *  target is non-decreasing in the drift for all inputs; with half_life <=
+ *  2^32 s, a drift beyond +2^40 s gives pow_limit and one beyond −2^40 s gives
+ *  target 1. Integer-only and a pure function of its arguments; clamps to
+ *  [1, pow_limit]; never overflows for any 64-bit inputs.
+ *  Precondition: parent_height >= anchor.height, spacing > 0, half_life > 0,
+ *  and anchor.bits decode to a valid target no larger than pow_limit. */
 uint32_t NextTargetAsert(const AsertAnchor& anchor, const AsertParams& params, int64_t parent_height,
                          int64_t parent_time);
 

@@ -83,6 +83,31 @@ def main():
         assert res2.returncode == 0 and json.loads(res2.stdout) == out, res2.stderr
         passed += 1
 
+        # The seed is SHA256d(template || key || nonce u64 LE || U) (doc/pouw.md §3):
+        # recomputed here for the golden nonce, then for the largest u64 nonce,
+        # whose tickets follow as SHA256(seed || tile u32 LE || state) (§7).
+        template = bytes.fromhex(golden["job.template"])
+        key = bytes.fromhex(golden["job.miner_key"])
+        unit_id = bytes.fromhex(golden["job.unit_id"])
+
+        def seed_of(nonce):
+            preimage = template + key + nonce.to_bytes(8, "little") + unit_id
+            return hashlib.sha256(hashlib.sha256(preimage).digest()).digest()
+
+        assert seed_of(int(golden["job.nonce"])).hex() == golden["job.seed"]
+        max_nonce = 2**64 - 1
+        with_max = [x if not x.startswith("-nonce=") else f"-nonce={max_nonce}" for x in base]
+        res3 = run(tool, with_max + [f"-template={golden['job.template']}"])
+        assert res3.returncode == 0, res3.stderr
+        out3 = json.loads(res3.stdout)
+        assert out3["unit_id"] == golden["job.unit_id"]
+        assert out3["sigma"] == seed_of(max_nonce).hex(), out3["sigma"]
+        for tile3 in out3["tiles"]:
+            preimage = seed_of(max_nonce) + tile3["index"].to_bytes(4, "little") + bytes.fromhex(tile3["state"])
+            assert tile3["ticket"] == hashlib.sha256(preimage).hexdigest(), tile3
+        assert out3["tiles"][0]["state"] != out["tiles"][0]["state"]
+        passed += 1
+
         # Bad inputs: one line, exit code 2, never a crash.
         tmpl = f"-template={golden['job.template']}"
         expect_error(tool, [a for a in base if not a.startswith("-a=")] + [f"-a={tmp}/missing.bin", tmpl], "cannot open")
@@ -97,6 +122,10 @@ def main():
         expect_error(tool, [x for x in base if x != "-regtest"] + [tmpl], "shape")
         expect_error(tool, [x if not x.startswith("-nonce=") else "-nonce=-1" for x in base] + [tmpl], "-nonce")
         expect_error(tool, [x for x in base if not x.startswith("-nonce=")] + [tmpl], "missing -nonce")
+        # One more than the largest u64, and other non-numbers.
+        for nonce in ("18446744073709551616", "99999999999999999999999", "+1", "1x", "0x10", " 1", ""):
+            expect_error(tool, [x if not x.startswith("-nonce=") else f"-nonce={nonce}" for x in base] + [tmpl],
+                         "-nonce")
         expect_error(tool, base, "-template")
         expect_error(tool, base + [tmpl, "-nosuchoption"], "nosuchoption")
         passed += 1

@@ -35,55 +35,44 @@ std::vector<std::string> SplitCsv(const std::string& line, size_t fields)
     return out;
 }
 
-/** One row of bip340.csv. */
-struct Bip340Row {
-    std::vector<std::string> fields;
-    bool draft_only{false};  //!< a valid-signature row of the pre-2020 (square-Y) draft
-};
+/** Number of rows in the final BIP-340 test-vectors.csv: rows 0-14 of the
+ *  original table and rows 15-18 (messages of 0, 1, 17 and 100 bytes). */
+constexpr size_t BIP340_ROWS{19};
 
-/** Reads bip340.csv. The final BIP-340 table (even-Y R, as libsecp256k1 and
- *  the deployed BIP implement) and the pre-2020 draft (square-Y R) share
- *  their layout; a table is the draft when a comment names `has_square_y`.
- *  In the draft, the rows with a secret key or an expected TRUE carry
- *  signatures made under the draft's rule, which no final-BIP implementation
- *  reproduces; every other row means the same under both rules. */
-std::vector<Bip340Row> ReadBip340Vectors(bool& draft_table)
+/** Reads the committed data/vectors/bip340.csv (the bips repository's
+ *  bip-0340/test-vectors.csv): every data row, split into its 8 fields. */
+std::vector<std::vector<std::string>> ReadBip340Vectors()
 {
     std::ifstream file{std::string{HPIPS_VECTORS_DIR} + "/bip340.csv"};
     EXPECT_TRUE(file.is_open());
     std::string line;
     EXPECT_TRUE(std::getline(file, line));
     EXPECT_EQ(line.rfind("index,secret key,public key,aux_rand,message,signature,verification result,comment", 0), 0u);
-    std::vector<Bip340Row> rows;
-    draft_table = false;
+    std::vector<std::vector<std::string>> rows;
     while (std::getline(file, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.empty()) continue;
-        rows.push_back(Bip340Row{SplitCsv(line, 8)});
-        if (rows.back().fields[7].find("square_y") != std::string::npos) draft_table = true;
-    }
-    for (auto& row : rows) {
-        row.draft_only = draft_table && (!row.fields[1].empty() || row.fields[6] == "TRUE");
+        rows.push_back(SplitCsv(line, 8));
     }
     return rows;
 }
 
-// Every row of the BIP-340 test vectors: signing rows reproduce the signature
-// exactly from the given aux_rand; every row verifies as the table says.
-// Messages of 32 bytes go through the uint256 API, others (rows 15-18 of the
-// final BIP's table) through the span overloads. Rows that only the pre-2020
-// draft defines are left to DraftOnlyRows below.
+// Every row of the final BIP-340 test vectors, strictly: signing rows
+// reproduce the signature exactly from the given aux_rand; every row verifies
+// as the table says. Messages of 32 bytes go through both the uint256 and the
+// span API, others (rows 15-18) through the span overloads.
 TEST(bip340, Vectors)
 {
-    bool draft_table{false};
-    const auto rows{ReadBip340Vectors(draft_table)};
+    const auto rows{ReadBip340Vectors()};
+    ASSERT_EQ(rows.size(), BIP340_ROWS);
     size_t signing_rows{0};
     size_t invalid_key_rows{0};
-    size_t checked_rows{0};
-    for (const auto& row : rows) {
-        const auto& f{row.fields};
+    size_t valid_rows{0};
+    for (size_t i{0}; i < rows.size(); ++i) {
+        const auto& f{rows[i]};
         ASSERT_EQ(f.size(), 8u);
         SCOPED_TRACE("row " + f[0]);
+        EXPECT_EQ(f[0], std::to_string(i));
         const auto pubkey_bytes{Hex(f[2])};
         const auto msg{Hex(f[4])};
         const auto sig{Hex(f[5])};
@@ -95,7 +84,6 @@ TEST(bip340, Vectors)
         const bool invalid_key{f[7].rfind("public key", 0) == 0};
         EXPECT_EQ(pubkey.IsValid(), !invalid_key);
         if (invalid_key) ++invalid_key_rows;
-        if (row.draft_only) continue;
 
         const bool msg32{msg.size() == uint256::SIZE};
         const uint256 msg_hash{msg32 ? uint256::FromBytes(std::span<const uint8_t, 32>{msg.data(), 32}) : uint256{}};
@@ -117,70 +105,13 @@ TEST(bip340, Vectors)
             EXPECT_EQ(pubkey.VerifySchnorr(msg_hash, sig), expected);
         }
         EXPECT_EQ(pubkey.VerifySchnorr(std::span<const uint8_t>{msg}, sig), expected);
-        ++checked_rows;
+        if (expected) ++valid_rows;
     }
-    EXPECT_GE(rows.size(), 15u);
+    // The table's shape: rows 0-3 and 15-18 sign, 0-4 and 15-18 verify,
+    // rows 5 and 14 carry an invalid public key.
+    EXPECT_EQ(signing_rows, 8u);
+    EXPECT_EQ(valid_rows, 9u);
     EXPECT_EQ(invalid_key_rows, 2u);
-    if (!draft_table) {
-        EXPECT_GE(signing_rows, 4u);
-    }
-    EXPECT_GE(checked_rows, 10u);
-}
-
-// The valid-signature rows of a pre-2020 draft table cannot pass under the
-// final BIP-340 (R with even Y, not square Y). They are reported as skipped,
-// loudly, rather than silently dropped; FinalBip340KnownAnswers proves the
-// signer against the final BIP's own rows 0 and 1 meanwhile.
-TEST(bip340, DraftOnlyRows)
-{
-    bool draft_table{false};
-    const auto rows{ReadBip340Vectors(draft_table)};
-    size_t draft_only{0};
-    for (const auto& row : rows) draft_only += row.draft_only ? 1 : 0;
-    if (draft_table) {
-        GTEST_SKIP() << draft_only << " rows of " << HPIPS_VECTORS_DIR
-                     << "/bip340.csv are from the pre-2020 square-Y draft of BIP-340 and cannot "
-                        "pass under the final BIP; replace the file with the final test-vectors.csv";
-    }
-    EXPECT_EQ(draft_only, 0u);
-}
-
-// Rows 0 and 1 of the final BIP-340 table, for as long as the shared table is
-// the draft (see DraftOnlyRows).
-TEST(bip340, FinalBip340KnownAnswers)
-{
-    struct KnownAnswer {
-        const char* seckey;
-        const char* pubkey;
-        const char* aux;
-        const char* msg;
-        const char* sig;
-    };
-    const KnownAnswer answers[] = {
-        {"0000000000000000000000000000000000000000000000000000000000000003",
-         "f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9",
-         "0000000000000000000000000000000000000000000000000000000000000000",
-         "0000000000000000000000000000000000000000000000000000000000000000",
-         "e907831f80848d1069a5371b402410364bdf1c5f8307b0084c55f1ce2dca8215"
-         "25f66a4a85ea8b71e482a74f382d2ce5ebeee8fdb2172f477df4900d310536c0"},
-        {"b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef",
-         "dff1d77f2a671c5f36183726db2341be58feae1da2deced843240f7b502ba659",
-         "0000000000000000000000000000000000000000000000000000000000000001",
-         "243f6a8885a308d313198a2e03707344a4093822299f31d0082efa98ec4e6c89",
-         "6896bd60eeae296db48a229ff71dfe071bde413e6d43f917dc8dcf8c78de3341"
-         "8906d11ac976abccb20b091292bff4ea897efcb639ea871cfa95f6de339e4b0a"},
-    };
-    for (const auto& a : answers) {
-        const auto key{PrivKey::FromBytes(Hex(a.seckey))};
-        ASSERT_TRUE(key);
-        EXPECT_EQ(HexStr(key->GetXOnlyPubKey().bytes()), a.pubkey);
-        const auto aux{Hex(a.aux)};
-        const auto msg{Hex(a.msg)};
-        const uint256 msg_hash{uint256::FromBytes(std::span<const uint8_t, 32>{msg.data(), 32})};
-        const auto sig{key->SignSchnorr(msg_hash, std::span<const uint8_t, SCHNORR_AUX_RAND_SIZE>{aux.data(), aux.size()})};
-        EXPECT_EQ(HexStr(sig), a.sig);
-        EXPECT_TRUE(key->GetXOnlyPubKey().VerifySchnorr(msg_hash, sig));
-    }
 }
 
 TEST(bip340, SignVerifyRoundTrip)

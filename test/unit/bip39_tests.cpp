@@ -70,7 +70,8 @@ TEST(bip39, Vectors)
     }
 }
 
-// The embedded list is exactly the vectors' bip39-english.txt.
+// The embedded list is exactly the committed copy of the BIP-39 English word
+// list (data/vectors/bip39-english.txt, the bips repository's english.txt).
 TEST(bip39, EmbeddedWordlistMatchesFile)
 {
     std::ifstream file{std::string{HPIPS_VECTORS_DIR} + "/bip39-english.txt"};
