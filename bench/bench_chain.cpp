@@ -13,7 +13,7 @@
 #include <consensus/tx_check.h>
 #include <crypto/key.h>
 #include <mining/block_assembler.h>
-#include <mining/mine.h>
+#include <mining/miner.h>
 #include <primitives/sighash.h>
 #include <util/logging.h>
 

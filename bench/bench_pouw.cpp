@@ -17,7 +17,7 @@
 #include <kernels/gemm.h>
 #include <kernels/tensor.h>
 #include <pouw/denoise.h>
-#include <pouw/miner.h>
+#include <pouw/engine.h>
 #include <pouw/noise.h>
 #include <pouw/opening.h>
 #include <pouw/ticket.h>
@@ -167,7 +167,7 @@ void BenchDenoise(benchmark::State& state, const Fixture* f)
 void BenchVerifyTicket(benchmark::State& state)
 {
     const UnitShape shape{1024, 64, 4096};
-    MinerUnit unit;
+    WorkUnit unit;
     unit.data = RandomUnit(shape);
     unit.descriptor.shape = shape;
     unit.descriptor.clamp_min = -128;
@@ -176,12 +176,12 @@ void BenchVerifyTicket(benchmark::State& state)
     unit.descriptor.b_root = ComputeBRoot(unit.data);
     BlockHeader header;
     header.bits = 0x207fffff;  // easy target: a tile wins within a few nonces
-    MinerRequest request;
+    EngineRequest request;
     request.template_bytes = header.SerializeTemplate();
     request.miner_key = MinerKey();
     request.nonce_end = 1000;
     request.backend = BestTranscriptBackend();
-    auto mined = MineUnits(request, std::span{&unit, 1}, ShapeRules::Main(), nullptr, nullptr);
+    auto mined = EvaluateUnits(request, std::span{&unit, 1}, ShapeRules::Main(), nullptr, nullptr);
     if (!mined || mined->wins.empty()) {
         state.SkipWithError("could not mine a proof");
         return;

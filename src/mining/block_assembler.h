@@ -12,7 +12,7 @@
 #include <vector>
 
 /** Building the next block on the tip: coinbase, transactions, header
- *  template. The proof comes from mining (mine.h). */
+ *  template. The proof comes from MineBlock (miner.h). */
 namespace hpips {
 
 /** A block ready to mine: every field but the PoUW proof and opening. */

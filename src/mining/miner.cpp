@@ -3,7 +3,6 @@
 
 #include <kernels/device.h>
 #include <mining/block_assembler.h>
-#include <mining/mine.h>
 #include <util/logging.h>
 #include <util/thread_pool.h>
 
@@ -16,7 +15,50 @@ namespace {
  *  full-size job opening. */
 constexpr size_t MAX_TEMPLATE_TX_BYTES = MAX_BLOCK_SIZE - MAX_OPENING_SIZE - 1000;
 
+/** Nonces tried per EvaluateUnits call: small enough that a stop request or a
+ *  new tip is noticed quickly, large enough to amortise the call. */
+constexpr uint64_t NONCE_BATCH = 64;
+/** Filler units tried before moving on; the nonce space of one is 2^64, so
+ *  this only spreads work, it never runs out. */
+constexpr uint64_t NONCES_PER_FILLER = uint64_t{1} << 32;
+
 }  // namespace
+
+Result<std::optional<Block>> MineBlock(const BlockTemplate& tmpl, const ChainParams& params, ThreadPool* pool,
+                                       const std::atomic<bool>* stop, pouw::WorkCounters* work, uint64_t max_units,
+                                       pouw::TranscriptBackend backend)
+{
+    const BlockHeader& header = tmpl.block.header;
+    pouw::EngineRequest request;
+    request.template_bytes = header.SerializeTemplate();
+    request.miner_key = header.proof.miner_key;
+    request.stop_at_first_win = true;
+    request.backend = backend;
+    uint64_t units_done = 0;
+    // Every filler index is a distinct unit (doc/pouw.md): the u32 index
+    // bounds the loop, though 2^32 fillers of 2^32 nonces never run out.
+    for (uint64_t filler = 0; filler <= UINT32_MAX; ++filler) {
+        const pouw::WorkUnit unit = pouw::MakeFillerUnit(header.prev_block, request.miner_key,
+                                                         static_cast<uint32_t>(filler), params.shape_rules);
+        for (uint64_t nonce = 0; nonce < NONCES_PER_FILLER; nonce += NONCE_BATCH) {
+            if (stop != nullptr && stop->load(std::memory_order_relaxed)) return std::optional<Block>{};
+            if (units_done >= max_units) return std::optional<Block>{};
+            request.nonce_begin = nonce;
+            request.nonce_end = nonce + NONCE_BATCH;
+            auto mined = pouw::EvaluateUnits(request, std::span{&unit, 1}, params.shape_rules, pool, stop);
+            if (!mined) return mined.error();
+            units_done += mined->counters.units;
+            if (work != nullptr) *work += mined->counters;
+            if (!mined->wins.empty()) {
+                Block block = tmpl.block;
+                block.header.proof = mined->wins.front().proof;
+                block.opening = std::move(mined->wins.front().opening);
+                return std::optional<Block>{std::move(block)};
+            }
+        }
+    }
+    return std::optional<Block>{};
+}
 
 Result<BlockTemplate> CreateTemplateFromMempool(const Chainstate& chainstate, const Mempool& mempool,
                                                 const Destination& payout, int64_t now, uint64_t extra_nonce)
@@ -79,10 +121,9 @@ MinerStatus Miner::Status() const
     MinerStatus status;
     status.running = !m_shutdown;
     status.backend = m_backend;
+    LockGuard lock{m_status_mutex};
     status.blocks_found = m_blocks_found;
-    status.units = m_units;
-    status.macs = m_macs;
-    status.nanoseconds = m_nanoseconds;
+    status.work = m_work;
     return status;
 }
 
@@ -108,11 +149,12 @@ void Miner::Run()
             std::this_thread::sleep_for(std::chrono::milliseconds{250});
             continue;
         }
-        MiningStats stats;
+        pouw::WorkCounters stats;
         auto mined = MineBlock(*tmpl, m_chainstate.Params(), m_pool.get(), &m_stale, &stats);
-        m_units += stats.units;
-        m_macs += stats.macs;
-        m_nanoseconds += stats.nanoseconds;
+        {
+            LockGuard lock{m_status_mutex};
+            m_work += stats;
+        }
         if (!mined) {
             LogInfo("miner: {}", mined.error_message());
             std::this_thread::sleep_for(std::chrono::seconds{1});
@@ -124,8 +166,11 @@ void Miner::Run()
             LogInfo("miner: mined block rejected: {}", state.ToString());
             continue;
         }
-        ++m_blocks_found;
-        const double seconds = static_cast<double>(stats.nanoseconds) / 1e9;
+        {
+            LockGuard lock{m_status_mutex};
+            ++m_blocks_found;
+        }
+        const double seconds = static_cast<double>(stats.nanoseconds) / 1e9;  // display only
         LogInfo("miner: found block {} height={} txs={} units={} units/s={:.1f} GMAC/s={:.2f}",
                 (*mined)->GetHash().GetHex(), tmpl->height, (*mined)->txs.size(), stats.units,
                 seconds > 0 ? static_cast<double>(stats.units) / seconds : 0.0,

@@ -4,19 +4,38 @@
 
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
+#include <consensus/params.h>
 #include <mining/block_assembler.h>
+#include <pouw/engine.h>
+#include <pouw/transcript.h>
 #include <primitives/destination.h>
 #include <util/clock.h>
 #include <util/result.h>
+#include <util/threadsafety.h>
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
+/** Mining in the node: MineBlock finds the proof of one block template with
+ *  the PoUW engine (pouw/engine.h); Miner is the built-in miner (-mine) that
+ *  keeps doing so on the tip. */
 namespace hpips {
 class ThreadPool;
+
+/** Mines `tmpl` with filler units: for filler index 0, 1, … and nonces in
+ *  batches, evaluates every tile's ticket until one wins, then fills in the
+ *  proof and the opening. The miner key is the template's (the payout key).
+ *  Returns nullopt when `stop` was set first, `max_units` unit evaluations
+ *  found nothing, or (never in practice) every filler index and nonce was
+ *  tried. `pool` may be null; `work` (may be null) accumulates the counters. */
+Result<std::optional<Block>> MineBlock(const BlockTemplate& tmpl, const ChainParams& params, ThreadPool* pool,
+                                       const std::atomic<bool>* stop, pouw::WorkCounters* work,
+                                       uint64_t max_units = UINT64_MAX,
+                                       pouw::TranscriptBackend backend = pouw::BestTranscriptBackend());
 
 /** Picks the mempool's best transactions and builds a template paying `payout`. */
 Result<BlockTemplate> CreateTemplateFromMempool(const Chainstate& chainstate, const Mempool& mempool,
@@ -30,14 +49,12 @@ struct MinerOptions {
     std::string device{"auto"};
 };
 
-/** Counters the miner exposes (getmininginfo). */
+/** What the miner reports (getmininginfo). */
 struct MinerStatus {
     bool running{false};
     std::string backend;
     uint64_t blocks_found{0};
-    uint64_t units{0};
-    uint64_t macs{0};
-    uint64_t nanoseconds{0};
+    pouw::WorkCounters work;
 };
 
 /** The built-in miner: one thread that builds a template on the tip, mines
@@ -55,7 +72,7 @@ public:
     Miner& operator=(const Miner&) = delete;
 
     void Stop();
-    MinerStatus Status() const;
+    MinerStatus Status() const LOCKS_EXCLUDED(m_status_mutex);
 
     void BlockConnected(const Block& block, const BlockIndex& index) override;
 
@@ -72,10 +89,10 @@ private:
     std::atomic<bool> m_shutdown{false};
     /** Set when the tip moved: the current template is stale. */
     std::atomic<bool> m_stale{false};
-    std::atomic<uint64_t> m_blocks_found{0};
-    std::atomic<uint64_t> m_units{0};
-    std::atomic<uint64_t> m_macs{0};
-    std::atomic<uint64_t> m_nanoseconds{0};
+    /** Guards the counters only; never held while mining or calling out. */
+    mutable Mutex m_status_mutex;
+    uint64_t m_blocks_found GUARDED_BY(m_status_mutex){0};
+    pouw::WorkCounters m_work GUARDED_BY(m_status_mutex);
     std::thread m_thread;
 };
 

@@ -9,7 +9,6 @@
 #include <consensus/tx_inputs.h>
 #include <crypto/sha256.h>
 #include <mining/block_assembler.h>
-#include <mining/mine.h>
 #include <mining/miner.h>
 #include <primitives/address.h>
 #include <pouw/params.h>
@@ -136,7 +135,7 @@ Amount CheckBlockTransactions(const ChainContext& ctx, MiningState& state, const
 std::optional<Block> MineTemplate(const ChainContext& ctx, const BlockTemplate& tmpl, uint64_t max_units,
                                   uint64_t* units_used)
 {
-    MiningStats stats;
+    pouw::WorkCounters stats;
     auto mined = MineBlock(tmpl, ctx.params, ctx.mining_pool, ctx.interrupt, &stats, max_units);
     if (units_used != nullptr) *units_used = stats.units;
     if (!mined) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Mining failed: " + mined.error_message()};
@@ -227,9 +226,9 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                 miner["running"] = status.running;
                 miner["backend"] = status.backend;
                 miner["blocks_found"] = status.blocks_found;
-                miner["units"] = status.units;
-                miner["macs"] = status.macs;
-                miner["seconds"] = status.nanoseconds / 1'000'000'000;
+                miner["units"] = status.work.units;
+                miner["macs"] = status.work.macs;
+                miner["seconds"] = status.work.nanoseconds / 1'000'000'000;
                 out["miner"] = std::move(miner);
             }
             return out;

@@ -3,7 +3,7 @@
 #include <consensus/params.h>
 #include <crypto/key.h>
 #include <mining/block_assembler.h>
-#include <mining/mine.h>
+#include <mining/miner.h>
 #include <primitives/sighash.h>
 
 #include <gtest/gtest.h>

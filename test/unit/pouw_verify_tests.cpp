@@ -1,5 +1,5 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
-#include <pouw/miner.h>
+#include <pouw/engine.h>
 #include <pouw/noise.h>
 #include <pouw/opening.h>
 #include <pouw/ticket.h>
@@ -37,9 +37,9 @@ BlockHeader Header(uint32_t bits = REGTEST_BITS)
     return h;
 }
 
-MinerUnit JobUnit(const UnitShape& shape, uint32_t salt)
+WorkUnit JobUnit(const UnitShape& shape, uint32_t salt)
 {
-    MinerUnit unit;
+    WorkUnit unit;
     unit.data = test::RandomUnit(shape, salt);
     unit.descriptor.job_id = test::TestSeed(salt);
     unit.descriptor.region = 1;
@@ -52,15 +52,15 @@ MinerUnit JobUnit(const UnitShape& shape, uint32_t salt)
 }
 
 /** Mines until one tile wins; the header carries the proof. */
-std::pair<BlockHeader, std::vector<uint8_t>> Mine(const MinerUnit& unit, BlockHeader header = Header())
+std::pair<BlockHeader, std::vector<uint8_t>> Mine(const WorkUnit& unit, BlockHeader header = Header())
 {
-    MinerRequest request;
+    EngineRequest request;
     request.template_bytes = header.SerializeTemplate();
     request.miner_key = MinerKey();
     request.nonce_begin = 0;
     request.nonce_end = 1'000'000;
     request.backend = BestTranscriptBackend();
-    auto result = MineUnits(request, std::span{&unit, 1}, ShapeRules::Regtest(), nullptr, nullptr);
+    auto result = EvaluateUnits(request, std::span{&unit, 1}, ShapeRules::Regtest(), nullptr, nullptr);
     EXPECT_TRUE(result) << result.error_message();
     EXPECT_FALSE(result->wins.empty());
     header.proof = result->wins.front().proof;
@@ -78,13 +78,13 @@ class PouwVerify : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
-        const MinerUnit filler{MakeFillerUnit(Header().prev_block, MinerKey(), 0, ShapeRules::Regtest())};
+        const WorkUnit filler{MakeFillerUnit(Header().prev_block, MinerKey(), 0, ShapeRules::Regtest())};
         s_filler = Mine(filler);
         s_job_unit = JobUnit({128, 128, 128}, 5);
         s_job = Mine(*s_job_unit);
     }
     static inline std::pair<BlockHeader, std::vector<uint8_t>> s_filler;
-    static inline std::optional<MinerUnit> s_job_unit;
+    static inline std::optional<WorkUnit> s_job_unit;
     static inline std::pair<BlockHeader, std::vector<uint8_t>> s_job;
 };
 
@@ -236,7 +236,7 @@ TEST_F(PouwVerify, RejectsBadMerkleProofs)
 TEST_F(PouwVerify, RejectsInputsOutOfRange)
 {
     // A job whose committed data has a value beyond ±112 in the tile's rows.
-    MinerUnit unit{JobUnit({64, 64, 64}, 17)};
+    WorkUnit unit{JobUnit({64, 64, 64}, 17)};
     unit.data.a[100] = 113;
     unit.descriptor.a_root = ComputeARoot(unit.data);
     auto opening = MakeJobOpening(unit.descriptor, unit.data, 0);
@@ -274,7 +274,7 @@ TEST_F(PouwVerify, RejectsALosingTicket)
 {
     // An honest state whose ticket does not meet the target: a proof of
     // correct work that did not win (the "wrong target").
-    const MinerUnit unit{*s_job_unit};
+    const WorkUnit unit{*s_job_unit};
     BlockHeader header{Header(0x1f00ffff)};  // much harder than regtest
     header.proof.miner_key = MinerKey();
     header.proof.unit_id = ComputeUnitId(unit.descriptor);

@@ -2,7 +2,7 @@
 #include "rpc_chain_fixture.h"
 
 #include <mining/miner.h>
-#include <pouw/miner.h>
+#include <pouw/engine.h>
 #include <pouw/params.h>
 #include <pouw/ticket.h>
 #include <primitives/block.h>
@@ -193,17 +193,17 @@ TEST_F(MiningRpcTest, WorkTemplateMinedExternally)
     // Mine it the way an external miner would: from the template bytes alone.
     const auto template_bytes = ParseHex(Str(work.at("header_template")));
     ASSERT_TRUE(template_bytes && template_bytes->size() == BLOCK_HEADER_TEMPLATE_SIZE);
-    pouw::MinerRequest request;
+    pouw::EngineRequest request;
     std::copy(template_bytes->begin(), template_bytes->end(), request.template_bytes.begin());
     const auto key = ParseHex(Str(work.at("miner_key")));
     std::copy(key->begin(), key->end(), request.miner_key.begin());
     request.nonce_begin = 0;
     request.nonce_end = 64;
-    const pouw::MinerUnit unit = pouw::MakeFillerUnit(pouw::TemplatePrevBlock(request.template_bytes),
+    const pouw::WorkUnit unit = pouw::MakeFillerUnit(pouw::TemplatePrevBlock(request.template_bytes),
                                                       request.miner_key, 0, params.shape_rules);
-    auto mined = pouw::MineUnits(request, std::span{&unit, 1}, params.shape_rules, nullptr, nullptr);
+    auto mined = pouw::EvaluateUnits(request, std::span{&unit, 1}, params.shape_rules, nullptr, nullptr);
     ASSERT_TRUE(mined && !mined->wins.empty());
-    const pouw::MinedTicket& win = mined->wins.front();
+    const pouw::WinningTicket& win = mined->wins.front();
     const std::string id = Str(work.at("template_id"));
     const auto submit = [&](uint64_t nonce, const std::string& state, const std::string& opening) {
         return "[" + Quote(id) + ", " + std::to_string(nonce) + ", " + Quote(win.proof.unit_id.GetHex()) + ", " +

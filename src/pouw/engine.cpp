@@ -1,5 +1,5 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
-#include <pouw/miner.h>
+#include <pouw/engine.h>
 
 #include <crypto/key.h>
 #include <pouw/denoise.h>
@@ -13,16 +13,16 @@
 
 namespace hpips::pouw {
 
-MinerUnit MakeFillerUnit(const uint256& prev_block_hash, std::span<const uint8_t, 32> miner_key, uint32_t index,
+WorkUnit MakeFillerUnit(const uint256& prev_block_hash, std::span<const uint8_t, 32> miner_key, uint32_t index,
                          const ShapeRules& rules)
 {
-    MinerUnit unit;
+    WorkUnit unit;
     unit.descriptor = MakeFillerDescriptor(prev_block_hash, miner_key, index, rules);
     unit.data = MakeFillerData(unit.descriptor.job_id, unit.descriptor.shape);
     return unit;
 }
 
-Result<MinerResult> MineUnits(const MinerRequest& request, std::span<const MinerUnit> units, const ShapeRules& rules,
+Result<EngineResult> EvaluateUnits(const EngineRequest& request, std::span<const WorkUnit> units, const ShapeRules& rules,
                               ThreadPool* pool, const std::atomic<bool>* stop)
 {
     const auto start = std::chrono::steady_clock::now();
@@ -32,7 +32,7 @@ Result<MinerResult> MineUnits(const MinerRequest& request, std::span<const Miner
     if (!TranscriptBackendSupported(request.backend)) return Error{"transcript backend not supported by this CPU"};
     std::vector<uint256> unit_ids;
     for (size_t u = 0; u < units.size(); ++u) {
-        const MinerUnit& unit{units[u]};
+        const WorkUnit& unit{units[u]};
         const std::string which{"unit " + std::to_string(u) + ": "};
         if (auto valid = ValidateDescriptor(unit.descriptor, rules); !valid) return Error{which + valid.error_message()};
         if (!(unit.data.shape == unit.descriptor.shape)) return Error{which + "data shape differs from descriptor"};
@@ -40,13 +40,13 @@ Result<MinerResult> MineUnits(const MinerRequest& request, std::span<const Miner
         unit_ids.push_back(ComputeUnitId(unit.descriptor));
     }
 
-    MinerResult result;
+    EngineResult result;
     result.outputs.resize(units.size());
     result.next_nonce = request.nonce_begin;
     const auto stopped = [&] { return stop != nullptr && stop->load(std::memory_order_relaxed); };
     for (uint64_t nonce = request.nonce_begin; nonce < request.nonce_end; ++nonce) {
         for (size_t u = 0; u < units.size() && !result.stopped; ++u) {
-            const MinerUnit& unit{units[u]};
+            const WorkUnit& unit{units[u]};
             const UnitShape& shape{unit.descriptor.shape};
             const uint256 seed{ComputeSeed(request.template_bytes, request.miner_key, nonce, unit_ids[u])};
             const Noise noise{Noise::DrawUnit(seed, shape)};
@@ -71,7 +71,7 @@ Result<MinerResult> MineUnits(const MinerRequest& request, std::span<const Miner
             for (uint32_t t = 0; t < shape.TileCount(); ++t) {
                 const auto state = EncodeState(transcript->states[t]);
                 if (!TicketWins(ComputeTicket(seed, t, state), *target, shape.k)) continue;
-                MinedTicket win;
+                WinningTicket win;
                 win.proof = PouwProof{request.miner_key, nonce, unit_ids[u], t, state};
                 if (unit.descriptor.IsFiller()) {
                     win.opening = EncodeOpening(MakeFillerOpening(unit.descriptor));

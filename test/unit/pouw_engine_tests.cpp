@@ -1,5 +1,5 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
-#include <pouw/miner.h>
+#include <pouw/engine.h>
 #include <pouw/verify.h>
 #include <util/strencodings.h>
 #include <util/thread_pool.h>
@@ -27,11 +27,11 @@ BlockHeader Header()
     return h;
 }
 
-std::vector<MinerUnit> Units()
+std::vector<WorkUnit> Units()
 {
-    std::vector<MinerUnit> units;
+    std::vector<WorkUnit> units;
     units.push_back(MakeFillerUnit(Header().prev_block, MinerKey(), 0, ShapeRules::Regtest()));
-    MinerUnit job;
+    WorkUnit job;
     job.data = test::RandomUnit({128, 128, 64}, 301);
     job.descriptor.shape = job.data.shape;
     job.descriptor.clamp_min = -128;
@@ -42,9 +42,9 @@ std::vector<MinerUnit> Units()
     return units;
 }
 
-MinerRequest Request(uint64_t begin, uint64_t end, bool first_only)
+EngineRequest Request(uint64_t begin, uint64_t end, bool first_only)
 {
-    MinerRequest r;
+    EngineRequest r;
     r.template_bytes = Header().SerializeTemplate();
     r.miner_key = MinerKey();
     r.nonce_begin = begin;
@@ -57,10 +57,10 @@ MinerRequest Request(uint64_t begin, uint64_t end, bool first_only)
 TEST(PouwMiner, WinsVerifyOutputsAreExactAndThreadCountsAgree)
 {
     const auto units = Units();
-    std::optional<MinerResult> first;
+    std::optional<EngineResult> first;
     for (const size_t threads : {1, 2, 3}) {
         ThreadPool pool{threads};
-        auto result = MineUnits(Request(0, 40, false), units, ShapeRules::Regtest(), &pool, nullptr);
+        auto result = EvaluateUnits(Request(0, 40, false), units, ShapeRules::Regtest(), &pool, nullptr);
         ASSERT_TRUE(result) << result.error_message();
         EXPECT_FALSE(result->stopped);
         EXPECT_EQ(result->next_nonce, 40u);
@@ -89,7 +89,7 @@ TEST(PouwMiner, WinsVerifyOutputsAreExactAndThreadCountsAgree)
 TEST(PouwMiner, StopsAtFirstWinAndOnTheStopFlag)
 {
     const auto units = Units();
-    auto result = MineUnits(Request(0, 1000, true), units, ShapeRules::Regtest(), nullptr, nullptr);
+    auto result = EvaluateUnits(Request(0, 1000, true), units, ShapeRules::Regtest(), nullptr, nullptr);
     ASSERT_TRUE(result);
     ASSERT_FALSE(result->wins.empty());
     const uint64_t win_nonce{result->wins.front().proof.nonce};
@@ -97,7 +97,7 @@ TEST(PouwMiner, StopsAtFirstWinAndOnTheStopFlag)
     for (const auto& win : result->wins) EXPECT_EQ(win.proof.nonce, win_nonce);
 
     std::atomic<bool> stop{true};
-    auto stopped = MineUnits(Request(0, 1000, true), units, ShapeRules::Regtest(), nullptr, &stop);
+    auto stopped = EvaluateUnits(Request(0, 1000, true), units, ShapeRules::Regtest(), nullptr, &stop);
     ASSERT_TRUE(stopped);
     EXPECT_TRUE(stopped->stopped);
     EXPECT_TRUE(stopped->wins.empty());
@@ -108,12 +108,12 @@ TEST(PouwMiner, StopsAtFirstWinAndOnTheStopFlag)
 TEST(PouwMiner, RejectsBadUnitsAndRequests)
 {
     auto units = Units();
-    EXPECT_FALSE(MineUnits(Request(0, 1, true), units, ShapeRules::Main(), nullptr, nullptr));  // regtest shapes
+    EXPECT_FALSE(EvaluateUnits(Request(0, 1, true), units, ShapeRules::Main(), nullptr, nullptr));  // regtest shapes
     units[1].data.a[0] = 113;
-    EXPECT_FALSE(MineUnits(Request(0, 1, true), units, ShapeRules::Regtest(), nullptr, nullptr));
+    EXPECT_FALSE(EvaluateUnits(Request(0, 1, true), units, ShapeRules::Regtest(), nullptr, nullptr));
     auto request = Request(0, 1, true);
     request.miner_key.fill(0);
-    EXPECT_FALSE(MineUnits(request, Units(), ShapeRules::Regtest(), nullptr, nullptr));
+    EXPECT_FALSE(EvaluateUnits(request, Units(), ShapeRules::Regtest(), nullptr, nullptr));
 }
 
 }  // namespace
