@@ -96,7 +96,7 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n)
             NetMessage message = m_parser.TakeMessage();
             LockGuard lock{m_mutex};
             m_recv_per_msg[StatsKey(message.command)] += message.wire_size;
-            m_recv_queue_bytes += message.wire_size;
+            m_recv_queue_bytes += message.wire_size + QUEUED_MESSAGE_OVERHEAD;
             m_recv_queue.push_back(std::move(message));
             queued = true;
         }
@@ -121,7 +121,7 @@ std::optional<NetMessage> Connection::PopMessage(bool& more)
         if (!m_recv_queue.empty()) {
             message = std::move(m_recv_queue.front());
             m_recv_queue.pop_front();
-            m_recv_queue_bytes -= message->wire_size;
+            m_recv_queue_bytes -= message->wire_size + QUEUED_MESSAGE_OVERHEAD;
         }
         more = !m_recv_queue.empty();
         if (m_read_paused && m_recv_queue_bytes < MAX_RECEIVE_QUEUE_BYTES) {
@@ -146,11 +146,11 @@ void Connection::PushMessage(std::string_view command, std::span<const uint8_t> 
     bool start_write{false};
     {
         LockGuard lock{m_mutex};
-        if (m_send_queue_bytes + frame.size() > MAX_SEND_QUEUE_BYTES) {
+        if (m_send_queue_bytes + frame.size() + QUEUED_MESSAGE_OVERHEAD > MAX_SEND_QUEUE_BYTES) {
             // Unlock before Disconnect takes the lock again.
         } else {
             m_sent_per_msg[std::string{command}] += frame.size();
-            m_send_queue_bytes += frame.size();
+            m_send_queue_bytes += frame.size() + QUEUED_MESSAGE_OVERHEAD;
             m_send_queue.push_back(std::move(frame));
             if (!m_writing) {
                 m_writing = true;
@@ -160,8 +160,9 @@ void Connection::PushMessage(std::string_view command, std::span<const uint8_t> 
         }
     }
     if (!frame.empty()) {
-        Disconnect("send queue limit exceeded (" + std::to_string(MAX_SEND_QUEUE_BYTES) +
-                   " bytes): the peer is not reading");
+        LogInfo("peer={} {}: send queue limit exceeded ({} bytes): the peer is not reading; disconnecting", m_info.id,
+                m_info.addr.ToString(), MAX_SEND_QUEUE_BYTES);
+        Disconnect("send queue limit exceeded");
         return;
     }
     if (start_write) boost::asio::post(m_strand, [self = shared_from_this()] { self->DoWrite(); });
@@ -199,7 +200,7 @@ void Connection::OnWrite(const boost::system::error_code& ec, size_t n)
     m_last_send = m_clock.Now();
     {
         LockGuard lock{m_mutex};
-        m_send_queue_bytes -= m_send_queue.front().size();
+        m_send_queue_bytes -= m_send_queue.front().size() + QUEUED_MESSAGE_OVERHEAD;
         m_send_queue.pop_front();
     }
     DoWrite();
@@ -225,7 +226,7 @@ void Connection::CloseSocket()
     // Nothing will be written or read any more: release the buffers now,
     // except a frame an aborted write may still name (freed with the object).
     while (m_send_queue.size() > (m_writing ? 1u : 0u)) {
-        m_send_queue_bytes -= m_send_queue.back().size();
+        m_send_queue_bytes -= m_send_queue.back().size() + QUEUED_MESSAGE_OVERHEAD;
         m_send_queue.pop_back();
     }
     m_recv_queue.clear();

@@ -79,6 +79,10 @@ constexpr size_t SEND_BUFFER_SOFT_LIMIT = 1'000'000;
  *  limit plus the two largest messages, so a peer that reads is never cut
  *  off by answering one request. */
 constexpr size_t MAX_SEND_QUEUE_BYTES = SEND_BUFFER_SOFT_LIMIT + 2 * (MESSAGE_HEADER_SIZE + MAX_PAYLOAD_ANY);
+/** Memory a queued message costs beyond its bytes (the queue entry, the
+ *  buffer's allocation): counted toward both queue limits so that a flood
+ *  of tiny messages is bounded by the memory it really takes. */
+constexpr size_t QUEUED_MESSAGE_OVERHEAD = 96;
 /** Bytes read from the socket at once. */
 constexpr size_t READ_CHUNK_SIZE = 64 * 1024;
 
@@ -166,7 +170,7 @@ public:
     const Service& Addr() const { return m_info.addr; }
     bool HasPermission(uint32_t flag) const { return (m_info.permissions & flag) == flag; }
 
-    /** Bytes waiting to be written. */
+    /** Bytes waiting to be written (with QUEUED_MESSAGE_OVERHEAD per message). */
     size_t SendQueueBytes() const;
     /** Node-clock seconds of the last byte sent / received (0: none yet). */
     int64_t LastSend() const { return m_last_send.load(); }
