@@ -9,9 +9,6 @@
 namespace hpips::net {
 namespace {
 
-template <typename>
-inline constexpr bool ALWAYS_FALSE = false;
-
 void WriteService(Writer& w, const Service& service)
 {
     w.WriteBytes(service.addr.Bytes());
@@ -234,7 +231,7 @@ std::string_view CommandOf(const Message& message)
             else if constexpr (std::is_same_v<T, GetBlobMsg>) return cmd::GETBLOB;
             else if constexpr (std::is_same_v<T, BlobMsg>) return cmd::BLOB;
             else if constexpr (std::is_same_v<T, MempoolMsg>) return cmd::MEMPOOL;
-            else static_assert(ALWAYS_FALSE<T>, "every message has a command");
+            else static_assert(sizeof(T) == 0, "every message has a command");
         },
         message);
 }
