@@ -198,11 +198,16 @@ void Connection::OnWrite(const boost::system::error_code& ec, size_t n)
     m_bytes_sent += n;
     m_totals.bytes_sent += n;
     m_last_send = m_clock.Now();
+    bool resumed{false};
     {
         LockGuard lock{m_mutex};
+        const bool was_paused = m_send_queue_bytes > SEND_BUFFER_SOFT_LIMIT;
         m_send_queue_bytes -= m_send_queue.front().size() + QUEUED_MESSAGE_OVERHEAD;
         m_send_queue.pop_front();
+        resumed = was_paused && m_send_queue_bytes <= SEND_BUFFER_SOFT_LIMIT;
     }
+    // The message handler may go on with this peer's messages.
+    if (resumed && m_on_message) m_on_message();
     DoWrite();
 }
 

@@ -37,11 +37,14 @@
  * on_violation and closes.
  *
  * Writing: PushMessage frames a message and queues it; the queue is written
- * in order. A peer that does not read lets the queue grow; once it would
- * exceed MAX_SEND_QUEUE_BYTES the connection is closed. Protocol logic
- * should stop answering expensive requests while SendQueueBytes() is above
- * SEND_BUFFER_SOFT_LIMIT (Core's -maxsendbuffer), so an honest slow peer
- * never reaches the hard limit.
+ * in order. While the queue holds more than SEND_BUFFER_SOFT_LIMIT (Core's
+ * -maxsendbuffer) the message handler processes nothing more from the peer
+ * (IsSendPaused), so answers stop piling up and, once its receive queue is
+ * full, the peer is not read either: a slow honest peer is simply served
+ * at its pace. A peer that stays above the soft limit without taking a byte
+ * for -peertimeout seconds is disconnected (connman.h), and a queue that
+ * would exceed MAX_SEND_QUEUE_BYTES (protocol logic pushing more than two
+ * of the largest messages at once) closes the connection at once.
  *
  * Thread safety: PushMessage, Disconnect, PopMessage and every getter may
  * be called from any thread; socket work runs on the connection's strand
@@ -72,7 +75,7 @@ std::string_view ConnectionTypeName(ConnectionType type);
 /** Queued received messages at which reading pauses (Core's
  *  -maxreceivebuffer default). The queue can exceed it by one message. */
 constexpr size_t MAX_RECEIVE_QUEUE_BYTES = 5'000'000;
-/** Send queue above which protocol logic defers expensive answers (Core's
+/** Send queue above which the peer's messages are not processed (Core's
  *  -maxsendbuffer default). */
 constexpr size_t SEND_BUFFER_SOFT_LIMIT = 1'000'000;
 /** Send queue beyond which the peer is disconnected: room for the soft
@@ -172,6 +175,9 @@ public:
 
     /** Bytes waiting to be written (with QUEUED_MESSAGE_OVERHEAD per message). */
     size_t SendQueueBytes() const;
+    /** True while the send queue is above SEND_BUFFER_SOFT_LIMIT: the
+     *  message handler leaves the peer's messages queued. */
+    bool IsSendPaused() const { return SendQueueBytes() > SEND_BUFFER_SOFT_LIMIT; }
     /** Node-clock seconds of the last byte sent / received (0: none yet). */
     int64_t LastSend() const { return m_last_send.load(); }
     int64_t LastRecv() const { return m_last_recv.load(); }

@@ -450,6 +450,14 @@ void ConnectionManager::CheckInactivity()
     ForEachNode([&](const std::shared_ptr<Connection>& conn) {
         const int64_t connected = conn->Info().connected_time;
         if (now - connected < m_options.peer_connect_timeout) return;
+        if (conn->IsSendPaused() &&
+            now - std::max(conn->LastSend(), connected) > m_options.peer_connect_timeout) {
+            LogInfo("peer={} {}: send queue above {} bytes and nothing taken for {} seconds: the peer is not "
+                    "reading; disconnecting",
+                    conn->Id(), conn->Addr().ToString(), SEND_BUFFER_SOFT_LIMIT, m_options.peer_connect_timeout);
+            conn->Disconnect("send queue stalled");
+            return;
+        }
         if (!conn->successfully_connected) {
             conn->Disconnect("version handshake timeout");
         } else if (now - conn->LastRecv() > INACTIVITY_TIMEOUT) {
@@ -565,7 +573,9 @@ void ConnectionManager::ThreadMessageHandler()
             if (m_interrupt) break;
             if (conn->IsDisconnecting()) continue;
             try {
-                more_work |= m_events->ProcessMessages(conn);
+                // A peer that does not take our answers gets no more of them
+                // (its messages wait; once they fill its queue it is not read).
+                if (!conn->IsSendPaused()) more_work |= m_events->ProcessMessages(conn);
                 if (!conn->IsDisconnecting()) m_events->SendMessages(conn);
             } catch (const std::exception& e) {
                 // Protocol logic must not throw; if it does, the peer that

@@ -49,8 +49,9 @@
  *    has noban); when inbound slots are full an inbound peer is evicted
  *    (eviction.h) or, if all are protected, the new one is refused.
  *  - a connection whose handshake is not complete after -peertimeout
- *    seconds, or that sent or received nothing for INACTIVITY_TIMEOUT, is
- *    closed.
+ *    seconds, whose send queue stays above SEND_BUFFER_SOFT_LIMIT with
+ *    nothing taken for -peertimeout seconds, or that sent or received
+ *    nothing for INACTIVITY_TIMEOUT, is closed.
  *
  * Misbehaviour: Misbehaving() disconnects the peer and, unless it has the
  * noban permission, discourages its address (banman.h). There are no
@@ -71,7 +72,8 @@ constexpr int MAX_ADDNODE_CONNECTIONS = 8;
 constexpr int DEFAULT_MAX_PEER_CONNECTIONS = 125;
 /** Default -timeout: milliseconds a TCP connect may take. */
 constexpr int64_t DEFAULT_CONNECT_TIMEOUT_MS = 5'000;
-/** Default -peertimeout: seconds for the version handshake to complete. */
+/** Default -peertimeout: seconds for the version handshake to complete, and
+ *  for a peer with a full send queue to take a byte. */
 constexpr int64_t DEFAULT_PEER_CONNECT_TIMEOUT = 60;
 /** A connection that sends or receives nothing this long is closed (Core's
  *  TIMEOUT_INTERVAL); pings every two minutes keep honest ones busy. */

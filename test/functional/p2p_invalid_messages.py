@@ -15,12 +15,15 @@ connected and answered. Each misbehaving peer connects from its own
 
 At the limit, the same messages are accepted: the peer stays connected.
 Addresses beyond the token bucket (0.1 addr/s, burst 1,000) are dropped and
-counted, not punished. A peer that never reads while it floods pings is
-disconnected once the node's send queue for it passes its bound, and the
-node's peak memory grows by far less than what the peer sent."""
+counted, not punished. A peer that never reads while it floods pings gets
+no more answers once 1 MB of them waits, is not read once 5 MB of its pings
+wait, and is disconnected (not discouraged) when it has taken nothing for
+-peertimeout; the node's peak memory grows by far less than what the peer
+sent."""
 import os
 import struct
 import sys
+import threading
 import time
 
 from test_framework.p2p import (
@@ -293,26 +296,48 @@ class InvalidMessagesTest(HpipsTestFramework):
         peer.close()
 
     def test_non_reading_peer(self):
-        peak_before = rss_peak_kib(self.node.process.pid)
+        node = self.node
+        peak_before = rss_peak_kib(node.process.pid)
         ip = self.fresh_ip()
-        peer = P2PInterface(read=False).connect(self.node.p2p_port, source_ip=ip)
+        peer = P2PInterface(read=False).connect(node.p2p_port, source_ip=ip)
         peer.send_message(msg_version())
         peer.send_message(msg_verack())
-        ping = build_frame("ping", msg_ping(7).serialize())
-        batch = ping * 10_000
-        sent = 0
-        # Pings whose pongs the peer never reads: at most 60 MB of them.
-        while sent < 60_000_000 and peer.try_send_raw(batch):
-            sent += len(batch)
-        wait_until(lambda: "send queue limit exceeded" in self.node.debug_log(), what="send queue limit")
-        wait_until(lambda: all(not p["addr"].startswith(ip + ":") for p in self.node.getpeerinfo()),
+        batch = build_frame("ping", msg_ping(7).serialize()) * 10_000
+        sent = [0]
+
+        def flood():
+            # Pings whose pongs the peer never reads: the node stops answering
+            # once its send queue passes 1 MB, stops reading once 5 MB of
+            # pings wait, and the sends here block (at most 60 MB are tried).
+            while sent[0] < 60_000_000 and peer.try_send_raw(batch):
+                sent[0] += len(batch)
+        sender = threading.Thread(target=flood, daemon=True)
+        sender.start()
+        # Nothing taken for -peertimeout (60 s) with a full send queue:
+        # disconnected. Time moves on in steps (the kernel's buffers may take
+        # a few more bytes first); the honest peer keeps talking meanwhile.
+        now = int(time.time())
+        for step in range(1, 300):
+            if "the peer is not reading; disconnecting" in node.debug_log():
+                break
+            self.honest.sync_with_ping()
+            node.setmocktime(now + 61 * step)
+            time.sleep(0.6)  # one maintenance round of the node
+        assert_in("the peer is not reading; disconnecting", node.debug_log())
+        wait_until(lambda: all(not p["addr"].startswith(ip + ":") for p in node.getpeerinfo()),
                    what="the non-reading peer to be gone")
-        peak_after = rss_peak_kib(self.node.process.pid)
-        self.log(f"non-reading peer: sent {sent} bytes; node peak memory {peak_before} -> {peak_after} KiB")
-        # The send queue is bounded by about 9 MB and the receive queue by 5 MB.
-        assert peak_after - peak_before < 64 * 1024, (peak_before, peak_after)
+        node.setmocktime(0)
         peer.close()
+        sender.join()
+        peak_after = rss_peak_kib(node.process.pid)
+        self.log(f"non-reading peer: sent {sent[0]} bytes; node peak memory {peak_before} -> {peak_after} KiB")
+        # About 1 MB of answers and 5 MB of requests were queued, no more.
+        assert peak_after - peak_before < 64 * 1024, (peak_before, peak_after)
         self.honest.sync_with_ping()
+        # Not reading is not misbehaviour.
+        again = connect_peer(node, source_ip=ip)
+        again.sync_with_ping()
+        again.close()
 
     def test_honest_unaffected(self):
         assert self.honest.is_connected()
