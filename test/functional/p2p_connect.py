@@ -48,6 +48,7 @@ class ConnectTest(HpipsTestFramework):
         self.subtest("setnetworkactive", self.test_networkactive)
         self.subtest("getnettotals, ping, getnetworkinfo, -netinfo", self.test_info)
         self.subtest("whitebind and whitelist permissions", self.test_permissions)
+        self.subtest("-seednode fetches addresses and disconnects", self.test_seednode)
         self.subtest("restart keeps peers.dat and bans", self.test_restart_persistence)
         self.subtest("a damaged peers.dat or banlist.json is moved aside", self.test_corrupt_files)
 
@@ -226,6 +227,29 @@ class ConnectTest(HpipsTestFramework):
         code, out, err = self.n0.cli_run(options=["-addrinfo"])
         assert_in(f'"total": {len(known)}', out)
         peer.close()
+
+    def test_seednode(self):
+        # A fresh node learns addresses (an addr-whitelisted peer tells it),
+        # then a second fresh node uses it as its seed.
+        source = self.add_node(["-connect=0", "-whitelist=addr@127.0.0.3"])
+        source.start()
+        teller = connect_peer(source, source_ip="127.0.0.3")
+        now = int(time.time())
+        teller.send_message(msg_addr([CAddress(f"9.{i}.{i}.9", 9333, time_=now - 60) for i in range(1, 21)]))
+        teller.sync_with_ping()
+        learned = len(source.getnodeaddresses(0))
+        assert learned >= 15, learned
+        fetcher = self.add_node(["-connect=0", f"-seednode=127.0.0.1:{source.p2p_port}", "-debug=net"])
+        fetcher.start()
+        wait_until(lambda: len(fetcher.getnodeaddresses(0)) > 0, what="addresses from the seed")
+        # The addr-fetch connection goes once the answer is in.
+        wait_until(lambda: fetcher.getconnectioncount() == 0, what="the addr-fetch connection to close")
+        assert_in("addr-fetch", fetcher.debug_log())
+        # The seed answered with at most 23 % of what it knows.
+        assert len(fetcher.getnodeaddresses(0)) <= learned * 23 // 100
+        teller.close()
+        fetcher.stop()
+        source.stop()
 
     def test_restart_persistence(self):
         self.n0.setban("10.1.0.0/16", "add", 100000)
