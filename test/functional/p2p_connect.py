@@ -49,6 +49,7 @@ class ConnectTest(HpipsTestFramework):
         self.subtest("getnettotals, ping, getnetworkinfo, -netinfo", self.test_info)
         self.subtest("whitebind and whitelist permissions", self.test_permissions)
         self.subtest("-seednode fetches addresses and disconnects", self.test_seednode)
+        self.subtest("connection option errors and -onlynet", self.test_option_errors)
         self.subtest("restart keeps peers.dat and bans", self.test_restart_persistence)
         self.subtest("a damaged peers.dat or banlist.json is moved aside", self.test_corrupt_files)
 
@@ -250,6 +251,34 @@ class ConnectTest(HpipsTestFramework):
         teller.close()
         fetcher.stop()
         source.stop()
+
+    def test_option_errors(self):
+        node = self.add_node()
+        for args, message in (
+                (["-onlynet=onion"], "Unknown network specified in -onlynet: 'onion'"),
+                (["-whitebind=noban@127.0.0.1"], "Need to specify a port with -whitebind"),
+                (["-whitelist=bogus@1.2.3.4"], "Invalid P2P permission: 'bogus'"),
+                (["-bind=nonsense"], "Cannot resolve -bind address: 'nonsense'"),
+                (["-port=0"], "Invalid port specified in -port: '0'"),
+                (["-maxconnections=-1"], "Invalid value for -maxconnections"),
+                (["-timeout=0"], "Invalid value for -timeout"),
+                ([f"-bind=127.0.0.1:{self.n0.p2p_port}"],
+                 f"Unable to bind to 127.0.0.1:{self.n0.p2p_port} on this computer")):
+            node.assert_start_raises_init_error(args, message)
+        node.start(["-onlynet=ipv6"])
+        networks = {n["name"]: n for n in node.getnetworkinfo()["networks"]}
+        assert_equal((networks["ipv4"]["reachable"], networks["ipv4"]["limited"]), (False, True))
+        assert_equal(networks["ipv6"]["reachable"], True)
+        # -listen=0: nothing listens.
+        node.stop()
+        node.start(["-listen=0"])
+        peer = P2PInterface()
+        try:
+            peer.connect(node.p2p_port)
+            raise AssertionError("something listens with -listen=0")
+        except OSError:
+            pass
+        node.stop()
 
     def test_restart_persistence(self):
         self.n0.setban("10.1.0.0/16", "add", 100000)
