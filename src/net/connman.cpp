@@ -193,6 +193,20 @@ void ConnectionManager::Stop()
         for (auto& acceptor : m_acceptors) acceptor->close(ec);
         if (m_tick_timer) m_tick_timer->cancel();
         ForEachNode([](const std::shared_ptr<Connection>& conn) { conn->Disconnect("shutting down"); });
+        std::vector<std::shared_ptr<PendingConnect>> pending;
+        {
+            LockGuard lock{m_nodes_mutex};
+            for (const auto& [target, weak] : m_pending_connects) {
+                if (auto attempt = weak.lock()) pending.push_back(std::move(attempt));
+            }
+        }
+        for (const auto& attempt : pending) {
+            boost::asio::post(attempt->strand, [attempt] {
+                attempt->timer.cancel();
+                boost::system::error_code close_ec;
+                attempt->socket.close(close_ec);
+            });
+        }
         closed.set_value();
     });
     closed.get_future().wait_for(STOP_GRACE);
@@ -210,6 +224,7 @@ void ConnectionManager::Stop()
         LockGuard lock{m_nodes_mutex};
         nodes.swap(m_nodes);
         m_pending.clear();
+        m_pending_connects.clear();
     }
     for (auto& [id, conn] : nodes) {
         conn->Disconnect("shutting down");
@@ -375,6 +390,10 @@ void ConnectionManager::ConnectTo(const Service& target, ConnectionType type, co
         m_pending.emplace(target, type);
     }
     auto pending = std::make_shared<PendingConnect>(m_ioc, target, type, name);
+    {
+        LockGuard lock{m_nodes_mutex};
+        m_pending_connects[target] = pending;
+    }
     LogDebug(LogCategory::NET, "trying {} connection to {}", ConnectionTypeName(type), target.ToString());
     boost::asio::post(pending->strand, [this, pending] {
         pending->timer.expires_after(m_options.connect_timeout);
@@ -391,6 +410,7 @@ void ConnectionManager::ConnectTo(const Service& target, ConnectionType type, co
                                               {
                                                   LockGuard lock{m_nodes_mutex};
                                                   m_pending.erase(pending->target);
+                                                  m_pending_connects.erase(pending->target);
                                               }
                                               LogDebug(LogCategory::NET, "connection to {} failed: {}",
                                                        pending->target.ToString(),
@@ -407,8 +427,9 @@ void ConnectionManager::OnConnected(const std::shared_ptr<PendingConnect>& pendi
     {
         LockGuard lock{m_nodes_mutex};
         m_pending.erase(pending->target);
+        m_pending_connects.erase(pending->target);
     }
-    if (!m_network_active) return;
+    if (!m_network_active || m_interrupt) return;
     AddConnection(std::move(pending->socket), pending->type, pending->name, PF_NONE);
 }
 

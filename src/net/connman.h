@@ -287,8 +287,10 @@ private:
 
     mutable Mutex m_nodes_mutex;
     std::map<NodeId, std::shared_ptr<Connection>> m_nodes GUARDED_BY(m_nodes_mutex);
-    /** Outbound attempts under way: target -> type. */
+    /** Outbound attempts under way: target -> type, and the attempts
+     *  themselves (so Stop can cancel them instead of waiting out -timeout). */
     std::map<Service, ConnectionType> m_pending GUARDED_BY(m_nodes_mutex);
+    std::map<Service, std::weak_ptr<PendingConnect>> m_pending_connects GUARDED_BY(m_nodes_mutex);
     NodeId m_next_id GUARDED_BY(m_nodes_mutex){0};
 
     mutable Mutex m_added_mutex;
