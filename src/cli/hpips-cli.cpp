@@ -60,7 +60,15 @@ constexpr auto CLI_OPTIONS = std::to_array<OptionSpec>({
      "-getinfo is the result of multiple non-atomic requests. Some entries in the output may represent results "
      "from different states (e.g. wallet balance may be as of a different block from the chain state reported)",
      GENERAL},
+    {"addrinfo", OptionKind::BOOL, "",
+     "Get the number of addresses known to the node, per network and total, after filtering for quality and "
+     "recency. The total number of addresses known to the node may be higher.",
+     GENERAL},
     {"named", OptionKind::BOOL, "", "Pass named instead of positional arguments (default: false)", GENERAL},
+    {"netinfo", OptionKind::BOOL, "",
+     "Get network peer connection information from the remote server. An optional integer argument from 0 to 4 "
+     "can be passed for different peers listings (default: 0). Pass \"help\" for detailed help documentation.",
+     GENERAL},
     {"rpcclienttimeout", OptionKind::VALUE, "n",
      "Timeout in seconds during HTTP requests, or 0 for no timeout. (default: 900)", GENERAL},
     {"rpcconnect", OptionKind::VALUE, "ip", "Send commands to node running on <ip> (default: 127.0.0.1)", GENERAL},
@@ -343,6 +351,173 @@ int GetInfo(Connection& connection, const std::string& network, bool wait, int64
     return 0;
 }
 
+/** One call outside a batch: the result, or nullopt after printing the error. */
+std::optional<json::value> CallResult(Connection& connection, const std::string& method, json::array params,
+                                      bool wait, int64_t wait_timeout)
+{
+    CallOutcome outcome = Call(connection, RequestBody(method, std::move(params), 1), wait, wait_timeout);
+    if (outcome.error) {
+        std::cerr << "error: " << outcome.error->message << "\n";
+        return std::nullopt;
+    }
+    if (!outcome.reply.is_object()) {
+        std::cerr << "error: couldn't parse reply from server\n";
+        return std::nullopt;
+    }
+    const auto& reply = outcome.reply.get_object();
+    if (const auto* error = reply.if_contains("error"); error != nullptr && !error->is_null()) {
+        PrintReply(outcome.reply);
+        return std::nullopt;
+    }
+    const auto* result = reply.if_contains("result");
+    return result != nullptr ? *result : json::value{};
+}
+
+int64_t IntField(const json::value& object, std::string_view key, int64_t fallback = 0)
+{
+    if (!object.is_object()) return fallback;
+    const auto* value = object.get_object().if_contains(key);
+    if (value == nullptr || !value->is_int64()) return fallback;
+    return value->get_int64();
+}
+
+/** A number field that may be a decimal (ping times in seconds), in milliseconds as text. */
+std::string MillisField(const json::value& object, std::string_view key)
+{
+    if (!object.is_object()) return "";
+    const auto* value = object.get_object().if_contains(key);
+    if (value == nullptr) return "";
+    const auto text = hpips::JsonNumberString(*value);
+    if (!text) return "";
+    // Seconds with up to six decimals -> whole milliseconds.
+    const size_t dot = text->find('.');
+    const std::string whole = text->substr(0, dot);
+    std::string frac = dot == std::string::npos ? "" : text->substr(dot + 1);
+    frac.resize(3, '0');
+    const auto ms = hpips::ParseInt64(whole + frac, 0, INT64_MAX);
+    return ms ? std::to_string(*ms) : "";
+}
+
+constexpr std::string_view NETINFO_HELP =
+    "-netinfo level|\"help\" \n\n"
+    "Returns a network peer connections dashboard with information from the remote server.\n"
+    "Under the hood, -netinfo fetches the data by calling getpeerinfo and getnetworkinfo.\n\n"
+    "Arguments:\n"
+    "  level   0: connection counts per network and direction (default)\n"
+    "          1: also a list of the peers: id, direction, connection type, network, ping and minimum ping\n"
+    "             (ms), seconds since the last send and receive, connection age (minutes)\n"
+    "          2: also the peer addresses\n"
+    "          3: also the peer versions and user agents\n"
+    "          4: all of the above\n"
+    "  help    this help\n";
+
+/** -netinfo: Core's dashboard over getpeerinfo and getnetworkinfo. */
+int NetInfo(Connection& connection, const std::vector<std::string>& args, bool wait, int64_t wait_timeout)
+{
+    int64_t level{0};
+    if (!args.empty()) {
+        if (args[0] == "help") {
+            std::cout << NETINFO_HELP;
+            return 0;
+        }
+        const auto parsed = hpips::ParseInt64(args[0], 0, 4);
+        if (!parsed || args.size() > 1) {
+            std::cerr << "error: -netinfo takes one optional argument, a level from 0 to 4, or \"help\"\n";
+            return 1;
+        }
+        level = *parsed;
+    }
+    const auto network = CallResult(connection, "getnetworkinfo", {}, wait, wait_timeout);
+    if (!network) return 1;
+    const auto peers = CallResult(connection, "getpeerinfo", {}, wait, wait_timeout);
+    if (!peers) return 1;
+    std::string out = "HPIPS client " + hpips::FormatVersion("").substr(std::string_view{" version "}.size()) +
+                      " - server " + std::to_string(IntField(*network, "protocolversion")) +
+                      Field(&*network, "subversion") + "\n\n";
+    const std::array<std::string, 2> nets{"ipv4", "ipv6"};
+    std::array<int64_t, 2> in{};
+    std::array<int64_t, 2> outbound{};
+    int64_t block_relay{0};
+    const json::array empty;
+    const json::array& list = peers->is_array() ? peers->get_array() : empty;
+    for (const auto& peer : list) {
+        const size_t index = Field(&peer, "network") == "ipv6" ? 1 : 0;
+        const bool is_in = Field(&peer, "inbound") == "true";
+        (is_in ? in : outbound)[index]++;
+        if (Field(&peer, "connection_type") == "block-relay-only") ++block_relay;
+    }
+    char line[256];
+    std::snprintf(line, sizeof(line), "%-6s%8s%8s%8s%8s\n", "", "ipv4", "ipv6", "total", "block");
+    out += line;
+    std::snprintf(line, sizeof(line), "%-6s%8lld%8lld%8lld\n", "in", static_cast<long long>(in[0]),
+                  static_cast<long long>(in[1]), static_cast<long long>(in[0] + in[1]));
+    out += line;
+    std::snprintf(line, sizeof(line), "%-6s%8lld%8lld%8lld%8lld\n", "out", static_cast<long long>(outbound[0]),
+                  static_cast<long long>(outbound[1]), static_cast<long long>(outbound[0] + outbound[1]),
+                  static_cast<long long>(block_relay));
+    out += line;
+    std::snprintf(line, sizeof(line), "%-6s%8lld%8lld%8lld\n", "total", static_cast<long long>(in[0] + outbound[0]),
+                  static_cast<long long>(in[1] + outbound[1]),
+                  static_cast<long long>(in[0] + in[1] + outbound[0] + outbound[1]));
+    out += line;
+    if (level > 0) {
+        const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+        out += "\nPeer connections sorted by id:\n";
+        std::snprintf(line, sizeof(line), "%5s %-4s %-19s %-5s %8s %8s %6s %6s %6s", "id", "dir", "type", "net",
+                      "ping", "minping", "send", "recv", "age");
+        out += line;
+        if (level == 2 || level == 4) out += "  address";
+        if (level >= 3) out += "  version";
+        out += "\n";
+        for (const auto& peer : list) {
+            const auto since = [&](std::string_view key) {
+                const int64_t t = IntField(peer, key);
+                return t == 0 ? std::string{} : std::to_string(std::max<int64_t>(0, now - t));
+            };
+            std::snprintf(line, sizeof(line), "%5lld %-4s %-19s %-5s %8s %8s %6s %6s %6s",
+                          static_cast<long long>(IntField(peer, "id")),
+                          Field(&peer, "inbound") == "true" ? "in" : "out",
+                          Field(&peer, "connection_type").c_str(), Field(&peer, "network").c_str(),
+                          MillisField(peer, "pingtime").c_str(), MillisField(peer, "minping").c_str(),
+                          since("lastsend").c_str(), since("lastrecv").c_str(),
+                          std::to_string(std::max<int64_t>(0, now - IntField(peer, "conntime")) / 60).c_str());
+            out += line;
+            if (level == 2 || level == 4) out += "  " + Field(&peer, "addr");
+            if (level >= 3) out += "  " + Field(&peer, "version") + Field(&peer, "subver");
+            out += "\n";
+        }
+        out += "\n  ms     milliseconds\n  send   seconds since last message sent\n"
+               "  recv   seconds since last message received\n  age    minutes since the connection was made\n";
+    }
+    out += "\nLocal addresses: n/a\n";
+    std::cout << out;
+    return 0;
+}
+
+/** -addrinfo: known addresses per network, from getnodeaddresses 0. */
+int AddrInfo(Connection& connection, bool wait, int64_t wait_timeout)
+{
+    json::array params;
+    params.push_back(0);
+    const auto addresses = CallResult(connection, "getnodeaddresses", std::move(params), wait, wait_timeout);
+    if (!addresses) return 1;
+    int64_t ipv4{0};
+    int64_t ipv6{0};
+    if (addresses->is_array()) {
+        for (const auto& entry : addresses->get_array()) (Field(&entry, "network") == "ipv6" ? ipv6 : ipv4)++;
+    }
+    json::object known;
+    known["ipv4"] = ipv4;
+    known["ipv6"] = ipv6;
+    known["total"] = ipv4 + ipv6;
+    json::object result;
+    result["addresses_known"] = std::move(known);
+    std::cout << hpips::WriteJson(result, 2) << "\n";
+    return 0;
+}
+
 int Run(int argc, char** argv)
 {
     // Options come first; the first token without a dash starts the command.
@@ -480,6 +655,14 @@ int Run(int argc, char** argv)
             return 1;
         }
         return GetInfo(connection, *network, wait, *wait_timeout);
+    }
+    if (settings.GetBoolArg("netinfo", false)) return NetInfo(connection, args, wait, *wait_timeout);
+    if (settings.GetBoolArg("addrinfo", false)) {
+        if (!args.empty()) {
+            std::cerr << "error: -addrinfo takes no arguments\n";
+            return 1;
+        }
+        return AddrInfo(connection, wait, *wait_timeout);
     }
     if (args.empty()) {
         std::cerr << "error: too few parameters (need at least command)\n";

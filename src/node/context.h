@@ -5,6 +5,8 @@
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
 #include <mining/miner.h>
+#include <net/connman.h>
+#include <net/net_processing.h>
 #include <node/lockfile.h>
 #include <node/settings.h>
 #include <node/shutdown.h>
@@ -60,6 +62,10 @@ struct NodeContext {
     std::unique_ptr<ThreadPool> rpc_mining_pool;
     /** The built-in miner (-mine). */
     std::unique_ptr<Miner> miner;
+    /** The peer-to-peer network: connections and the protocol logic over
+     *  them (started by StartNetwork, stopped by StopNetwork before the chain). */
+    std::unique_ptr<net::ConnectionManager> connman;
+    std::unique_ptr<net::PeerManager> peerman;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
     /** hpipsd's exit status: 1 once a fatal error (a system failure of the

@@ -9,12 +9,15 @@
 #include <rpc/blockchain.h>
 #include <rpc/mining.h>
 #include <rpc/misc_chain.h>
+#include <rpc/net.h>
 #include <rpc/rawtransaction.h>
 #include <node/options.h>
 #include <rpc/control.h>
 #include <rpc/subnet.h>
 #include <util/args.h>
 #include <util/logging.h>
+
+#include <sys/resource.h>
 
 #include <fstream>
 #include <iostream>
@@ -284,6 +287,119 @@ Result<void> RegisterChainRPC(NodeContext& node)
     return {};
 }
 
+/** Largest -timeout (ms) and -peertimeout / -pingtimeout (seconds). */
+constexpr int64_t MAX_CONNECT_TIMEOUT_MS = 10 * 60 * 1000;
+constexpr int64_t MAX_PEER_TIMEOUT = 24 * 60 * 60;
+/** File descriptors kept for everything but peers (LevelDB, block files,
+ *  RPC clients, listeners), as Core's MIN_CORE_FILEDESCRIPTORS. */
+constexpr int64_t RESERVED_FILE_DESCRIPTORS = 150;
+
+/** The P2P network: options, connection manager, protocol logic, RPC
+ *  methods. Runs after the chain is loaded (version carries our height). */
+Result<void> StartNetwork(NodeContext& node)
+{
+    const Settings& args = *node.args;
+    const ChainParams& params = Params(node.network);
+    net::ConnmanOptions options;
+    options.magic = params.message_start;
+    options.default_port = params.default_port;
+    options.data_dir = node.data_dir;
+
+    const auto port = IntInRange(args, "port", params.default_port, 1, 65535);
+    if (!port) return Error{"Invalid port specified in -port: '" + args.GetArg("port", "") + "'"};
+    const auto listen_port = static_cast<uint16_t>(*port);
+
+    // -connect=<peers>: only those; -connect=0 / -noconnect: no automatic
+    // connections. Real -connect peers make -listen default to off (Core).
+    for (const auto& target : args.GetArgs("connect")) {
+        if (target != "0") options.connect.push_back(target);
+    }
+    options.use_addrman_outgoing = !args.IsSet("connect");
+    options.listen = args.GetBoolArg("listen", options.connect.empty());
+    options.addnodes = args.GetArgs("addnode");
+    options.seednodes = args.GetArgs("seednode");
+    for (const auto& text : args.GetArgs("whitelist")) {
+        auto entry = net::ParseWhitelist(text);
+        if (!entry) return entry.error();
+        options.whitelist.push_back(*entry);
+    }
+    for (const auto& name : args.GetArgs("onlynet")) {
+        auto type = net::ParseNetType(name);
+        if (!type) return Error{"Unknown network specified in -onlynet: '" + name + "'"};
+        options.only_networks.insert(*type);
+    }
+    if (options.listen) {
+        for (const auto& text : args.GetArgs("bind")) {
+            auto service = net::ParseService(text, listen_port);
+            if (!service) return Error{"Cannot resolve -bind address: '" + text + "'"};
+            options.listen_on.push_back({*service, net::PF_NONE, true});
+        }
+        for (const auto& text : args.GetArgs("whitebind")) {
+            auto entry = net::ParseWhitebind(text);
+            if (!entry) return entry.error();
+            options.listen_on.push_back({entry->service, entry->flags, true});
+        }
+        if (options.listen_on.empty()) {
+            if (node.network == Network::REGTEST) {
+                options.listen_on.push_back({{net::NetAddr::FromIPv4(127, 0, 0, 1), listen_port}, net::PF_NONE, true});
+            } else {
+                options.listen_on.push_back({{net::NetAddr::FromIPv4(0, 0, 0, 0), listen_port}, net::PF_NONE, false});
+                options.listen_on.push_back({{net::NetAddr{}, listen_port}, net::PF_NONE, false});
+            }
+        }
+    }
+
+    auto max_connections = IntInRange(args, "maxconnections", net::DEFAULT_MAX_PEER_CONNECTIONS, 0, 1'000'000);
+    if (!max_connections) return max_connections.error();
+    // Each connection holds a socket: stay within the process's descriptor limit.
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+        const int64_t available = std::max<int64_t>(
+            0, static_cast<int64_t>(limit.rlim_cur) - RESERVED_FILE_DESCRIPTORS - net::MAX_ADDNODE_CONNECTIONS);
+        if (*max_connections > available) {
+            LogInfo("Warning: Reducing -maxconnections from {} to {}, because of system limitations.",
+                    *max_connections, available);
+            max_connections = available;
+        }
+    }
+    options.max_connections = static_cast<int>(*max_connections);
+    const auto timeout = IntInRange(args, "timeout", net::DEFAULT_CONNECT_TIMEOUT_MS, 1, MAX_CONNECT_TIMEOUT_MS);
+    if (!timeout) return timeout.error();
+    options.connect_timeout = std::chrono::milliseconds{*timeout};
+    const auto peer_timeout = IntInRange(args, "peertimeout", net::DEFAULT_PEER_CONNECT_TIMEOUT, 1, MAX_PEER_TIMEOUT);
+    if (!peer_timeout) return peer_timeout.error();
+    options.peer_connect_timeout = *peer_timeout;
+
+    net::PeerManagerOptions peer_options;
+    const auto ping_timeout = IntInRange(args, "pingtimeout", net::DEFAULT_PING_TIMEOUT, 1, MAX_PEER_TIMEOUT);
+    if (!ping_timeout) return ping_timeout.error();
+    peer_options.ping_timeout = *ping_timeout;
+    peer_options.best_height = [&node] { return node.chainstate->Height(); };
+    peer_options.min_relay_fee_rate = DEFAULT_MIN_RELAY_FEE_RATE;
+
+    node.connman = std::make_unique<net::ConnectionManager>(std::move(options), node.clock);
+    node.peerman = std::make_unique<net::PeerManager>(*node.connman, node.clock, std::move(peer_options));
+    if (!args.GetBoolArg("networkactive", true)) node.connman->SetNetworkActive(false);
+    if (auto started = node.connman->Start(*node.peerman); !started) return started;
+    for (const auto& service : node.connman->ListeningOn()) LogInfo("Listening for P2P on {}", service.ToString());
+
+    if (node.rpc_table) {
+        NetRPCContext context{node.connman.get(), node.peerman.get(), DEFAULT_MIN_RELAY_FEE_RATE,
+                              DEFAULT_MIN_RELAY_FEE_RATE};
+        if (auto registered = RegisterNetRPCCommands(*node.rpc_table, context); !registered) return registered;
+    }
+    return {};
+}
+
+/** Closes every connection and writes peers.dat and banlist.json; the
+ *  protocol logic is gone before the chain it reads. */
+void StopNetwork(NodeContext& node)
+{
+    if (node.connman) node.connman->Stop();
+    node.peerman.reset();
+    node.connman.reset();
+}
+
 }  // namespace
 
 std::string NodeHelpText()
@@ -363,6 +479,7 @@ Result<void> AppInit(NodeContext& node)
     // context never changes while a method can read it.
     if (auto miner = StartMiner(node); !miner) return miner;
     if (auto registered = RegisterChainRPC(node); !registered) return registered;
+    if (auto network = StartNetwork(node); !network) return network;
     if (node.rpc_table) node.rpc_table->SetWarmupFinished();
     LogInfo("init message: Done loading");
     return {};
@@ -377,6 +494,7 @@ void Shutdown(NodeContext& node)
     if (node.miner) node.miner->Stop();
     if (node.rpc_server) node.rpc_server->Stop();
     node.rpc_server.reset();
+    StopNetwork(node);
     // Nothing reads the chain any more: take it down in reverse order. The
     // chainstate flushes everything to disk as it closes.
     node.miner.reset();

@@ -8,6 +8,7 @@ namespace {
 
 constexpr std::string_view GENERAL{"Options"};
 constexpr std::string_view CHAIN{"Chain selection options"};
+constexpr std::string_view CONNECTION{"Connection options"};
 constexpr std::string_view DEBUG{"Debugging/Testing options"};
 constexpr std::string_view MINING{"Mining options"};
 constexpr std::string_view RPC{"RPC server options"};
@@ -43,6 +44,64 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"dbcrashratio", OptionKind::VALUE, "n",
      "Randomly crash while writing the chainstate database (regtest only; 0 = never) (default: 0)", DEBUG, false,
      true},
+
+    {"addnode", OptionKind::LIST, "ip",
+     "Add a node to connect to and attempt to keep the connection open (see the addnode RPC help for more info). "
+     "This option can be specified multiple times to add multiple nodes; connections are limited to 8 at a "
+     "time and are counted separately from the -maxconnections limit.",
+     CONNECTION},
+    {"bind", OptionKind::LIST, "addr[:port]",
+     "Bind to given address and always listen on it (default: 0.0.0.0 and [::]; regtest: 127.0.0.1). Use "
+     "[host]:port notation for IPv6",
+     CONNECTION, true},
+    {"connect", OptionKind::LIST, "ip",
+     "Connect only to the specified node; -noconnect or -connect=0 disables automatic connections. This option "
+     "can be specified multiple times to connect to multiple nodes.",
+     CONNECTION},
+    {"listen", OptionKind::BOOL, "",
+     "Accept connections from outside (default: 1 if no -connect)", CONNECTION},
+    {"maxconnections", OptionKind::VALUE, "n",
+     "Maintain at most <n> automatic connections to peers (default: 125). This limit does not apply to "
+     "connections manually added via -addnode or the addnode RPC, which have a separate limit of 8.",
+     CONNECTION},
+    {"networkactive", OptionKind::BOOL, "",
+     "Enable all P2P network activity (default: 1). Can be changed by the setnetworkactive RPC command",
+     CONNECTION},
+    {"onlynet", OptionKind::LIST, "net",
+     "Make automatic outbound connections only to network <net> (ipv4, ipv6). Inbound and manual connections "
+     "are not affected by this option. It can be specified multiple times to allow multiple networks.",
+     CONNECTION},
+    {"peertimeout", OptionKind::VALUE, "n",
+     "Specify a p2p connection timeout delay in seconds. After connecting to a peer, wait this amount of time "
+     "before considering disconnection based on inactivity (minimum: 1, default: 60)",
+     CONNECTION, false, true},
+    {"pingtimeout", OptionKind::VALUE, "n",
+     "Seconds a ping may go unanswered before the peer is disconnected (default: 1200); shorter values are "
+     "meant for tests",
+     DEBUG, false, true},
+    {"port", OptionKind::VALUE, "port",
+     "Listen for connections on <port> (default: 9333, testnet: 19333, regtest: 19444)", CONNECTION, true},
+    {"seednode", OptionKind::LIST, "ip",
+     "Connect to a node to retrieve peer addresses, and disconnect. This option can be specified multiple "
+     "times to connect to multiple nodes.",
+     CONNECTION},
+    {"timeout", OptionKind::VALUE, "n",
+     "Specify socket connection timeout in milliseconds. If an initial attempt to connect is unsuccessful after "
+     "this amount of time, drop it (minimum: 1, default: 5000)",
+     CONNECTION},
+    {"whitebind", OptionKind::LIST, "[permissions@]addr",
+     "Bind to the given address and add permission flags to the peers connecting to it. Use [host]:port "
+     "notation for IPv6. Allowed permissions: noban (do not ban for misbehavior; implies download), relay "
+     "(relay even in -blocksonly mode), mempool (allow requesting BIP35 mempool contents), download (allow "
+     "getheaders during IBD, no disconnect after maxuploadtarget limit), addr (responses to GETADDR avoid "
+     "hitting the cache and contain random records with the most up-to-date info; no addr rate limit). "
+     "Specify multiple permissions separated by commas (default: download,noban,mempool,relay). Can be "
+     "specified multiple times.",
+     CONNECTION, true},
+    {"whitelist", OptionKind::LIST, "[permissions@]IP address or network",
+     "Add permission flags to the peers connecting from the given IP address (e.g. 1.2.3.4) or CIDR-notated "
+     "network (e.g. 1.2.3.0/24). Uses the same permissions as -whitebind. Can be specified multiple times.",
+     CONNECTION},
 
     {"mine", OptionKind::BOOL, "", "Mine blocks (default: 0)", MINING},
     {"mineraddress", OptionKind::VALUE, "address", "Pay mined blocks to this address", MINING},

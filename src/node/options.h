@@ -9,9 +9,7 @@
 namespace hpips {
 
 /** Every option hpipsd accepts, on the command line and in hpips.conf, with
- *  its -help text. Options the chain, miner and network work will consume
- *  (-dbcache, -mine, -reindex, ...) are declared here already so that they
- *  parse and show in -help; they are not acted on yet. */
+ *  its -help text. */
 std::span<const OptionSpec> NodeOptions();
 
 }  // namespace hpips

@@ -74,13 +74,15 @@ class ConfigTest(HpipsTestFramework):
             "[regtest]",
             f"rpcport={node.rpc_port}",
             "printtoconsole=0",
+            f"port={node.p2p_port}",
         ])
         node.start()
         assert isinstance(node.uptime(), int)
         node.stop()
         # A "regtest." prefix works at the top level.
         new_port = get_free_port()
-        write_config(node.conf_path, ["regtest=1", f"regtest.rpcport={new_port}", "printtoconsole=0"])
+        write_config(node.conf_path, ["regtest=1", f"regtest.rpcport={new_port}", "printtoconsole=0",
+                                       f"regtest.port={node.p2p_port}"])
         node.rpc_port = new_port
         node.start()
         assert isinstance(node.uptime(), int)
@@ -102,7 +104,7 @@ class ConfigTest(HpipsTestFramework):
         node.assert_start_raises_init_error(["-conf=nosuch.conf"], "could not be opened")
         other = os.path.join(self.tmpdir, "other.conf")
         write_config(other, ["regtest=1", f"rpcport={node.rpc_port}", f"regtest.rpcport={node.rpc_port}",
-                             "printtoconsole=0"])
+                             "printtoconsole=0", f"regtest.port={node.p2p_port}"])
         os.rename(node.conf_path, node.conf_path + ".bak")
         node.start([f"-conf={other}"])
         assert isinstance(node.uptime(), int)

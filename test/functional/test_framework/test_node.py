@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from .authproxy import AuthServiceProxy, JSONRPCException
-from .util import wait_until, write_config
+from .util import get_free_port, wait_until, write_config
 
 RPC_WAIT_TIMEOUT = 60
 STOP_TIMEOUT = 60
@@ -33,6 +33,9 @@ class TestNode:
         self.binary = os.path.join(bindir, "hpipsd")
         self.cli_binary = os.path.join(bindir, "hpips-cli")
         self.rpc_port = rpc_port
+        # Every node listens for P2P on its own loopback port (regtest binds
+        # 127.0.0.1 only), so nodes of concurrent tests never collide.
+        self.p2p_port = get_free_port()
         self.extra_args = list(extra_args or [])
         self.trace_rpc = trace_rpc
         self.process = None
@@ -62,8 +65,10 @@ class TestNode:
         return os.path.join(self.net_dir, "debug.log")
 
     def write_default_config(self, extra_lines=()):
+        # The P2P port goes last, in its own [regtest] section, so the line
+        # numbers of extra_lines (parse errors name them) stay as they were.
         write_config(self.conf_path, ["regtest=1", "[regtest]", f"rpcport={self.rpc_port}",
-                                      "printtoconsole=0", *extra_lines])
+                                      "printtoconsole=0", *extra_lines, "[regtest]", f"port={self.p2p_port}"])
 
     def debug_log(self):
         try:
