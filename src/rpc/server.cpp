@@ -149,6 +149,15 @@ std::shared_ptr<const RPCMethod> RPCTable::Find(std::string_view name) const
 
 bool RPCTable::Has(std::string_view name) const { return Find(name) != nullptr; }
 
+std::vector<std::string> RPCTable::MethodNames() const
+{
+    std::shared_lock lock{m_mutex};
+    std::vector<std::string> names;
+    names.reserve(m_methods.size());
+    for (const auto& [name, _] : m_methods) names.push_back(name);
+    return names;
+}
+
 json::value RPCTable::Execute(const std::string& name, json::value params, const RPCRequest& context) const
 {
     const auto method = Find(name);

@@ -123,6 +123,10 @@ public:
     /** True if a method of this name is registered. */
     bool Has(std::string_view name) const;
 
+    /** Every registered method's name, hidden ones included, in name order
+     *  (for tests and fuzzing, which call each of them). */
+    std::vector<std::string> MethodNames() const;
+
     /** While set, methods not allowed_in_warmup fail with IN_WARMUP and this status. */
     void SetWarmup(std::string status);
     /** Ends the warmup. */
