@@ -59,8 +59,8 @@ json::object ExecuteOne(const RPCTable& table, JSONRPCRequest& request, const RP
 }
 
 /** A batch element: always a reply object, never an HTTP error. With
- *  `execute` false the request is only parsed and, unless it is a valid
- *  notification, answered with `refusal`. */
+ *  `execute` false (the batch reply is already too large) the request is only
+ *  parsed and, unless it is a valid notification, answered with -7. */
 std::optional<json::object> ExecuteBatchElement(const RPCTable& table, json::value&& element,
                                                 const RPCRequest& context, bool execute)
 {
