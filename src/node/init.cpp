@@ -35,7 +35,7 @@ constexpr std::string_view DEBUG_LOG_FILE{"debug.log"};
 /** Largest -rpcthreads / -rpcworkqueue accepted. */
 constexpr int64_t MAX_RPC_THREADS = 256;
 constexpr int64_t MAX_RPC_WORK_QUEUE = 65536;
-/** Largest -rpcservertimeout (seconds). */
+/** Largest -rpcservertimeout and -rpcheadertimeout (seconds). */
 constexpr int64_t MAX_RPC_SERVER_TIMEOUT = 24 * 3600;
 
 Network NetworkFromSection(std::string_view section)
@@ -151,6 +151,10 @@ Result<HTTPServerOptions> RPCServerOptions(const NodeContext& node)
     options.threads = static_cast<size_t>(*threads);
     options.work_queue = static_cast<size_t>(*queue);
     options.timeout = std::chrono::seconds{*timeout};
+    const auto header_timeout =
+        IntInRange(args, "rpcheadertimeout", DEFAULT_RPC_HEADER_TIMEOUT.count(), 1, MAX_RPC_SERVER_TIMEOUT);
+    if (!header_timeout) return header_timeout.error();
+    options.header_timeout = std::chrono::seconds{*header_timeout};
     return options;
 }
 

@@ -130,6 +130,9 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      "Location of the auth cookie. Relative paths will be prefixed by a net-specific datadir location. "
      "(default: data dir)",
      RPC},
+    {"rpcheadertimeout", OptionKind::VALUE, "n",
+     "Seconds a new JSON-RPC connection may take to send its request headers before it is closed (default: 5)",
+     RPC},
     {"rpcpassword", OptionKind::VALUE, "pw", "Password for JSON-RPC connections", RPC},
     {"rpcport", OptionKind::VALUE, "port",
      "Listen for JSON-RPC connections on <port> (default: 9332, testnet: 19332, regtest: 19443)", RPC, true},

@@ -176,6 +176,16 @@ Result<Credentials> GenerateAuthCookie(const std::filesystem::path& path)
     return credentials;
 }
 
+Result<Credentials> ParseAuthCookie(std::string_view content)
+{
+    content = content.substr(0, MAX_COOKIE_FILE_SIZE);
+    const size_t newline = content.find_first_of("\r\n");
+    if (newline != std::string_view::npos) content = content.substr(0, newline);
+    const size_t colon = content.find(':');
+    if (colon == std::string_view::npos) return Error{"no ':' on the first line"};
+    return Credentials{std::string{content.substr(0, colon)}, std::string{content.substr(colon + 1)}};
+}
+
 Result<Credentials> ReadAuthCookie(const std::filesystem::path& path)
 {
     std::ifstream file{path, std::ios::binary};
@@ -183,11 +193,9 @@ Result<Credentials> ReadAuthCookie(const std::filesystem::path& path)
     std::string content(MAX_COOKIE_FILE_SIZE, '\0');
     file.read(content.data(), static_cast<std::streamsize>(content.size()));
     content.resize(static_cast<size_t>(file.gcount()));
-    const size_t newline = content.find_first_of("\r\n");
-    if (newline != std::string::npos) content.resize(newline);
-    const size_t colon = content.find(':');
-    if (colon == std::string::npos) return Error{"Malformed cookie file " + path.string()};
-    return Credentials{content.substr(0, colon), content.substr(colon + 1)};
+    auto credentials = ParseAuthCookie(content);
+    if (!credentials) return Error{"Malformed cookie file " + path.string()};
+    return credentials;
 }
 
 void DeleteAuthCookie(const std::filesystem::path& path)

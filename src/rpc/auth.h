@@ -84,7 +84,13 @@ private:
  *  returns its credentials. */
 Result<Credentials> GenerateAuthCookie(const std::filesystem::path& path);
 
-/** Reads cookie credentials ("user:password", first line) from `path`. */
+/** Parses cookie file content: the first line (up to the first CR or LF),
+ *  split at its first ':' into user and password. Only the first
+ *  MAX_COOKIE_FILE_SIZE bytes are looked at. Error if there is no ':'. */
+Result<Credentials> ParseAuthCookie(std::string_view content);
+
+/** Reads cookie credentials from `path` (at most MAX_COOKIE_FILE_SIZE bytes,
+ *  parsed by ParseAuthCookie). */
 Result<Credentials> ReadAuthCookie(const std::filesystem::path& path);
 
 /** Removes the cookie file; a missing file is not an error. */

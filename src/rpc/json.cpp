@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <system_error>
 
 namespace hpips {
@@ -31,18 +32,35 @@ public:
     static constexpr std::size_t max_key_size = std::size_t(-1);
     static constexpr std::size_t max_string_size = std::size_t(-1);
 
+    explicit KeepNumbersHandler(const json::storage_ptr& storage) : m_stack{storage} { m_stack.reset(storage); }
+
     json::value_stack m_stack;
     std::string m_number;
+    /** Values allowed, and seen so far. */
+    size_t m_max_values{std::numeric_limits<size_t>::max()};
+    size_t m_values{0};
+    bool m_too_many{false};
+
+    /** Counts one more value; false (stopping the parse) past m_max_values. */
+    bool CountValue(json::error_code& ec)
+    {
+        if (++m_values > m_max_values) {
+            m_too_many = true;
+            ec = json::error::array_too_large;
+            return false;
+        }
+        return true;
+    }
 
     bool on_document_begin(json::error_code&) { return true; }
     bool on_document_end(json::error_code&) { return true; }
-    bool on_array_begin(json::error_code&) { return true; }
+    bool on_array_begin(json::error_code& ec) { return CountValue(ec); }
     bool on_array_end(std::size_t n, json::error_code&)
     {
         m_stack.push_array(n);
         return true;
     }
-    bool on_object_begin(json::error_code&) { return true; }
+    bool on_object_begin(json::error_code& ec) { return CountValue(ec); }
     bool on_object_end(std::size_t n, json::error_code&)
     {
         m_stack.push_object(n);
@@ -53,8 +71,9 @@ public:
         m_stack.push_chars(s);
         return true;
     }
-    bool on_string(json::string_view s, std::size_t, json::error_code&)
+    bool on_string(json::string_view s, std::size_t, json::error_code& ec)
     {
+        if (!CountValue(ec)) return false;
         m_stack.push_string(s);
         return true;
     }
@@ -77,21 +96,23 @@ public:
         m_number.append(s.data(), s.size());
         return true;
     }
-    bool on_int64(int64_t i, json::string_view, json::error_code&)
+    bool on_int64(int64_t i, json::string_view, json::error_code& ec)
     {
+        if (!CountValue(ec)) return false;
         m_number.clear();
         m_stack.push_int64(i);
         return true;
     }
-    bool on_uint64(uint64_t u, json::string_view, json::error_code&)
+    bool on_uint64(uint64_t u, json::string_view, json::error_code& ec)
     {
+        if (!CountValue(ec)) return false;
         m_number.clear();
         m_stack.push_uint64(u);
         return true;
     }
     bool on_double(double, json::string_view s, json::error_code& ec)
     {
-        if (!on_number_part(s, ec)) return false;
+        if (!CountValue(ec) || !on_number_part(s, ec)) return false;
         std::string raw;
         raw.reserve(m_number.size() + 1);
         raw += RAW_NUMBER_MARKER;
@@ -100,13 +121,15 @@ public:
         m_stack.push_string(raw);
         return true;
     }
-    bool on_bool(bool b, json::error_code&)
+    bool on_bool(bool b, json::error_code& ec)
     {
+        if (!CountValue(ec)) return false;
         m_stack.push_bool(b);
         return true;
     }
-    bool on_null(json::error_code&)
+    bool on_null(json::error_code& ec)
     {
+        if (!CountValue(ec)) return false;
         m_stack.push_null();
         return true;
     }
@@ -232,20 +255,34 @@ void Write(const json::value& value, unsigned indent, unsigned level, std::strin
 
 }  // namespace
 
-Result<json::value> ParseJson(std::string_view text)
+JsonParseOutcome ParseJsonLimited(std::string_view text, size_t max_values, json::storage_ptr storage)
 {
     json::parse_options options;
     options.max_depth = MAX_JSON_DEPTH;
-    json::basic_parser<KeepNumbersHandler> parser{options};
+    json::basic_parser<KeepNumbersHandler> parser{options, storage};
+    parser.handler().m_max_values = max_values;
     json::error_code ec;
     const size_t used = parser.write_some(false, text.data(), text.size(), ec);
-    if (ec) return Error{ec.message()};
-    if (!parser.done()) return Error{"incomplete JSON"};
+    if (parser.handler().m_too_many) {
+        return {std::nullopt, JsonParseFailure::TOO_MANY_VALUES,
+                "more than " + std::to_string(max_values) + " JSON values"};
+    }
+    if (ec) return {std::nullopt, JsonParseFailure::INVALID, ec.message()};
+    if (!parser.done()) return {std::nullopt, JsonParseFailure::INVALID, "incomplete JSON"};
     for (size_t i{used}; i < text.size(); ++i) {
         const char c{text[i]};
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return Error{"extra data after the JSON value"};
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            return {std::nullopt, JsonParseFailure::INVALID, "extra data after the JSON value"};
+        }
     }
-    return parser.handler().m_stack.release();
+    return {parser.handler().m_stack.release(), JsonParseFailure::INVALID, {}};
+}
+
+Result<json::value> ParseJson(std::string_view text)
+{
+    auto outcome = ParseJsonLimited(text, std::numeric_limits<size_t>::max());
+    if (!outcome.value) return Error{std::move(outcome.message)};
+    return std::move(*outcome.value);
 }
 
 std::optional<json::value> MakeJsonNumber(std::string_view text)

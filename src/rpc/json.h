@@ -4,6 +4,7 @@
 
 #include <util/result.h>
 
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -41,6 +42,30 @@ constexpr size_t MAX_JSON_DEPTH = 512;
  *  Input size is bounded by the caller (the HTTP layer stops at
  *  MAX_RPC_REQUEST_SIZE); nesting is bounded by MAX_JSON_DEPTH. */
 Result<boost::json::value> ParseJson(std::string_view text);
+
+/** Why ParseJsonLimited refused a text. */
+enum class JsonParseFailure {
+    /** Not one valid JSON document. */
+    INVALID,
+    /** Valid so far, but it holds more values than allowed. */
+    TOO_MANY_VALUES,
+};
+
+/** ParseJsonLimited's outcome: a value, or the failure class and a reason. */
+struct JsonParseOutcome {
+    std::optional<boost::json::value> value;
+    JsonParseFailure failure{JsonParseFailure::INVALID};
+    std::string message;
+};
+
+/** ParseJson that also stops, with TOO_MANY_VALUES, as soon as the document
+ *  holds more than `max_values` values (every scalar, array and object counts
+ *  one; object keys do not). A parsed value costs memory well beyond its text
+ *  (16 bytes for the 2 characters `1,`, more for objects), so this bounds what
+ *  untrusted text can make the parser allocate. The value and the parser's
+ *  temporary stack are allocated from `storage` (default: the heap), which
+ *  must outlive the value. */
+JsonParseOutcome ParseJsonLimited(std::string_view text, size_t max_values, boost::json::storage_ptr storage = {});
 
 /** A raw number with the given literal text, or nullopt if `text` is not a
  *  JSON number token (RFC 8259 grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?). */

@@ -149,7 +149,16 @@ std::shared_ptr<const RPCMethod> RPCTable::Find(std::string_view name) const
 
 bool RPCTable::Has(std::string_view name) const { return Find(name) != nullptr; }
 
-json::value RPCTable::Execute(const std::string& name, const json::value& params, const RPCRequest& context) const
+std::vector<std::string> RPCTable::MethodNames() const
+{
+    std::shared_lock lock{m_mutex};
+    std::vector<std::string> names;
+    names.reserve(m_methods.size());
+    for (const auto& [name, _] : m_methods) names.push_back(name);
+    return names;
+}
+
+json::value RPCTable::Execute(const std::string& name, json::value params, const RPCRequest& context) const
 {
     const auto method = Find(name);
     if (!method) {
@@ -165,15 +174,16 @@ json::value RPCTable::Execute(const std::string& name, const json::value& params
         if (m_warmup) throw RPCError{RPCErrorCode::IN_WARMUP, *m_warmup};
     }
 
-    RPCRequest request{context};
-    request.method = name;
-    if (params.is_array()) {
-        request.params = params.get_array();
-    } else if (params.is_object()) {
-        request.params = NamedToPositional(*method, params.get_object());
-    } else if (!params.is_null()) {
+    if (!params.is_array() && !params.is_object() && !params.is_null()) {
         throw RPCError{RPCErrorCode::INVALID_REQUEST, "Params must be an array or object"};
     }
+    // Constructed, not assigned, so that the positional array keeps the
+    // storage the caller parsed it into (assignment would copy it).
+    json::array positional = params.is_array()    ? json::array(std::move(params.get_array()))
+                             : params.is_object() ? NamedToPositional(*method, params.get_object())
+                                                  : json::array(params.storage());
+    const RPCRequest request{
+        .method = name, .params = std::move(positional), .wallet = context.wallet, .user = context.user};
     CheckArguments(*method, request.params);
 
     uint64_t id{0};

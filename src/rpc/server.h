@@ -111,9 +111,10 @@ public:
      *  the argument count is wrong; TYPE_ERROR "Wrong type passed: ..." with
      *  Core's per-argument wording ("JSON value of type string is not of
      *  expected type number"); whatever the handler throws (a std::exception
-     *  other than RPCError becomes MISC_ERROR with its text). */
-    boost::json::value Execute(const std::string& method, const boost::json::value& params,
-                               const RPCRequest& context) const;
+     *  other than RPCError becomes MISC_ERROR with its text).
+     *  `params` is taken by value: callers done with it move it in, so a large
+     *  parameter is not copied. */
+    boost::json::value Execute(const std::string& method, boost::json::value params, const RPCRequest& context) const;
 
     /** `help` text: with an empty name, the list of methods by category;
      *  otherwise that method's full help, or "help: unknown command: <name>". */
@@ -121,6 +122,10 @@ public:
 
     /** True if a method of this name is registered. */
     bool Has(std::string_view name) const;
+
+    /** Every registered method's name, hidden ones included, in name order
+     *  (for tests and fuzzing, which call each of them). */
+    std::vector<std::string> MethodNames() const;
 
     /** While set, methods not allowed_in_warmup fail with IN_WARMUP and this status. */
     void SetWarmup(std::string status);

@@ -145,10 +145,10 @@ class RPCInterfaceTest(HpipsTestFramework):
         status, reply = self.post_json([{"id": 1, "method": "nosuchmethod"}])
         assert_equal(status, 200)
         assert_equal(reply[0]["error"]["code"], -32601)
-        # An empty batch is an error.
+        # An empty batch answers an empty array, as Core does.
         status, reply = self.post_json([])
-        assert_equal(status, 400)
-        assert_equal(reply["error"]["code"], -32600)
+        assert_equal(status, 200)
+        assert_equal(reply, [])
         # Through the proxy.
         replies = self.nodes[0].rpc.batch([{"jsonrpc": "2.0", "id": i, "method": "echo", "params": [i]}
                                            for i in range(10)])

@@ -119,5 +119,19 @@ TEST(RpcAuthTests, CookieFile)
     std::filesystem::remove_all(dir);
 }
 
+TEST(RpcAuthTests, ParseAuthCookie)
+{
+    auto parsed = ParseAuthCookie("__cookie__:a:b\r\nrest");
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->user, "__cookie__");
+    EXPECT_EQ(parsed->password, "a:b");
+    EXPECT_EQ(ParseAuthCookie(":")->user, "");
+    EXPECT_FALSE(ParseAuthCookie(""));
+    EXPECT_FALSE(ParseAuthCookie("nocolon\nu:p"));
+    // Only the first MAX_COOKIE_FILE_SIZE bytes count: a ':' one byte later is not seen.
+    EXPECT_EQ(ParseAuthCookie(std::string(MAX_COOKIE_FILE_SIZE - 1, 'u') + ":p")->password, "");
+    EXPECT_FALSE(ParseAuthCookie(std::string(MAX_COOKIE_FILE_SIZE, 'u') + ":p"));
+}
+
 }  // namespace
 }  // namespace hpips

@@ -1,6 +1,7 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <rpc/json.h>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -81,6 +82,49 @@ TEST(RpcJsonTests, DepthIsBounded)
     EXPECT_FALSE(ParseJson(deep));
     const std::string very_deep(1'000'000, '[');
     EXPECT_FALSE(ParseJson(very_deep));
+}
+
+/** `[1,1,...]` with n elements: n + 1 values. */
+std::string Ones(size_t n)
+{
+    std::string text{"["};
+    for (size_t i{0}; i < n; ++i) text += i ? ",1" : "1";
+    return text + "]";
+}
+
+TEST(RpcJsonTests, ValueCountIsBounded)
+{
+    // Scalars, arrays and objects count; keys do not.
+    auto outcome = ParseJsonLimited(R"({"a":[1,"x",null,true,1.5,{}]})", 8);
+    ASSERT_TRUE(outcome.value) << outcome.message;
+    EXPECT_EQ(WriteJson(*outcome.value), R"({"a":[1,"x",null,true,1.5,{}]})");
+    outcome = ParseJsonLimited(R"({"a":[1,"x",null,true,1.5,{}]})", 7);
+    EXPECT_FALSE(outcome.value);
+    EXPECT_EQ(outcome.failure, JsonParseFailure::TOO_MANY_VALUES);
+
+    // Exactly the limit parses; one more value is refused, whatever follows.
+    EXPECT_TRUE(ParseJsonLimited(Ones(999), 1000).value);
+    outcome = ParseJsonLimited(Ones(1000), 1000);
+    EXPECT_EQ(outcome.failure, JsonParseFailure::TOO_MANY_VALUES);
+    EXPECT_NE(outcome.message.find("1000"), std::string::npos);
+    EXPECT_EQ(ParseJsonLimited(Ones(1000) + " garbage", 1000).failure, JsonParseFailure::TOO_MANY_VALUES);
+
+    // Invalid text within the limit is INVALID.
+    outcome = ParseJsonLimited("[1,", 1000);
+    EXPECT_FALSE(outcome.value);
+    EXPECT_EQ(outcome.failure, JsonParseFailure::INVALID);
+    EXPECT_EQ(ParseJsonLimited("[1] x", 1000).failure, JsonParseFailure::INVALID);
+}
+
+TEST(RpcJsonTests, ParsesIntoTheGivenStorage)
+{
+    json::monotonic_resource arena;
+    const json::storage_ptr storage{&arena};
+    auto outcome = ParseJsonLimited(R"({"a":[1.10,"x"]})", 100, storage);
+    ASSERT_TRUE(outcome.value);
+    EXPECT_EQ(outcome.value->storage().get(), &arena);
+    EXPECT_EQ(outcome.value->as_object().at("a").as_array().storage().get(), &arena);
+    EXPECT_EQ(WriteJson(*outcome.value), R"({"a":[1.10,"x"]})");
 }
 
 TEST(RpcJsonTests, MarkerByteInStringsCannotForgeNumbers)
