@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <thread>
 
 namespace hpips {
 namespace {
@@ -31,7 +32,9 @@ ParentInfo MakeParentInfo(const BlockIndex& parent)
 }  // namespace
 
 Chainstate::Chainstate(const ChainParams& params, ChainstateOptions options)
-    : m_params{params}, m_options{std::move(options)}
+    : m_params{params}, m_options{std::move(options)},
+      m_signature_checks{std::make_unique<SignatureCheckQueue>(
+          ScriptCheckThreads(m_options.script_check_threads, std::thread::hardware_concurrency()) - 1)}
 {
 }
 
@@ -376,7 +379,8 @@ bool Chainstate::ConnectTip(BlockIndex* index, const Block* known_block, BlockVa
     CoinsViewCache overlay{*m_coins};
     // Blocks connected once before (a reorg back, or a restart) skip signatures.
     const bool check_signatures = !index->HasStatus(BlockStatus::VALID_SCRIPTS);
-    auto undo = ConnectBlock(*known_block, index->height, m_params, overlay, check_signatures, state);
+    auto undo = ConnectBlock(*known_block, index->height, m_params, overlay, check_signatures, state,
+                             m_signature_checks.get());
     if (!undo) return false;
     auto undo_pos = m_storage->WriteUndo(*undo, index->hash);
     if (!undo_pos) return state.Invalid(BlockFailure::NONE, "write-failed", undo_pos.error_message());
