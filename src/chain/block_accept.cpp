@@ -260,7 +260,8 @@ bool Chainstate::TestBlockValidity(const Block& block, BlockValidationState& sta
     // taken only per coin lookup.
     TipCoinsView tip_view{*this};
     CoinsViewCache overlay{tip_view};
-    const auto undo = ConnectBlock(block, height, m_params, overlay, /*check_signatures=*/true, state);
+    const auto undo =
+        ConnectBlock(block, height, m_params, overlay, /*check_signatures=*/true, state, m_signature_checks.get());
     if (!undo) return false;
     if (fees) *fees = BlockFees(block, *undo);
     return true;

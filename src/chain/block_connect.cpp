@@ -5,6 +5,8 @@
 #include <consensus/tx_check.h>
 #include <consensus/tx_inputs.h>
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace hpips {
@@ -20,15 +22,52 @@ bool TxFailed(const Transaction& tx, const TxValidationState& tx_state, BlockVal
 
 }  // namespace
 
-std::optional<BlockUndo> ConnectBlock(const Block& block, int64_t height, const ChainParams& params,
-                                      CoinsViewCache& view, bool check_signatures, BlockValidationState& state)
+bool InputSignatureCheck::operator()(BlockValidationState& state) const
 {
+    TxValidationState tx_state;
+    if (CheckInputSignature(*tx, input_index, *spent, *precomputed, network, tx_state)) return true;
+    return TxFailed(*tx, tx_state, state);
+}
+
+size_t ScriptCheckThreads(int64_t requested, size_t cores)
+{
+    const size_t cap = static_cast<size_t>(MAX_SCRIPT_CHECK_THREADS);
+    if (requested <= 0) return std::clamp<size_t>(cores, 1, cap);
+    return static_cast<size_t>(std::min(requested, MAX_SCRIPT_CHECK_THREADS));
+}
+
+std::optional<BlockUndo> ConnectBlock(const Block& block, int64_t height, const ChainParams& params,
+                                      CoinsViewCache& view, bool check_signatures, BlockValidationState& state,
+                                      SignatureCheckQueue* check_queue)
+{
+    // What the signature checks point at, per transaction; reserved so that
+    // no element moves while the checks run. Declared before the session, so
+    // it outlives the session (whose end waits for the checks).
+    std::vector<std::vector<TxOut>> spent_outputs;
+    std::vector<PrecomputedTxData> precomputed;
+    if (check_signatures) {
+        spent_outputs.reserve(block.txs.size());
+        precomputed.reserve(block.txs.size());
+    }
+    std::optional<SignatureCheckQueue::Session> session;
+    if (check_signatures && check_queue != nullptr) session.emplace(*check_queue);
+    // Every failure below is reported as a serial check would see it: the
+    // signatures already queued belong to earlier transactions (or to this
+    // one, checked before its coins are spent), so one of them failing comes
+    // first in block order and wins.
+    const auto failed = [&]() -> std::nullopt_t {
+        if (session) {
+            if (auto failure = session->Wait()) state = std::move(*failure);
+        }
+        return std::nullopt;
+    };
+
     BlockUndo undo;
     undo.txs.reserve(block.txs.size() - 1);
     Amount fees = 0;
     std::vector<Coin> coins;
     std::vector<SpentCoin> spent;
-    std::vector<TxOut> spent_outputs;
+    std::vector<InputSignatureCheck> checks;
 
     for (const Transaction& tx : block.txs) {
         if (!tx.IsCoinbase()) {
@@ -39,7 +78,7 @@ std::optional<BlockUndo> ConnectBlock(const Block& block, int64_t height, const 
                 if (!coin) {
                     state.Invalid(BlockFailure::CONSENSUS, "bad-txns-inputs-missingorspent",
                                   "transaction " + tx.GetTxid().GetHex());
-                    return std::nullopt;
+                    return failed();
                 }
                 coins.push_back(std::move(*coin));
             }
@@ -49,20 +88,39 @@ std::optional<BlockUndo> ConnectBlock(const Block& block, int64_t height, const 
             const auto fee = CheckTxInputs(tx, spent, height, tx_state);
             if (!fee) {
                 TxFailed(tx, tx_state, state);
-                return std::nullopt;
+                return failed();
             }
             const auto total = CheckedMoneyAdd(fees, *fee);
             if (!total) {
                 state.Invalid(BlockFailure::CONSENSUS, "bad-txns-accumulated-fee-outofrange");
-                return std::nullopt;
+                return failed();
             }
             fees = *total;
             if (check_signatures) {
-                spent_outputs.clear();
-                for (const Coin& coin : coins) spent_outputs.push_back(coin.out);
-                if (!VerifyTransactionSignatures(tx, spent_outputs, params.network, tx_state)) {
+                auto& outputs = spent_outputs.emplace_back();
+                outputs.reserve(coins.size());
+                for (const Coin& coin : coins) outputs.push_back(coin.out);
+                // The shared sub-hashes, once per transaction, before any of
+                // its inputs is checked (on whichever thread).
+                auto data = PrecomputedTxData::Compute(tx, outputs);
+                if (!data) {
+                    tx_state.Invalid(TxFailure::CONSENSUS, "bad-txns-spent-count", data.error_message());
                     TxFailed(tx, tx_state, state);
-                    return std::nullopt;
+                    return failed();
+                }
+                const PrecomputedTxData& shared = precomputed.emplace_back(std::move(*data));
+                checks.clear();
+                checks.reserve(outputs.size());
+                for (size_t i = 0; i < outputs.size(); ++i) {
+                    checks.push_back(InputSignatureCheck{&tx, static_cast<uint32_t>(i), &outputs[i], &shared,
+                                                         params.network});
+                }
+                if (session) {
+                    session->Add(std::move(checks));
+                } else {
+                    for (const InputSignatureCheck& check : checks) {
+                        if (!check(state)) return std::nullopt;
+                    }
                 }
             }
             TxUndo tx_undo;
@@ -72,7 +130,7 @@ std::optional<BlockUndo> ConnectBlock(const Block& block, int64_t height, const 
                 // Looked up above and inputs are distinct (CheckTransaction).
                 if (!coin) {
                     state.Invalid(BlockFailure::CONSENSUS, "bad-txns-inputs-missingorspent");
-                    return std::nullopt;
+                    return failed();
                 }
                 tx_undo.spent.push_back(std::move(*coin));
             }
@@ -83,6 +141,13 @@ std::optional<BlockUndo> ConnectBlock(const Block& block, int64_t height, const 
         // a non-coinbase overwrite is refused (AddTransactionCoins).
         if (auto added = AddTransactionCoins(view, tx, static_cast<uint32_t>(height)); !added) {
             state.Invalid(BlockFailure::CONSENSUS, "bad-txns-BIP30", added.error_message());
+            return failed();
+        }
+    }
+    // Every signature comes before the coinbase amount in block order.
+    if (session) {
+        if (auto failure = session->Wait()) {
+            state = std::move(*failure);
             return std::nullopt;
         }
     }

@@ -147,7 +147,8 @@ bool Chainstate::ConnectTip(BlockIndex* index, const Block* known_block, BlockVa
     CoinsViewCache overlay{tip_view};
     // Blocks connected once before (a reorg back, or a restart) skip signatures.
     const bool check_signatures = !index->HasStatus(BlockStatus::VALID_SCRIPTS);
-    auto undo = ConnectBlock(*known_block, index->height, m_params, overlay, check_signatures, state);
+    auto undo = ConnectBlock(*known_block, index->height, m_params, overlay, check_signatures, state,
+                             m_signature_checks.get());
     if (!undo) return false;
     auto undo_pos = m_storage->WriteUndo(*undo, index->hash);
     if (!undo_pos) {

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <thread>
 
 namespace hpips {
 namespace {
@@ -30,7 +31,9 @@ int64_t SystemNow()
 }  // namespace
 
 Chainstate::Chainstate(const ChainParams& params, ChainstateOptions options)
-    : m_params{params}, m_options{std::move(options)}
+    : m_params{params}, m_options{std::move(options)},
+      m_signature_checks{std::make_unique<SignatureCheckQueue>(
+          ScriptCheckThreads(m_options.script_check_threads, std::thread::hardware_concurrency()) - 1)}
 {
 }
 

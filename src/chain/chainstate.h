@@ -2,6 +2,7 @@
 #ifndef HPIPS_CHAIN_CHAINSTATE_H
 #define HPIPS_CHAIN_CHAINSTATE_H
 
+#include <chain/block_connect.h>
 #include <chain/block_index.h>
 #include <chain/blockindex_db.h>
 #include <chain/blockstorage.h>
@@ -98,6 +99,10 @@ struct ChainstateOptions {
     uint32_t crash_ratio{0};
     /** Rebuild the block index and coins from the block files (-reindex). */
     bool reindex{false};
+    /** Threads verifying a block's signatures, the connecting one included
+     *  (-par): 0 = one per core; capped at MAX_SCRIPT_CHECK_THREADS; 1 = no
+     *  extra thread (ScriptCheckThreads in block_connect.h). */
+    int64_t script_check_threads{0};
     /** The node's clock (seconds); the future-time rule compares against it. */
     std::function<int64_t()> now;
     /** Called once, from the thread that hit it, when a system failure stops
@@ -321,6 +326,9 @@ private:
 
     const ChainParams& m_params;
     const ChainstateOptions m_options;
+    /** ConnectBlock's signature checks, on a fixed pool (used by the holder
+     *  of m_change_mutex, without m_mutex; synchronised inside). */
+    const std::unique_ptr<SignatureCheckQueue> m_signature_checks;
 
     /** See the file comment; always taken before m_mutex. */
     mutable Mutex m_change_mutex;

@@ -2,6 +2,9 @@
 #include <consensus/tx_inputs.h>
 
 #include <consensus/params.h>
+#include <crypto/key.h>
+
+#include <string>
 
 namespace hpips {
 
@@ -41,6 +44,30 @@ std::optional<Amount> CheckTxInputs(const Transaction& tx, std::span<const Spent
         return std::nullopt;
     }
     return value_in - value_out;
+}
+
+bool CheckInputSignature(const Transaction& tx, uint32_t input_index, const TxOut& spent_output,
+                         const PrecomputedTxData& precomputed, Network network, TxValidationState& state)
+{
+    if (input_index >= tx.inputs().size()) {
+        return state.Invalid(TxFailure::CONSENSUS, "bad-txns-spent-count",
+                             "input " + std::to_string(input_index) + " of " + std::to_string(tx.inputs().size()));
+    }
+    const Destination& dest = spent_output.destination;
+    if (!dest.IsKey()) {
+        return state.Invalid(TxFailure::CONSENSUS, "bad-txns-unspendable-destination",
+                             "input " + std::to_string(input_index));
+    }
+    const auto& witness = tx.inputs()[input_index].witness;
+    if (witness.size() != SCHNORR_SIGNATURE_SIZE) {
+        return state.Invalid(TxFailure::CONSENSUS, "bad-witness-size", "input " + std::to_string(input_index));
+    }
+    const XOnlyPubKey key{std::span<const uint8_t, XONLY_KEY_SIZE>{dest.payload.data(), XONLY_KEY_SIZE}};
+    const uint256 sighash = SignatureHash(tx, input_index, precomputed, network);
+    if (!key.VerifySchnorr(sighash, witness)) {
+        return state.Invalid(TxFailure::CONSENSUS, "bad-signature", "input " + std::to_string(input_index));
+    }
+    return true;
 }
 
 }  // namespace hpips

@@ -4,6 +4,8 @@
 
 #include <consensus/validation_state.h>
 #include <primitives/amount.h>
+#include <primitives/network.h>
+#include <primitives/sighash.h>
 #include <primitives/transaction.h>
 
 #include <cstdint>
@@ -30,6 +32,23 @@ struct SpentCoin {
  *  below the outputs. Returns the fee, or nullopt with `state` set. */
 std::optional<Amount> CheckTxInputs(const Transaction& tx, std::span<const SpentCoin> spent, int64_t spend_height,
                                     TxValidationState& state);
+
+/** Checks the signature of input `input_index` of `tx`, which spends
+ *  `spent_output`, on chain `network`: the rule VerifyTransactionSignatures
+ *  (tx_check.h) applies to each input, with the same reasons and detail
+ *  ("input <i>"), in the same order: the spent destination must be a KEY
+ *  destination ("bad-txns-unspendable-destination"), the witness exactly 64
+ *  bytes ("bad-witness-size"), and a valid BIP-340 signature of
+ *  SignatureHash(tx, input_index, precomputed, network) ("bad-signature").
+ *  An index past the inputs fails with "bad-txns-spent-count".
+ *
+ *  For checking one transaction's inputs separately (on several threads):
+ *  `precomputed` must be PrecomputedTxData::Compute(tx, <all spent outputs>),
+ *  computed once per transaction and shared by its inputs; the input's own
+ *  cost is one sighash (a few hundred bytes hashed) and one verification.
+ *  Pure: safe to call from any thread at once. */
+bool CheckInputSignature(const Transaction& tx, uint32_t input_index, const TxOut& spent_output,
+                         const PrecomputedTxData& precomputed, Network network, TxValidationState& state);
 
 }  // namespace hpips
 

@@ -167,6 +167,39 @@ TEST_F(ChainstateTest, BadProofAndBadCoinbaseAreRejectedWithReasons)
     EXPECT_EQ(orphan_state.GetReason(), "prev-blk-not-found");
 }
 
+TEST(Chainstate, ChecksSignaturesOnItsCheckThreads)
+{
+    // -par=3 whatever the machine: the connecting thread and two workers.
+    TempDir dir;
+    TestClock clock;
+    Wallet wallet;
+    ChainstateOptions options = Options(dir.path(), clock);
+    options.script_check_threads = 3;
+    auto opened = Chainstate::Open(Regtest(), std::move(options));
+    ASSERT_TRUE(opened) << opened.error_message();
+    Chainstate& chainstate = **opened;
+    MineAndSubmit(chainstate, wallet, clock, 100);
+    const Block first = *chainstate.ReadBlock(*chainstate.GetBlockHashAt(1));
+    const Transaction spend =
+        SignSpend(wallet, OutPoint{first.txs[0].GetTxid(), 0}, first.txs[0].outputs()[0], 1000);
+    MutableTransaction forged = spend.fields();
+    forged.inputs[0].witness[7] ^= 1;
+    const Transaction bad{forged};
+
+    const Block bad_block = MineOn(chainstate, wallet, clock, {bad}, 1000);
+    BlockValidationState state;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(bad_block, state));
+    EXPECT_EQ(state.GetFailure(), BlockFailure::CONSENSUS);
+    EXPECT_EQ(state.GetReason(), "bad-signature");
+    EXPECT_EQ(state.GetDetail(), "transaction " + bad.GetTxid().GetHex() + ": input 0");
+    EXPECT_EQ(chainstate.Height(), 100);
+
+    const Block good_block = MineOn(chainstate, wallet, clock, {spend}, 1000);
+    BlockValidationState good_state;
+    EXPECT_TRUE(chainstate.ProcessNewBlock(good_block, good_state)) << good_state.ToString();
+    EXPECT_EQ(chainstate.Height(), 101);
+}
+
 TEST(Chainstate, ReorgsToMoreWorkAndRestoresCoins)
 {
     TempDir dir_a;
