@@ -238,6 +238,11 @@ Result<void> LoadChain(NodeContext& node)
     if (!crash_ratio) return Error{"Invalid -dbcrashratio: '" + args.GetArg("dbcrashratio", "") + "'"};
     options.crash_ratio = static_cast<uint32_t>(*crash_ratio);
     options.reindex = args.GetBoolArg("reindex", false);
+    const auto par = IntInRange(args, "par", 0, 0, MAX_SCRIPT_CHECK_THREADS);
+    if (!par) return par.error();
+    options.script_check_threads = *par;
+    LogInfo("Using {} signature verification threads",
+            ScriptCheckThreads(*par, std::thread::hardware_concurrency()));
     options.now = [&node] { return node.clock.Now(); };
     // A system failure of the chain (Core's AbortNode): say so on stderr as
     // well as in debug.log, and shut down with a failure status.

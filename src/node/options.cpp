@@ -24,6 +24,10 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      GENERAL},
     {"datadir", OptionKind::VALUE, "dir", "Specify data directory (default: ~/.hpips); it must exist", GENERAL},
     {"dbcache", OptionKind::VALUE, "n", "Maximum database cache size <n> MiB (default: 450)", GENERAL},
+    {"par", OptionKind::VALUE, "n",
+     "Set the number of signature verification threads, the connecting one included (0 = one per core, up to "
+     "16; 1 = none besides the connecting thread) (default: 0)",
+     GENERAL},
     {"reindex", OptionKind::BOOL, "",
      "If enabled, wipe chain state and block index, and rebuild them from blk*.dat files on disk", GENERAL},
     {"server", OptionKind::BOOL, "", "Accept command line and JSON-RPC commands (default: 1)", RPC},
