@@ -228,7 +228,9 @@ Result<void, BlobStoreError> BlobStore::Load()
         std::filesystem::remove(DataPath(id), remove_ec);
         removed_any = true;
     };
-    LockGuard lock{m_mutex};
+    // Built without the lock (it is disk I/O), installed at the end.
+    std::map<uint256, Entry> blobs;
+    uint64_t used{0};
     for (const uint256& id : metas) {
         const std::string meta_name{MetaPath(id).filename().string()};
         auto bytes = ReadSmallFile(MetaPath(id), MAX_BLOB_META_SIZE);
@@ -251,21 +253,24 @@ Result<void, BlobStoreError> BlobStore::Load()
                                  std::to_string(meta->blob.size) + "; blob removed");
             continue;
         }
-        m_blobs.emplace(id, Entry{meta->blob.size,
-                                  std::make_shared<const std::vector<uint256>>(std::move(meta->blob.chunk_hashes)),
-                                  meta->refcount, meta->pinned});
-        m_used += meta->blob.size;
+        used += meta->blob.size;
+        blobs.emplace(id, Entry{meta->blob.size,
+                                std::make_shared<const std::vector<uint256>>(std::move(meta->blob.chunk_hashes)),
+                                meta->refcount, meta->pinned});
     }
     for (const uint256& id : datas) {
-        if (m_blobs.contains(id) || metas.contains(id)) continue;
+        if (blobs.contains(id) || metas.contains(id)) continue;
         // A crash between the two renames of a commit: the blob was never listed.
         remove_entry(id, DataPath(id).filename().string() + ": no metadata (interrupted commit); removed");
     }
-    m_report.blobs = m_blobs.size();
-    m_report.bytes = m_used;
     if (removed_any) {
         if (auto synced = SyncDir(); !synced) return synced;
     }
+    m_report.blobs = blobs.size();
+    m_report.bytes = used;
+    LockGuard lock{m_mutex};
+    m_blobs = std::move(blobs);
+    m_used = used;
     return {};
 }
 
@@ -436,7 +441,7 @@ Result<BlobInfo, BlobStoreError> BlobStore::Commit(const std::filesystem::path& 
 {
     const uint256 id = meta.blob.id;
     const uint64_t size = meta.blob.size;
-    std::error_code ec;
+    const auto meta_temp = TempPath(++m_serial, "meta");
     /** Drops the download being committed, if any; returns whether a pin was
      *  requested for it after its metadata was prepared. */
     const auto forget_download = [&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) {
@@ -447,21 +452,22 @@ Result<BlobInfo, BlobStoreError> BlobStore::Commit(const std::filesystem::path& 
         m_downloads.erase(it);
         return pin;
     };
-    /** Gives up: the temp files, the download and the reservation go. */
-    const auto abandon = [&](const std::filesystem::path& meta_temp) EXCLUSIVE_LOCKS_REQUIRED(m_mutex) {
+    const auto remove_temps = [&] {
+        std::error_code ec;
         std::filesystem::remove(data_temp, ec);
         std::filesystem::remove(meta_temp, ec);
+    };
+    /** Gives up: the temp files, then the download and the reservation go. */
+    const auto abandon = [&](BlobStoreError error) -> BlobStoreError {
+        remove_temps();
+        LockGuard lock{m_mutex};
         forget_download();
         Unreserve(size);
+        return error;
     };
 
     // The metadata is written and synced beside the data before any lock.
-    const auto meta_temp = TempPath(++m_serial, "meta");
-    if (auto written = WriteNewFileSynced(meta_temp, EncodeBlobMeta(meta)); !written) {
-        LockGuard lock{m_mutex};
-        abandon(meta_temp);
-        return written.error();
-    }
+    if (auto written = WriteNewFileSynced(meta_temp, EncodeBlobMeta(meta)); !written) return abandon(written.error());
 
     std::optional<BlobInfo> stored;
     BlobInfo committed;
@@ -474,40 +480,34 @@ Result<BlobInfo, BlobStoreError> BlobStore::Commit(const std::filesystem::path& 
                 // Stored meanwhile by another put or download: keep that one.
                 stored = InfoOf(id, it->second);
                 pin_later = forget_download();
-                abandon(meta_temp);
+                Unreserve(size);
             }
         }
-        if (!stored) {
+        if (stored) {
+            remove_temps();
+        } else {
             // Data first, then the metadata: the commit point. A crash between
             // the two leaves a data file without metadata, which startup removes.
+            std::error_code ec;
             std::filesystem::rename(data_temp, DataPath(id), ec);
-            if (ec) {
-                const std::string reason{ec.message()};
-                LockGuard lock{m_mutex};
-                abandon(meta_temp);
-                return Fail(BlobStoreFailure::IO, "cannot rename " + data_temp.string() + ": " + reason);
-            }
+            if (ec) return abandon(Fail(BlobStoreFailure::IO, "cannot rename " + data_temp.string() + ": " + ec.message()));
             std::filesystem::rename(meta_temp, MetaPath(id), ec);
             if (ec) {
                 const std::string reason{ec.message()};
                 std::filesystem::remove(DataPath(id), ec);
-                LockGuard lock{m_mutex};
-                abandon(meta_temp);
-                return Fail(BlobStoreFailure::IO, "cannot rename " + meta_temp.string() + ": " + reason);
+                return abandon(Fail(BlobStoreFailure::IO, "cannot rename " + meta_temp.string() + ": " + reason));
             }
             if (auto synced = SyncDir(); !synced) {
                 DeleteFiles(id);
-                LockGuard lock{m_mutex};
-                abandon(meta_temp);
-                return synced.error();
+                return abandon(synced.error());
             }
             LockGuard lock{m_mutex};
             pin_later = forget_download() && !meta.pinned;
             // The reservation becomes the blob's bytes.
             --m_pending;
-            const auto [it, inserted] =
-                m_blobs.emplace(id, Entry{size, std::make_shared<const std::vector<uint256>>(std::move(meta.blob.chunk_hashes)),
-                                          0, meta.pinned});
+            const auto [it, inserted] = m_blobs.emplace(
+                id, Entry{size, std::make_shared<const std::vector<uint256>>(std::move(meta.blob.chunk_hashes)), 0,
+                          meta.pinned});
             committed = InfoOf(id, it->second);
         }
     }
