@@ -6,7 +6,7 @@ with an independent implementation of doc/blobs.md), putblobchunk with good
 and bad proofs, hpips-cli putblob FILE (chunked upload), a file one byte over
 MAX_BLOB_SIZE refused by the RPC and by the CLI, the quota at its limit and one
 byte over (-blobquota), blobs kept across a restart, an upload cut by SIGKILL
-leaving nothing listed, removeblob."""
+leaving nothing listed, damaged metadata removed at startup, removeblob."""
 import hashlib
 import json
 import os
@@ -121,6 +121,7 @@ class BlobsTest(HpipsTestFramework):
         self.subtest("quota at its limit and one byte over", self.test_quota)
         self.subtest("blobs survive a restart", self.test_restart)
         self.subtest("an upload cut by SIGKILL is never listed", self.test_kill_mid_upload)
+        self.subtest("corrupt metadata: the node starts without that blob", self.test_corrupt_meta)
         self.subtest("removeblob", self.test_remove)
         self.subtest("-blobquota out of range", self.test_bad_option)
 
@@ -320,6 +321,27 @@ class BlobsTest(HpipsTestFramework):
         assert_equal(node.listblobs(), before)
         assert_equal(os.listdir(os.path.join(node.net_dir, "blobs", "tmp")), [])
         assert_in("1 unfinished temp files removed", node.debug_log())
+
+    def test_corrupt_meta(self):
+        node = self.nodes[0]
+        data = b"soon corrupt"
+        id_hex = node.putblob(data.hex())["id"]
+        others = [b for b in node.listblobs() if b["id"] != id_hex]
+        node.stop()
+        meta = os.path.join(node.net_dir, "blobs", id_hex + ".meta")
+        with open(meta, "r+b") as f:
+            f.seek(20)
+            byte = f.read(1)
+            f.seek(20)
+            f.write(bytes([byte[0] ^ 0x40]))
+        node.start()
+        assert_equal(node.listblobs(), others)
+        assert_raises_rpc_error(-5, "Blob not found", node.getblobinfo, id_hex)
+        assert_in(f"Warning: blob store: {id_hex}.meta: corrupt metadata (checksum mismatch); blob removed",
+                  node.debug_log())
+        assert not os.path.exists(os.path.join(node.net_dir, "blobs", id_hex + ".blob"))
+        # The same data can be stored again.
+        assert_equal(node.putblob(data.hex())["id"], id_hex)
 
     def test_remove(self):
         node = self.nodes[0]
