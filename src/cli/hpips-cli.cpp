@@ -4,9 +4,11 @@
 // options first, then the method and its arguments; credentials from
 // -rpcpassword or the node's cookie; arguments converted by the table in
 // rpc/client.cpp; strings printed raw, other results as indented JSON;
-// errors on stderr in Core's format.
+// errors on stderr in Core's format. One command is the client's own:
+// `putblob FILE` reads a local file and uploads it chunk by chunk.
 #include <consensus/params.h>
 #include <node/settings.h>
+#include <primitives/blob.h>
 #include <rpc/auth.h>
 #include <rpc/client.h>
 #include <rpc/http_client.h>
@@ -21,6 +23,8 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -127,7 +131,8 @@ std::string HelpText()
            "Usage:  hpips-cli [options] <command> [params]\n"
            "or:     hpips-cli [options] -named <command> [name=value]...\n"
            "or:     hpips-cli [options] help\n"
-           "or:     hpips-cli [options] help <command>\n\n" +
+           "or:     hpips-cli [options] help <command>\n"
+           "or:     hpips-cli [options] putblob <file>   (uploads a local file as a blob)\n\n" +
            hpips::FormatOptionsHelp(CLI_OPTIONS);
 }
 
@@ -518,6 +523,96 @@ int AddrInfo(Connection& connection, bool wait, int64_t wait_timeout)
     return 0;
 }
 
+/** `putblob FILE`: the file is read here, on the client's machine (the node
+ *  may be elsewhere). Its id and chunk hashes are computed in a first pass;
+ *  then each chunk goes with its proof in one putblobchunk call (≤ 2 MiB of
+ *  hex, below the RPC request limit), so files up to MAX_BLOB_SIZE go through
+ *  and the node checks every chunk as it would a peer's. Memory: one chunk and
+ *  the chunk hashes. Prints what putblob prints; returns the exit code. */
+int PutBlobFile(Connection& connection, const std::string& path, bool wait, int64_t wait_timeout)
+{
+    std::error_code ec;
+    std::ifstream in{path, std::ios::binary};
+    if (!in || !std::filesystem::is_regular_file(path, ec)) {
+        std::cerr << "error: cannot read file " << path << "\n";
+        return 1;
+    }
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        std::cerr << "error: cannot read file " << path << ": " << ec.message() << "\n";
+        return 1;
+    }
+    // Bounded before anything is read.
+    if (const auto count = hpips::BlobChunkCount(size); !count) {
+        std::cerr << "error: " << path << ": " << count.error().message << "\n";
+        return 1;
+    }
+    std::vector<uint8_t> buffer(static_cast<size_t>(std::min(size, hpips::BLOB_CHUNK_SIZE)));
+    const auto read_chunk = [&](uint64_t index) -> std::optional<std::span<const uint8_t>> {
+        const auto length = static_cast<std::streamsize>(hpips::BlobChunkLength(size, index));
+        in.clear();
+        in.seekg(static_cast<std::streamoff>(hpips::BlobChunkOffset(index)));
+        in.read(reinterpret_cast<char*>(buffer.data()), length);
+        if (in.gcount() != length) return std::nullopt;
+        return std::span<const uint8_t>{buffer.data(), static_cast<size_t>(length)};
+    };
+
+    hpips::BlobHasher hasher;
+    const uint32_t chunks = *hpips::BlobChunkCount(size);
+    for (uint32_t i = 0; i < chunks; ++i) {
+        const auto piece = read_chunk(i);
+        if (!piece || !hasher.Write(*piece)) {
+            std::cerr << "error: " << path << " changed while it was read\n";
+            return 1;
+        }
+    }
+    const auto blob = hasher.Finalize();
+    if (!blob) {
+        std::cerr << "error: " << path << ": " << blob.error().message << "\n";
+        return 1;
+    }
+
+    for (uint32_t i = 0; i < chunks; ++i) {
+        const auto piece = read_chunk(i);
+        if (!piece) {
+            std::cerr << "error: " << path << " changed while it was read\n";
+            return 1;
+        }
+        const auto proof = hpips::BlobChunkProof(blob->chunk_hashes, i);
+        json::array params{json::value(blob->id.GetHex()), json::value(size), json::value(i),
+                           json::value(hpips::HexStr(*piece)),
+                           json::value(hpips::HexStr(hpips::EncodeBlobChunkProof(proof.value())))};
+        // Only the first call waits for the server (-rpcwait).
+        CallOutcome outcome = Call(connection, RequestBody("putblobchunk", std::move(params), 1), wait && i == 0,
+                                   wait_timeout);
+        if (outcome.error) {
+            std::cerr << "error: " << outcome.error->message << "\n";
+            return 1;
+        }
+        if (!outcome.reply.is_object()) return PrintReply(outcome.reply);
+        // A JSON-RPC 2.0 success has no "error" member; a 1.0 one has null.
+        const auto* error = outcome.reply.get_object().if_contains("error");
+        if (error != nullptr && !error->is_null()) return PrintReply(outcome.reply);
+        const auto* result = outcome.reply.get_object().if_contains("result");
+        const auto* complete = result != nullptr && result->is_object() ? result->get_object().if_contains("complete")
+                                                                         : nullptr;
+        // Complete early when the node already had the blob.
+        if (complete != nullptr && complete->is_bool() && complete->get_bool()) break;
+        if (i + 1 == chunks) {
+            std::cerr << "error: the node did not complete blob " << blob->id.GetHex() << "\n";
+            return 1;
+        }
+    }
+    json::object result;
+    result["id"] = blob->id.GetHex();
+    result["size"] = size;
+    result["chunks"] = chunks;
+    json::object reply;
+    reply["result"] = std::move(result);
+    reply["error"] = nullptr;
+    return PrintReply(reply);
+}
+
 int Run(int argc, char** argv)
 {
     // Options come first; the first token without a dash starts the command.
@@ -670,6 +765,14 @@ int Run(int argc, char** argv)
     }
     const std::string method = args.front();
     const std::vector<std::string> params_text(args.begin() + 1, args.end());
+    if (method == "putblob" && !settings.GetBoolArg("named", false)) {
+        if (params_text.size() != 1) {
+            std::cerr << "error: putblob takes one argument, the path of a local file (use -named putblob "
+                         "hexdata=... or path=... for the RPC's own forms)\n";
+            return 1;
+        }
+        return PutBlobFile(connection, params_text[0], wait, *wait_timeout);
+    }
     json::value params;
     if (settings.GetBoolArg("named", false)) {
         auto converted = hpips::RPCConvertNamedValues(method, params_text);

@@ -2,6 +2,7 @@
 #ifndef HPIPS_NODE_CONTEXT_H
 #define HPIPS_NODE_CONTEXT_H
 
+#include <chain/blob_store.h>
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
 #include <mining/miner.h>
@@ -56,6 +57,8 @@ struct NodeContext {
     /** The chain: blocks, coins and the rules that move between them. */
     std::unique_ptr<Chainstate> chainstate;
     std::unique_ptr<Mempool> mempool;
+    /** Job data (blobs) in <datadir>/blobs. */
+    std::unique_ptr<BlobStore> blob_store;
     /** What the chain RPC methods read and drive (refers to the members above). */
     std::unique_ptr<ChainContext> chain_context;
     /** Threads for RPC-driven mining (generatetoaddress, generateblock). */

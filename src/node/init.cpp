@@ -6,6 +6,7 @@
 #include <kernels/device.h>
 #include <primitives/address.h>
 #include <primitives/key_io.h>
+#include <rpc/blobs.h>
 #include <rpc/blockchain.h>
 #include <rpc/mining.h>
 #include <rpc/misc_chain.h>
@@ -225,6 +226,23 @@ Result<Destination> MinerPayout(const NodeContext& node)
     return dest;
 }
 
+/** Opens <datadir>/blobs with -blobquota; logs what the startup scan cleaned up. */
+Result<void> LoadBlobStore(NodeContext& node)
+{
+    const auto quota = IntInRange(*node.args, "blobquota", static_cast<int64_t>(DEFAULT_BLOB_QUOTA), 0,
+                                  static_cast<int64_t>(MAX_BLOB_QUOTA));
+    if (!quota) return quota.error();
+    auto store = BlobStore::Open(BlobStoreOptions{.dir = node.data_dir / "blobs",
+                                                  .quota = static_cast<uint64_t>(*quota)});
+    if (!store) return Error{"Error opening the blob store: " + store.error().message};
+    node.blob_store = std::move(*store);
+    const BlobStoreOpenReport& report = node.blob_store->OpenReport();
+    for (const auto& problem : report.problems) LogInfo("Warning: blob store: {}", problem);
+    LogInfo("Blob store: {} blobs, {} of {} bytes; {} unfinished temp files removed", report.blobs, report.bytes,
+            node.blob_store->Quota(), report.temp_files_removed);
+    return {};
+}
+
 Result<void> LoadChain(NodeContext& node)
 {
     const Settings& args = *node.args;
@@ -257,9 +275,11 @@ Result<void> LoadChain(NodeContext& node)
     node.chainstate = std::move(*chainstate);
     node.mempool = std::make_unique<Mempool>(*node.chainstate, MempoolOptions{});
     node.rpc_mining_pool = std::make_unique<ThreadPool>(std::max(1u, std::thread::hardware_concurrency()));
+    if (auto blobs = LoadBlobStore(node); !blobs) return blobs;
     node.chain_context = std::make_unique<ChainContext>(ChainContext{*node.chainstate, *node.mempool, node.clock,
                                                                      params, nullptr, &node.interrupt,
-                                                                     node.rpc_mining_pool.get()});
+                                                                     node.rpc_mining_pool.get(),
+                                                                     node.blob_store.get()});
     const auto tip = node.chainstate->TipInfo();
     LogInfo("Chain loaded: height={} best={}", tip.height, tip.hash.GetHex());
     return {};
@@ -290,7 +310,7 @@ Result<void> RegisterChainRPC(NodeContext& node)
     RPCTable& table = *node.rpc_table;
     ChainContext& context = *node.chain_context;
     for (auto* reg : {&RegisterBlockchainRPCCommands, &RegisterRawTransactionRPCCommands, &RegisterMiningRPCCommands,
-                      &RegisterMiscChainRPCCommands}) {
+                      &RegisterMiscChainRPCCommands, &RegisterBlobRPCCommands}) {
         if (auto registered = reg(table, context); !registered) return registered;
     }
     return {};
@@ -510,6 +530,7 @@ void Shutdown(NodeContext& node)
     node.chain_context.reset();
     node.rpc_mining_pool.reset();
     node.mempool.reset();
+    node.blob_store.reset();
     node.chainstate.reset();
     if (node.cookie_path) {
         DeleteAuthCookie(*node.cookie_path);

@@ -23,6 +23,10 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      "(only useable from command line, not configuration file) (default: hpips.conf)",
      GENERAL},
     {"datadir", OptionKind::VALUE, "dir", "Specify data directory (default: ~/.hpips); it must exist", GENERAL},
+    {"blobquota", OptionKind::VALUE, "n",
+     "Most bytes of job data (blobs) kept in <datadir>/blobs, downloads in progress included; 0 stores none "
+     "(default: 4294967296, 4 GiB)",
+     GENERAL},
     {"dbcache", OptionKind::VALUE, "n", "Maximum database cache size <n> MiB (default: 450)", GENERAL},
     {"par", OptionKind::VALUE, "n",
      "Set the number of signature verification threads, the connecting one included (0 = one per core, up to "

@@ -95,11 +95,11 @@ Result<MerkleProof> BuildMerkleProof(const MerkleDomain& domain, std::span<const
     return proof;
 }
 
-bool VerifyMerkleProof(const MerkleDomain& domain, const uint256& root, const uint256& leaf_hash,
-                       const MerkleProof& proof)
+std::optional<uint256> MerkleRootFromProof(const MerkleDomain& domain, const uint256& leaf_hash,
+                                           const MerkleProof& proof)
 {
-    if (proof.leaf_count > MAX_MERKLE_LEAVES || proof.leaf_index >= proof.leaf_count) return false;
-    if (proof.branch.size() > MAX_MERKLE_DEPTH) return false;
+    if (proof.leaf_count > MAX_MERKLE_LEAVES || proof.leaf_index >= proof.leaf_count) return std::nullopt;
+    if (proof.branch.size() > MAX_MERKLE_DEPTH) return std::nullopt;
     uint256 node = leaf_hash;
     uint64_t pos = proof.leaf_index;
     uint64_t size = proof.leaf_count;
@@ -107,15 +107,22 @@ bool VerifyMerkleProof(const MerkleDomain& domain, const uint256& root, const ui
     while (size > 1) {
         const uint64_t sibling = pos ^ 1;
         if (sibling < size) {
-            if (used == proof.branch.size()) return false;
+            if (used == proof.branch.size()) return std::nullopt;
             const uint256& other = proof.branch[used++];
             node = (pos % 2 == 0) ? domain.HashNode(node, other) : domain.HashNode(other, node);
         }
         pos /= 2;
         size = (size + 1) / 2;
     }
-    if (used != proof.branch.size()) return false;
-    return domain.HashRoot(proof.leaf_count, node) == root;
+    if (used != proof.branch.size()) return std::nullopt;
+    return domain.HashRoot(proof.leaf_count, node);
+}
+
+bool VerifyMerkleProof(const MerkleDomain& domain, const uint256& root, const uint256& leaf_hash,
+                       const MerkleProof& proof)
+{
+    const auto computed = MerkleRootFromProof(domain, leaf_hash, proof);
+    return computed.has_value() && *computed == root;
 }
 
 void WriteMerkleProof(Writer& w, const MerkleProof& proof)

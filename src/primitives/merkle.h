@@ -9,6 +9,7 @@
 #include <util/uint256.h>
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -86,6 +87,15 @@ Result<MerkleProof> BuildMerkleProof(const MerkleDomain& domain, std::span<const
  *  extra sibling. Work is bounded by MAX_MERKLE_DEPTH. */
 bool VerifyMerkleProof(const MerkleDomain& domain, const uint256& root, const uint256& leaf_hash,
                        const MerkleProof& proof);
+
+/** The root that `proof` leads to from `leaf_hash`: the same walk as
+ *  VerifyMerkleProof, for callers whose commitment wraps the Merkle root
+ *  (a blob id also commits to the blob's byte size, primitives/blob.h).
+ *  Nullopt for a proof of the wrong shape (index not below the count, count
+ *  above MAX_MERKLE_LEAVES, a missing or extra sibling). Work is bounded by
+ *  MAX_MERKLE_DEPTH. */
+std::optional<uint256> MerkleRootFromProof(const MerkleDomain& domain, const uint256& leaf_hash,
+                                           const MerkleProof& proof);
 
 /** Writes a proof: CompactSize leaf_count, CompactSize leaf_index,
  *  CompactSize branch length, then the siblings (32 bytes each). */

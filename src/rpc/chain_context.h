@@ -5,6 +5,7 @@
 #include <atomic>
 
 namespace hpips {
+class BlobStore;
 class Chainstate;
 class Mempool;
 class Miner;
@@ -13,7 +14,7 @@ class ThreadPool;
 struct ChainParams;
 
 /** What the chain RPC methods (blockchain, rawtransaction, mining,
- *  misc_chain) read and drive. The node fills one after loading the chain and
+ *  misc_chain, blobs) read and drive. The node fills one after loading the chain and
  *  passes it to each Register...RPCCommands; the methods keep a pointer to it,
  *  so it (and everything it refers to) must outlive the RPC table's use, and
  *  the node may set `miner` later (start/stop of the built-in miner) as long
@@ -32,6 +33,8 @@ struct ChainContext {
     const std::atomic<bool>* interrupt{nullptr};
     /** Worker threads for RPC mining (generate*); null mines on the RPC thread. */
     ThreadPool* mining_pool{nullptr};
+    /** The store of job data (blobs); null when the node has none. */
+    BlobStore* blobs{nullptr};
 };
 
 }  // namespace hpips

@@ -59,6 +59,10 @@ constexpr auto CONVERT_PARAMS = std::to_array<ConvertParam>({
     {"getmempooldescendants", 1, "verbose"},
     {"getrawmempool", 0, "verbose"},
     {"getrawmempool", 1, "mempool_sequence"},
+    // blobs
+    {"putblobchunk", 1, "size"},
+    {"putblobchunk", 2, "index"},
+    {"getblobchunk", 1, "index"},
     // mining
     {"generatetoaddress", 0, "nblocks"},
     {"generatetoaddress", 2, "maxtries"},

@@ -161,7 +161,7 @@ class ConfigTest(HpipsTestFramework):
                     "-noreindex", "-dbcrashratio=0"])
         assert os.path.isfile(os.path.join(node.datadir, "regtest", "debug.log"))
         assert_equal(sorted(p for p in os.listdir(node.net_dir) if not p.startswith("std")),
-                     [".cookie", ".lock", "blocks", "chainstate", "debug.log"])
+                     [".cookie", ".lock", "blobs", "blocks", "chainstate", "debug.log"])
         node.stop()
         node.start()
 
