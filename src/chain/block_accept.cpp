@@ -123,6 +123,7 @@ bool Chainstate::AcceptBlock(const Block& block, BlockValidationState& state, bo
         state = body_state;
         if (const BlockIndex* parent_index = Lookup(block.header.prev_block); parent_index && !parent_index->IsInvalid()) {
             MarkInvalid(AddToIndex(block.header));
+            PruneHeadersOnly();
         }
         return false;
     }
@@ -155,6 +156,7 @@ bool Chainstate::StoreBlock(const Block& block, BlockValidationState& state, boo
     }
     LockGuard lock{m_mutex};
     BlockIndex* index = AddToIndex(block.header);
+    if (!index->HasStatus(BlockStatus::HAVE_DATA)) --m_headers_only;
     index->data_pos = pos;
     index->tx_count = static_cast<uint32_t>(block.txs.size());
     index->SetStatus(BlockStatus::HAVE_DATA);
@@ -184,6 +186,7 @@ BlockIndex* Chainstate::AddToIndex(const BlockHeader& header)
     entry->BuildSkip();
     BlockIndex* raw = entry.get();
     m_index.emplace(hash, std::move(entry));
+    ++m_headers_only;  // until its data arrives
     SetDirty(raw);
     return raw;
 }
@@ -233,6 +236,7 @@ bool Chainstate::ProcessNewBlockHeaders(std::span<const BlockHeader> headers, Bl
         if (m_best_header == nullptr || index->chain_work > m_best_header->chain_work) m_best_header = index;
         if (last_accepted) *last_accepted = hash;
     }
+    PruneHeadersOnly();
     return true;
 }
 

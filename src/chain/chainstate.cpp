@@ -171,6 +171,7 @@ Result<void> Chainstate::LoadBlockIndex()
     // Parents before children: sort by height, then link.
     std::sort(records->begin(), records->end(),
               [](const BlockIndexRecord& a, const BlockIndexRecord& b) { return a.height < b.height; });
+    size_t orphaned{0};
     for (const auto& record : *records) {
         auto entry = std::make_unique<BlockIndex>();
         entry->hash = record.GetHash();
@@ -185,8 +186,15 @@ Result<void> Chainstate::LoadBlockIndex()
             if (entry->hash != m_params.genesis_hash) return Error{"block index has a foreign genesis block"};
         } else {
             entry->prev = Lookup(record.header.prev_block);
-            if (entry->prev == nullptr || entry->prev->height + 1 != entry->height) {
-                return Error{"block index entry " + entry->hash.GetHex() + " has no parent"};
+            if (entry->prev == nullptr) {
+                // Headers without data are not stored, so a block downloaded
+                // before its parent can come back without one: forget it
+                // (it is fetched again, or found by -reindex).
+                ++orphaned;
+                continue;
+            }
+            if (entry->prev->height + 1 != entry->height) {
+                return Error{"block index entry " + entry->hash.GetHex() + " does not follow its parent"};
             }
         }
         // Recompute work from the headers rather than trusting the stored sum.
@@ -202,8 +210,13 @@ Result<void> Chainstate::LoadBlockIndex()
         if (!raw->IsInvalid() && (m_best_header == nullptr || raw->chain_work > m_best_header->chain_work)) {
             m_best_header = raw;
         }
-        if (raw->HasStatus(BlockStatus::HAVE_DATA)) LinkBlockData(raw);
+        if (raw->HasStatus(BlockStatus::HAVE_DATA)) {
+            LinkBlockData(raw);
+        } else {
+            ++m_headers_only;
+        }
     }
+    if (orphaned != 0) LogInfo("chainstate: {} stored blocks had no known parent and were left out", orphaned);
     return {};
 }
 
@@ -219,6 +232,7 @@ Result<void> Chainstate::InitGenesis(const FlatFilePos* stored_pos)
         pos = *written;
     }
     BlockIndex* index = AddToIndex(genesis.header);
+    --m_headers_only;
     index->data_pos = pos;
     index->tx_count = static_cast<uint32_t>(genesis.txs.size());
     index->status |= CONNECTED_BITS | StatusBit(BlockStatus::HAVE_DATA);
@@ -289,11 +303,41 @@ Result<void> Chainstate::RecoverInterruptedFlush(const FlushMarker& marker)
 Result<void> Chainstate::Reindex()
 {
     // The index and coins were wiped; re-accept every stored block at its
-    // position (files hold parents before children: a block is only ever
-    // stored once its parent is known). Load connects them afterwards.
+    // position. A block downloaded before its parent (headers-first) sits
+    // before it in the files: it waits, by position only, until its parent
+    // is accepted. Load connects everything afterwards.
     LogInfo("Reindexing block files...");
     size_t accepted = 0;
     size_t rejected = 0;
+    std::multimap<uint256, FlatFilePos> waiting_for_parent;
+    bool failed{false};
+    // Accepts `block`, then every waiting descendant it unlocks.
+    const auto accept = [&](Block first, const FlatFilePos& first_pos) {
+        std::vector<std::pair<Block, FlatFilePos>> queue;
+        queue.emplace_back(std::move(first), first_pos);
+        while (!queue.empty() && !failed) {
+            auto [block, pos] = std::move(queue.back());
+            queue.pop_back();
+            BlockValidationState state;
+            if (AcceptBlock(block, state, nullptr, /*force_processing=*/true, &pos)) {
+                if (++accepted % 1000 == 0) LogInfo("Reindexing: {} blocks", accepted);
+                const auto [begin, end] = waiting_for_parent.equal_range(block.GetHash());
+                for (auto it = begin; it != end; ++it) {
+                    auto child = m_storage->ReadBlock(it->second);
+                    if (child) queue.emplace_back(std::move(*child), it->second);
+                }
+                waiting_for_parent.erase(begin, end);
+            } else if (state.IsError()) {
+                failed = true;
+            } else if (state.GetFailure() == BlockFailure::MISSING_PREV) {
+                waiting_for_parent.emplace(block.header.prev_block, pos);
+            } else if (state.GetFailure() != BlockFailure::DUPLICATE) {
+                ++rejected;
+                LogDebug(LogCategory::VALIDATION, "reindex: block {} rejected: {}", block.GetHash().GetHex(),
+                         state.ToString());
+            }
+        }
+    };
     auto scanned = m_storage->ForEachBlock([&](const FlatFilePos& pos, Block&& block) {
         if (block.GetHash() == m_params.genesis_hash) {
             LockGuard change{m_change_mutex};
@@ -303,21 +347,13 @@ Result<void> Chainstate::Reindex()
             }
             return true;
         }
-        BlockValidationState state;
-        if (AcceptBlock(block, state, nullptr, /*force_processing=*/true, &pos)) {
-            if (++accepted % 1000 == 0) LogInfo("Reindexing: {} blocks", accepted);
-        } else if (state.IsError()) {
-            return false;
-        } else if (state.GetFailure() != BlockFailure::DUPLICATE) {
-            ++rejected;
-            LogDebug(LogCategory::VALIDATION, "reindex: block {} rejected: {}", block.GetHash().GetHex(),
-                     state.ToString());
-        }
-        return true;
+        accept(std::move(block), pos);
+        return !failed;
     });
     if (!scanned) return Error{"reindex: " + scanned.error_message()};
-    if (m_fatal_error) return Error{"reindex stopped by a system error (see the log)"};
-    LogInfo("Reindexed {} blocks ({} rejected, {} damaged file tails)", accepted, rejected, *scanned);
+    if (failed || m_fatal_error) return Error{"reindex stopped by a system error (see the log)"};
+    LogInfo("Reindexed {} blocks ({} rejected, {} without a parent, {} damaged file tails)", accepted, rejected,
+            waiting_for_parent.size(), *scanned);
     return {};
 }
 
@@ -336,7 +372,11 @@ Result<void> Chainstate::FlushIfNeeded(bool force)
     if (!m_dirty.empty()) {
         std::vector<BlockIndexRecord> records;
         records.reserve(m_dirty.size());
-        for (const BlockIndex* index : m_dirty) records.push_back(index->ToRecord());
+        for (const BlockIndex* index : m_dirty) {
+            // Headers alone are not worth a write (they are cheap to fetch
+            // again and bounded in memory); blocks and invalid marks are.
+            if (index->HasStatus(BlockStatus::HAVE_DATA) || index->IsInvalid()) records.push_back(index->ToRecord());
+        }
         // Synced whenever coins follow: a durable coins best block must never
         // name a block whose index record a power cut could still lose.
         if (auto written = m_index_db->WriteRecords(records, /*sync=*/flush_coins); !written) return written;

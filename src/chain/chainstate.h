@@ -140,6 +140,16 @@ struct BlockInfo {
  *  still catching up (main and test networks). */
 constexpr int64_t MAX_TIP_AGE = 24 * 60 * 60;
 
+/** Most block index entries without block data (headers-only, and blocks
+ *  remembered invalid from their header alone) kept in memory. Headers cost
+ *  only a cheap ticket check to forge, so their number is capped: beyond it
+ *  the lowest-work ones that nothing builds on are forgotten (they can be
+ *  fetched again). About 400 bytes each: 20,000 is under 10 MiB, ten full
+ *  `headers` messages (doc/chainstate.md, "Headers"). */
+constexpr size_t MAX_HEADERS_ONLY = 20'000;
+/** Most entries in a block locator (the P2P limit, doc/p2p.md). */
+constexpr size_t MAX_LOCATOR_ENTRIES = 101;
+
 /** Where initial block download stands: the share of the time from genesis
  *  to now that the tip covers, as an exact fraction (covered / total). */
 struct SyncProgress {
@@ -249,6 +259,39 @@ public:
     /** Number of block headers known (getblockchaininfo's "headers"). */
     int64_t BestHeaderHeight() const LOCKS_EXCLUDED(m_mutex);
 
+    // What the network asks of the block tree (chain_sync.cpp).
+    /** A block locator from `from` (the tip when nullopt or unknown): the
+     *  last 10 hashes, then exponentially sparser back to genesis, at most
+     *  MAX_LOCATOR_ENTRIES. */
+    std::vector<uint256> GetLocator(const std::optional<uint256>& from = std::nullopt) const LOCKS_EXCLUDED(m_mutex);
+    /** The headers of the active chain after the first `locator` hash on it
+     *  (genesis when none is), up to and including `stop` (null: no stop), at
+     *  most `max_count` (getheaders). */
+    std::vector<BlockHeader> GetHeadersAfter(std::span<const uint256> locator, const uint256& stop,
+                                             size_t max_count) const LOCKS_EXCLUDED(m_mutex);
+    /** Blocks to download towards the known header `target`: those on its
+     *  branch above the fork with the active chain, without data, not
+     *  invalid, at most `max_height`, for which `skip` (blocks already
+     *  requested) is false; at most `max_count`, lowest first. Empty when
+     *  `target` is unknown, invalid, or has no more work than the tip. */
+    std::vector<uint256> FindBlocksToDownload(const uint256& target, int64_t max_height, size_t max_count,
+                                              const std::function<bool(const uint256&)>& skip) const
+        LOCKS_EXCLUDED(m_mutex);
+    /** Height and total work of a known header, and whether its block is
+     *  stored; nullopt when unknown. */
+    struct HeaderInfo {
+        int64_t height{0};
+        ArithUint512 chain_work{0};
+        bool have_data{false};
+        bool invalid{false};
+        bool in_active_chain{false};
+    };
+    std::optional<HeaderInfo> GetHeaderInfo(const uint256& hash) const LOCKS_EXCLUDED(m_mutex);
+    /** The hash of the most-work valid header known (tip or beyond). */
+    uint256 BestHeaderHash() const LOCKS_EXCLUDED(m_mutex);
+    /** Index entries without block data (see MAX_HEADERS_ONLY). */
+    size_t HeadersOnlyCount() const LOCKS_EXCLUDED(m_mutex);
+
     /** Initial block download: on regtest, until the first block after
      *  genesis; on main and test, while reindexing or while the tip is older
      *  than MAX_TIP_AGE by the node clock. Once it ends it never comes back
@@ -304,6 +347,9 @@ private:
      *  is, makes it a candidate, and does the same for its stored
      *  descendants waiting in m_unlinked. */
     void LinkBlockData(BlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_change_mutex, m_mutex);
+    /** Forgets the lowest-work entries without data that nothing builds on
+     *  until at most MAX_HEADERS_ONLY · 9/10 remain (chain_sync.cpp). */
+    void PruneHeadersOnly() EXCLUSIVE_LOCKS_REQUIRED(m_change_mutex, m_mutex);
     /** Marks `index` FAILED and its descendants FAILED_CHILD. */
     void MarkInvalid(BlockIndex* index) EXCLUSIVE_LOCKS_REQUIRED(m_change_mutex, m_mutex);
     /** True when `index` and every ancestor down to the active chain have
@@ -358,6 +404,9 @@ private:
     /** Blocks connected or disconnected so far: tells a chain operation
      *  whether to notify ActiveTipChanged. */
     uint64_t m_tip_moves GUARDED_BY(m_mutex){0};
+    /** Entries of m_index without HAVE_DATA (headers-only or remembered
+     *  invalid from the header): bounded by MAX_HEADERS_ONLY. */
+    size_t m_headers_only GUARDED_BY(m_mutex){0};
     /** Index entries changed since the last index flush. */
     std::set<BlockIndex*> m_dirty GUARDED_BY(m_mutex);
     BlockIndex* m_best_header GUARDED_BY(m_mutex){nullptr};

@@ -6,6 +6,7 @@
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
 #include <mining/miner.h>
+#include <net/block_sync.h>
 #include <net/connman.h>
 #include <net/net_processing.h>
 #include <node/lockfile.h>
@@ -69,6 +70,8 @@ struct NodeContext {
      *  them (started by StartNetwork, stopped by StopNetwork before the chain). */
     std::unique_ptr<net::ConnectionManager> connman;
     std::unique_ptr<net::PeerManager> peerman;
+    /** Headers-first sync, block download and relay (a PeerManager handler). */
+    std::unique_ptr<net::BlockSync> block_sync;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
     /** hpipsd's exit status: 1 once a fatal error (a system failure of the

@@ -408,13 +408,15 @@ Result<void> StartNetwork(NodeContext& node)
 
     node.connman = std::make_unique<net::ConnectionManager>(std::move(options), node.clock);
     node.peerman = std::make_unique<net::PeerManager>(*node.connman, node.clock, std::move(peer_options));
+    node.block_sync = std::make_unique<net::BlockSync>(*node.chainstate, *node.peerman, *node.connman, node.clock);
+    node.peerman->RegisterHandler(*node.block_sync);
     if (!args.GetBoolArg("networkactive", true)) node.connman->SetNetworkActive(false);
     if (auto started = node.connman->Start(*node.peerman); !started) return started;
     for (const auto& service : node.connman->ListeningOn()) LogInfo("Listening for P2P on {}", service.ToString());
 
     if (node.rpc_table) {
-        NetRPCContext context{node.connman.get(), node.peerman.get(), DEFAULT_MIN_RELAY_FEE_RATE,
-                              DEFAULT_MIN_RELAY_FEE_RATE};
+        NetRPCContext context{node.connman.get(), node.peerman.get(), node.block_sync.get(),
+                              DEFAULT_MIN_RELAY_FEE_RATE, DEFAULT_MIN_RELAY_FEE_RATE};
         if (auto registered = RegisterNetRPCCommands(*node.rpc_table, context); !registered) return registered;
     }
     return {};
@@ -425,6 +427,7 @@ Result<void> StartNetwork(NodeContext& node)
 void StopNetwork(NodeContext& node)
 {
     if (node.connman) node.connman->Stop();
+    node.block_sync.reset();
     node.peerman.reset();
     node.connman.reset();
 }

@@ -1,6 +1,7 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <rpc/net.h>
 
+#include <net/block_sync.h>
 #include <net/connman.h>
 #include <net/net_permissions.h>
 #include <net/net_processing.h>
@@ -92,9 +93,16 @@ json::object PeerInfo(const NetRPCContext& ctx, const net::NodeStats& stats)
     out["bip152_hb_from"] = false;
     out["startingheight"] = peer ? peer->start_height : -1;
     out["presynced_headers"] = -1;
-    out["synced_headers"] = -1;
-    out["synced_blocks"] = -1;
-    out["inflight"] = json::array{};
+    const auto sync = ctx.block_sync ? ctx.block_sync->GetSyncStats(info.id) : std::nullopt;
+    out["synced_headers"] = sync ? sync->synced_headers : -1;
+    out["synced_blocks"] = sync ? sync->synced_blocks : -1;
+    json::array inflight;
+    if (sync) {
+        for (const int64_t height : sync->inflight) inflight.push_back(height);
+    }
+    out["inflight"] = std::move(inflight);
+    // HPIPS: headers from this peer that no verified block backs yet (doc/p2p.md).
+    out["unverified_headers"] = sync ? sync->unverified_headers : 0;
     out["addr_relay_enabled"] = peer ? peer->addr_relay_enabled : false;
     out["addr_processed"] = peer ? peer->addr_processed : 0;
     out["addr_rate_limited"] = peer ? peer->addr_rate_limited : 0;

@@ -17,12 +17,17 @@ class PeerManager;
  *  addnode, getaddednodeinfo, disconnectnode, setban, listbanned,
  *  clearbanned, getnodeaddresses, setnetworkactive. */
 namespace hpips {
+namespace net {
+class BlockSync;
+}  // namespace net
 
 /** What the network methods read and drive. Everything referenced must
  *  outlive the table's use. */
 struct NetRPCContext {
     net::ConnectionManager* connman{nullptr};
     net::PeerManager* peerman{nullptr};
+    /** Sync state for getpeerinfo (synced_headers, synced_blocks, inflight); may be null. */
+    net::BlockSync* block_sync{nullptr};
     /** Fee rates reported by getnetworkinfo (base units per 1,000 bytes). */
     Amount relay_fee{0};
     Amount incremental_fee{0};
