@@ -30,7 +30,7 @@ from test_framework.p2p import (
     MAX_ADDR_PAYLOAD, MAX_BLOB_PAYLOAD, MAX_GETDATA_PAYLOAD, MAX_GETHEADERS_PAYLOAD, MAX_HEADERS_PAYLOAD,
     MAX_INV_PAYLOAD, MAX_UNKNOWN_PAYLOAD, MAX_VERSION_PAYLOAD, MAIN_MAGIC, MSG_TX, CAddress, P2PInterface,
     block_header, build_frame, connect_peer, msg_addr, msg_blob, msg_block, msg_feefilter, msg_generic,
-    msg_getblob, msg_getdata, msg_getheaders, msg_headers, msg_inv, msg_notfound, msg_ping, msg_pong, msg_tx,
+    msg_getblob, msg_getdata, msg_getheaders, msg_headers, msg_inv, msg_notfound, msg_ping, msg_pong, msg_tx, sha256d,
     msg_verack, msg_version, ser_compact_size)
 from test_framework.test_framework import HpipsTestFramework
 from test_framework.util import assert_equal, assert_in, wait_until
@@ -150,7 +150,11 @@ class InvalidMessagesTest(HpipsTestFramework):
         addr = CAddress("8.8.8.8", 9333, time_=NOW)
         yield "addr", msg_addr([addr] * 1000).serialize()
         yield "getheaders", msg_getheaders([b"\x01" * 32] * 101).serialize()
-        yield "headers", msg_headers([block_header()] * 2000).serialize()
+        # Continuous, on an unknown parent: the node only asks for headers again.
+        headers = [block_header(prev=b"\x0a" * 32)]
+        for nonce in range(1, 2000):
+            headers.append(block_header(prev=sha256d(headers[-1]), nonce=nonce))
+        yield "headers", msg_headers(headers).serialize()
         yield "inv", msg_inv([(MSG_TX, b"\x02" * 32)] * 50000).serialize()
         yield "notfound", msg_notfound([(MSG_TX, b"\x03" * 32)] * 50000).serialize()
         yield "getdata", msg_getdata([(MSG_TX, b"\x04" * 32)] * 1000).serialize()

@@ -269,6 +269,11 @@ class msg_headers(Message):
     def serialize(self):
         return ser_compact_size(len(self.headers)) + b"".join(self.headers)
 
+    @classmethod
+    def deserialize(cls, payload):
+        n, pos = deser_compact_size(payload, 0)
+        return cls([payload[pos + 184 * i:pos + 184 * (i + 1)] for i in range(n)])
+
 
 class _msg_inv(Message):
     def __init__(self, items=None):
@@ -365,7 +370,7 @@ class msg_generic(Message):
 
 MESSAGE_CLASSES = {cls.command: cls for cls in (
     msg_version, msg_verack, msg_ping, msg_pong, msg_sendheaders, msg_feefilter, msg_wtxidrelay, msg_addr,
-    msg_getaddr, msg_inv, msg_getdata, msg_notfound, msg_mempool)}
+    msg_getaddr, msg_inv, msg_getdata, msg_notfound, msg_mempool, msg_headers)}
 
 
 def build_frame(command, payload, magic=REGTEST_MAGIC, checksum=None, length=None):
