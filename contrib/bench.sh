@@ -5,7 +5,12 @@
 # ratio against its baseline (oneDNN for the GEMM, OpenCV for light ops, the
 # reference loop for conv).
 #
+# Then bench/p2p_bench.py runs real nodes on loopback: P2P initial sync
+# against -reindex of the same chain, 5-node propagation, 125 idle peers.
+#
 # Usage: contrib/bench.sh [--filter REGEX] [--repetitions N] [--build-dir DIR]
+#                         [--p2p-blocks N | --no-p2p]
+#   --filter applies to the Google benchmarks; "p2p" runs only the P2P one.
 #   HPIPS_BENCH_SKIP_DEPS=1  do not run install-deps.sh (packages already there)
 # Raw JSON results stay in <build-dir>/bench-results/.
 set -euo pipefail
@@ -14,6 +19,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$ROOT/build-bench"
 FILTER=""
 REPETITIONS=3
+P2P_BLOCKS=10000
+RUN_P2P=1
 # Every benchmark program the project may have; missing ones are skipped.
 BENCHES=(bench_gemm bench_light bench_pouw bench_chain)
 
@@ -22,7 +29,9 @@ while [ $# -gt 0 ]; do
     --filter) FILTER="$2"; shift 2 ;;
     --repetitions) REPETITIONS="$2"; shift 2 ;;
     --build-dir) BUILD="$2"; shift 2 ;;
-    -h|--help) sed -n '3,11p' "$0"; exit 0 ;;
+    --p2p-blocks) P2P_BLOCKS="$2"; shift 2 ;;
+    --no-p2p) RUN_P2P=0; shift ;;
+    -h|--help) sed -n '3,16p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -32,6 +41,11 @@ if [ "${HPIPS_BENCH_SKIP_DEPS:-0}" != "1" ]; then
 fi
 
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHPIPS_BENCH=ON -DHPIPS_CUDA=OFF >/dev/null
+
+if [ "$FILTER" = "p2p" ]; then
+  cmake --build "$BUILD" --target hpipsd hpips-cli -j"$(nproc)" >"$BUILD/p2p.build.log" 2>&1
+  exec python3 "$ROOT/bench/p2p_bench.py" --bindir "$BUILD/bin" --blocks "$P2P_BLOCKS"
+fi
 
 available=()
 targets="$(ninja -C "$BUILD" -t targets all 2>/dev/null || true)"
@@ -74,3 +88,12 @@ done
 echo
 echo "Load average while benchmarking: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 python3 "$ROOT/contrib/bench_table.py" "${files[@]}"
+
+if [ "$RUN_P2P" = "1" ] && [ -z "$FILTER" ]; then
+  echo
+  if cmake --build "$BUILD" --target hpipsd hpips-cli -j"$(nproc)" >"$BUILD/p2p.build.log" 2>&1; then
+    python3 "$ROOT/bench/p2p_bench.py" --bindir "$BUILD/bin" --blocks "$P2P_BLOCKS"
+  else
+    echo "bench.sh: WARNING: hpipsd failed to build (see $BUILD/p2p.build.log); P2P benchmark skipped" >&2
+  fi
+fi
