@@ -6,6 +6,7 @@
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
 #include <mining/miner.h>
+#include <net/blob_relay.h>
 #include <net/connman.h>
 #include <net/net_processing.h>
 #include <node/lockfile.h>
@@ -69,6 +70,8 @@ struct NodeContext {
      *  them (started by StartNetwork, stopped by StopNetwork before the chain). */
     std::unique_ptr<net::ConnectionManager> connman;
     std::unique_ptr<net::PeerManager> peerman;
+    /** Serves and fetches blobs over P2P (a handler of peerman, over blob_store). */
+    std::unique_ptr<net::BlobRelay> blob_relay;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
     /** hpipsd's exit status: 1 once a fatal error (a system failure of the
