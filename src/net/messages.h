@@ -170,7 +170,11 @@ struct GetBlobMsg {
     uint32_t chunk_count{1};
     friend bool operator==(const GetBlobMsg&, const GetBlobMsg&) = default;
 };
-/** blob: one chunk of a blob with its Merkle proof against the blob id. */
+/** blob: one chunk of a blob with its Merkle proof against the blob id.
+ *  The proof is the blob format's MerkleProof (primitives/blob.h) with its
+ *  leaf index and leaf count not repeated: they are chunk_index and
+ *  chunk_count (net/blob_relay.h BlobMsgProof), so they cannot disagree with
+ *  the chunk's position. */
 struct BlobMsg {
     uint256 blob_id;
     /** < chunk_count. */

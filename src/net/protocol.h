@@ -2,6 +2,7 @@
 #ifndef HPIPS_NET_PROTOCOL_H
 #define HPIPS_NET_PROTOCOL_H
 
+#include <primitives/blob.h>
 #include <primitives/block.h>
 #include <primitives/transaction.h>
 
@@ -34,7 +35,7 @@ enum ServiceFlags : uint64_t {
     NODE_NONE = 0,
     /** Serves the full block chain. */
     NODE_NETWORK = 1 << 0,
-    /** Serves job data blobs (getblob/blob); reserved for the blob store. */
+    /** Serves job data blobs (getblob/blob, net/blob_relay.h). */
     NODE_BLOBS = 1 << 24,
 };
 
@@ -86,17 +87,19 @@ constexpr size_t MAX_INV_SZ = 50'000;
  *  objects at once, each of which may cost us a disk read. */
 constexpr size_t MAX_GETDATA_SZ = 1'000;
 
-/** Largest blob (job input, weights or result), by policy of the blob
- *  store to come; chunks are what travel. */
-constexpr uint64_t MAX_BLOB_SIZE = uint64_t{256} << 20;
-/** Largest chunk of a blob in one blob message. */
-constexpr size_t MAX_BLOB_CHUNK_SIZE = size_t{1} << 20;
+/** Largest blob (job input, weights or result): the blob format's own limit
+ *  (primitives/blob.h, 256 MiB); chunks are what travel. */
+constexpr uint64_t MAX_BLOB_SIZE = hpips::MAX_BLOB_SIZE;
+/** Largest chunk of a blob in one blob message: the format's chunk size. */
+constexpr size_t MAX_BLOB_CHUNK_SIZE = static_cast<size_t>(BLOB_CHUNK_SIZE);
 /** Most chunks of one blob. */
-constexpr uint32_t MAX_BLOB_CHUNKS = static_cast<uint32_t>(MAX_BLOB_SIZE / MAX_BLOB_CHUNK_SIZE);
+constexpr uint32_t MAX_BLOB_CHUNKS = hpips::MAX_BLOB_CHUNKS;
 /** Depth of the Merkle tree over MAX_BLOB_CHUNKS chunks: the most sibling
  *  hashes a chunk's proof carries. */
-constexpr size_t MAX_BLOB_PROOF_DEPTH = 8;
+constexpr size_t MAX_BLOB_PROOF_DEPTH = hpips::MAX_BLOB_PROOF_DEPTH;
 static_assert((uint32_t{1} << MAX_BLOB_PROOF_DEPTH) == MAX_BLOB_CHUNKS);
+static_assert(MAX_BLOB_SIZE == uint64_t{256} << 20 && MAX_BLOB_CHUNK_SIZE == size_t{1} << 20,
+              "doc/p2p.md states these numbers");
 /** Most chunks one getblob asks for. */
 constexpr uint32_t MAX_GETBLOB_CHUNKS = 16;
 
@@ -195,7 +198,8 @@ enum InvType : uint32_t {
     MSG_BLOCK = 2,
     /** A transaction announced by wtxid (after wtxidrelay). */
     MSG_WTX = 5,
-    /** A blob chunk range; reserved for the blob store. */
+    /** A blob, by id: a notfound entry answering a getblob the sender cannot
+     *  serve (net/blob_relay.h). */
     MSG_BLOB = 0x40,
 };
 

@@ -7,6 +7,7 @@
 #include <chain/mempool.h>
 #include <mining/miner.h>
 #include <net/block_sync.h>
+#include <net/blob_relay.h>
 #include <net/connman.h>
 #include <net/net_processing.h>
 #include <node/lockfile.h>
@@ -72,6 +73,8 @@ struct NodeContext {
     std::unique_ptr<net::PeerManager> peerman;
     /** Headers-first sync, block download and relay (a PeerManager handler). */
     std::unique_ptr<net::BlockSync> block_sync;
+    /** Serves and fetches blobs over P2P (a handler of peerman, over blob_store). */
+    std::unique_ptr<net::BlobRelay> blob_relay;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
     /** hpipsd's exit status: 1 once a fatal error (a system failure of the

@@ -405,11 +405,17 @@ Result<void> StartNetwork(NodeContext& node)
     peer_options.ping_timeout = *ping_timeout;
     peer_options.best_height = [&node] { return node.chainstate->Height(); };
     peer_options.min_relay_fee_rate = DEFAULT_MIN_RELAY_FEE_RATE;
+    if (node.blob_store) peer_options.local_services |= net::NODE_BLOBS;
 
     node.connman = std::make_unique<net::ConnectionManager>(std::move(options), node.clock);
     node.peerman = std::make_unique<net::PeerManager>(*node.connman, node.clock, std::move(peer_options));
     node.block_sync = std::make_unique<net::BlockSync>(*node.chainstate, *node.peerman, *node.connman, node.clock);
     node.peerman->RegisterHandler(*node.block_sync);
+    // Job data (blobs) over P2P: serves the store and fetches into it.
+    if (node.blob_store) {
+        node.blob_relay = std::make_unique<net::BlobRelay>(*node.peerman, *node.blob_store, node.clock);
+        node.peerman->RegisterHandler(*node.blob_relay);
+    }
     if (!args.GetBoolArg("networkactive", true)) node.connman->SetNetworkActive(false);
     if (auto started = node.connman->Start(*node.peerman); !started) return started;
     for (const auto& service : node.connman->ListeningOn()) LogInfo("Listening for P2P on {}", service.ToString());
@@ -418,6 +424,11 @@ Result<void> StartNetwork(NodeContext& node)
         NetRPCContext context{node.connman.get(), node.peerman.get(), node.block_sync.get(),
                               DEFAULT_MIN_RELAY_FEE_RATE, DEFAULT_MIN_RELAY_FEE_RATE};
         if (auto registered = RegisterNetRPCCommands(*node.rpc_table, context); !registered) return registered;
+        if (node.blob_relay) {
+            if (auto registered = RegisterBlobFetchRPCCommands(*node.rpc_table, *node.blob_relay); !registered) {
+                return registered;
+            }
+        }
     }
     return {};
 }
@@ -428,6 +439,7 @@ void StopNetwork(NodeContext& node)
 {
     if (node.connman) node.connman->Stop();
     node.block_sync.reset();
+    node.blob_relay.reset();
     node.peerman.reset();
     node.connman.reset();
 }

@@ -106,7 +106,95 @@ const std::string INFO_RESULT =
     "  \"pinned\" : true|false  (boolean) Kept even when unreferenced (blobs put by this node's user)\n"
     "}";
 
+json::object FetchToJSON(const net::BlobFetchStatus& status)
+{
+    json::object out;
+    out["id"] = status.id.GetHex();
+    out["state"] = std::string{net::BlobFetchStateName(status.state)};
+    if (status.only_peer) out["peer_id"] = *status.only_peer;
+    if (status.size) {
+        out["size"] = *status.size;
+        out["chunks"] = status.chunks;
+        out["received"] = status.received;
+    }
+    json::array sources;
+    for (const auto id : status.sources) sources.push_back(id);
+    out["sources"] = std::move(sources);
+    out["in_flight"] = status.in_flight;
+    if (!status.error.empty()) out["error"] = status.error;
+    return out;
+}
+
 }  // namespace
+
+const std::string FETCH_RESULT =
+    "{\n"
+    "  \"id\" : \"hex\",          (string) The blob id\n"
+    "  \"state\" : \"str\",       (string) searching, downloading, complete or failed\n"
+    "  \"peer_id\" : n,         (numeric, optional) The only peer asked\n"
+    "  \"size\" : n,            (numeric, optional) Size in bytes, once a chunk verified\n"
+    "  \"chunks\" : n,          (numeric, optional) Number of chunks, likewise\n"
+    "  \"received\" : n,        (numeric, optional) Chunks stored, likewise\n"
+    "  \"sources\" : [n,...],   (array) Peers that sent a valid chunk\n"
+    "  \"in_flight\" : n,       (numeric) Chunk requests outstanding\n"
+    "  \"error\" : \"str\"        (string, optional) Why it failed\n"
+    "}";
+
+Result<void> RegisterBlobFetchRPCCommands(RPCTable& table, net::BlobRelay& relay)
+{
+    net::BlobRelay* r = &relay;
+    if (auto registered = table.Register({
+            .category = "jobdata",
+            .name = "getblobfetch",
+            .description = "Returns the status of the fetch of a blob (running, or one of the last " +
+                           std::to_string(net::MAX_FINISHED_BLOB_FETCHES) + " finished) without starting one.",
+            .args = {{"id", RPCArgType::STRING, false, "", "The blob id"}},
+            .result = FETCH_RESULT,
+            .examples = HelpExampleCli("getblobfetch", "\"<id>\"") + HelpExampleRpc("getblobfetch", "\"<id>\""),
+            .handler = [r](const RPCRequest& request) -> json::value {
+                const uint256 id = ParseHashV(request.params[0], "id");
+                const auto status = r->GetFetch(id);
+                if (!status) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "No fetch of this blob"};
+                return FetchToJSON(*status);
+            },
+        });
+        !registered) {
+        return registered;
+    }
+    return table.Register({
+        .category = "jobdata",
+        .name = "fetchblob",
+        .description =
+            "Starts fetching a blob from the connected peers that serve blobs (or only from peer_id, as in "
+            "getpeerinfo), and returns at once with the fetch's status; calling it again while it runs returns its "
+            "status (getblobfetch returns it without starting anything; getblobinfo shows the download's chunks once the "
+            "size is known). Every chunk is checked against the id "
+            "before it is stored; a peer that sends a chunk not matching its proof is disconnected and "
+            "discouraged. A failed or finished fetch is started anew. At most " +
+            std::to_string(net::MAX_BLOB_FETCHES) + " fetches run at once.",
+        .args = {{"id", RPCArgType::STRING, false, "", "The blob id"},
+                 {"peer_id", RPCArgType::NUMBER, true, "any peer", "Fetch only from this peer (getpeerinfo id)"}},
+        .result = FETCH_RESULT,
+        .examples = HelpExampleCli("fetchblob", "\"<id>\"") + HelpExampleCli("fetchblob", "\"<id>\" 3") +
+                    HelpExampleRpc("fetchblob", "\"<id>\""),
+        .handler = [r](const RPCRequest& request) -> json::value {
+            const uint256 id = ParseHashV(request.params[0], "id");
+            const auto peer = OptionalParamInt64(request, 1);
+            auto status = r->FetchBlob(id, peer);
+            if (!status) {
+                switch (status.error().failure) {
+                case net::BlobFetchFailure::NO_SUCH_PEER:
+                    throw RPCError{RPCErrorCode::INVALID_PARAMETER, status.error().message};
+                case net::BlobFetchFailure::NO_PEERS:
+                    throw RPCError{RPCErrorCode::CLIENT_NOT_CONNECTED, status.error().message};
+                case net::BlobFetchFailure::TOO_MANY:
+                    throw RPCError{RPCErrorCode::MISC_ERROR, status.error().message};
+                }
+            }
+            return FetchToJSON(*status);
+        },
+    });
+}
 
 Result<void> RegisterBlobRPCCommands(RPCTable& table, ChainContext& context)
 {

@@ -63,6 +63,7 @@ constexpr auto CONVERT_PARAMS = std::to_array<ConvertParam>({
     {"putblobchunk", 1, "size"},
     {"putblobchunk", 2, "index"},
     {"getblobchunk", 1, "index"},
+    {"fetchblob", 1, "peer_id"},
     // mining
     {"generatetoaddress", 0, "nblocks"},
     {"generatetoaddress", 2, "maxtries"},

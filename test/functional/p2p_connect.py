@@ -69,8 +69,9 @@ class ConnectTest(HpipsTestFramework):
         assert_equal(addrs, sorted([f"127.0.0.1:{self.n0.p2p_port}", f"127.0.0.1:{self.n1.p2p_port}"]))
         for p in self.n0.getpeerinfo():
             assert_equal(p["network"], "ipv4")
-            assert_equal(p["services"], "0000000000000001")
-            assert_equal(p["servicesnames"], ["NETWORK"])
+            # NODE_NETWORK, and NODE_BLOBS: every node with a blob store serves blobs.
+            assert_equal(p["services"], "0000000001000001")
+            assert_equal(p["servicesnames"], ["NETWORK", "BLOBS"])
             assert p["subver"].startswith("/HPIPS:"), p["subver"]
             assert_equal(p["startingheight"], 0)
             assert_equal(p["relaytxes"], True)

@@ -27,9 +27,11 @@ REGTEST_MAGIC = bytes([0xea, 0x52, 0x48, 0x50])
 MAIN_MAGIC = bytes([0xe8, 0x50, 0x49, 0x53])
 PROTOCOL_VERSION = 10001
 NODE_NETWORK = 1
+NODE_BLOBS = 1 << 24
 MSG_TX = 1
 MSG_BLOCK = 2
 MSG_WTX = 5
+MSG_BLOB = 0x40
 HEADER_SIZE = 24
 BLOCK_HEADER_SIZE = 184
 
@@ -337,6 +339,11 @@ class msg_getblob(Message):
     def serialize(self):
         return self.blob_id + struct.pack("<II", self.first_chunk, self.chunk_count)
 
+    @classmethod
+    def deserialize(cls, payload):
+        first_chunk, chunk_count = struct.unpack_from("<II", payload, 32)
+        return cls(payload[:32], first_chunk, chunk_count)
+
 
 class msg_blob(Message):
     command = b"blob"
@@ -352,6 +359,18 @@ class msg_blob(Message):
     def serialize(self):
         return (self.blob_id + struct.pack("<IIQ", self.chunk_index, self.chunk_count, self.blob_size) +
                 ser_string(self.data) + ser_compact_size(len(self.proof)) + b"".join(self.proof))
+
+    @classmethod
+    def deserialize(cls, payload):
+        chunk_index, chunk_count, blob_size = struct.unpack_from("<IIQ", payload, 32)
+        length, pos = deser_compact_size(payload, 48)
+        data = payload[pos:pos + length]
+        n, pos = deser_compact_size(payload, pos + length)
+        proof = [payload[pos + 32 * i:pos + 32 * (i + 1)] for i in range(n)]
+        return cls(payload[:32], chunk_index, chunk_count, blob_size, data, proof)
+
+    def __repr__(self):
+        return f"msg_blob(chunk {self.chunk_index}/{self.chunk_count}, {len(self.data)} bytes)"
 
 
 class msg_generic(Message):
@@ -370,7 +389,7 @@ class msg_generic(Message):
 
 MESSAGE_CLASSES = {cls.command: cls for cls in (
     msg_version, msg_verack, msg_ping, msg_pong, msg_sendheaders, msg_feefilter, msg_wtxidrelay, msg_addr,
-    msg_getaddr, msg_inv, msg_getdata, msg_notfound, msg_mempool, msg_headers)}
+    msg_getaddr, msg_inv, msg_getdata, msg_notfound, msg_mempool, msg_headers, msg_getblob, msg_blob)}
 
 
 def build_frame(command, payload, magic=REGTEST_MAGIC, checksum=None, length=None):
