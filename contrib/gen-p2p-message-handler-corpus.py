@@ -20,6 +20,7 @@ FLAG_NOBAN, FLAG_NO_HANDSHAKE = 1, 2
 # The mined blocks: genesis (0), connected 1..4, spare (not given to the node) 5..6.
 SPARE = 5
 PROTOCOL_VERSION = 10001
+REGTEST_MAGIC = bytes([0xea, 0x52, 0x48, 0x50])
 
 
 def command(selector, payload=b""):
@@ -68,6 +69,9 @@ def seeds():
         "raw_command_unknown": bytes([0]) + raw_command(b"bogus", b"1234"),
         "raw_command_bad": bytes([0]) + raw_command(b"\x01bad", b""),
         "raw_bytes_garbage": bytes([0]) + raw_bytes(junk[:40]),
+        # A ping header announcing 8 bytes, then 2: the target ends the frame with zeros.
+        "raw_bytes_partial_frame": bytes([0]) + raw_bytes(REGTEST_MAGIC + b"ping".ljust(12, b"\0") +
+                                                          struct.pack("<I", 8) + bytes(4) + b"\x01\x02"),
         "mixed": bytes([0]) + command(MEMPOOL) + command(GETBLOB, junk[:40]) + command(TX, junk[:60]) +
                  known(KNOWN_GETDATA, 1) + command(WTXIDRELAY),
     }

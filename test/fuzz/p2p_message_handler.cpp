@@ -62,6 +62,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -342,7 +343,31 @@ public:
     FakePeer(const FakePeer&) = delete;
     FakePeer& operator=(const FakePeer&) = delete;
 
-    void Queue(std::span<const uint8_t> bytes) { m_out.insert(m_out.end(), bytes.begin(), bytes.end()); }
+    void Queue(std::span<const uint8_t> bytes)
+    {
+        m_out.insert(m_out.end(), bytes.begin(), bytes.end());
+        Model(bytes);
+    }
+    /** If the bytes queued so far stop inside a frame (raw bytes can
+     *  announce a payload and not send it), queues zeros until the node's
+     *  parser ends that frame: otherwise the final ping would only feed the
+     *  payload and the node would rightly wait for more. At most one
+     *  payload limit (MAX_PAYLOAD_ANY) of zeros. */
+    void EndFrame()
+    {
+        const std::vector<uint8_t> zeros(64 * 1024, 0);
+        while (!m_model.Error() && m_model_partial > 0) {
+            // Feed stops at the frame's end: queue exactly what it took.
+            const size_t n = m_model.Feed(zeros);
+            if (n == 0 && !m_model.MessageReady()) Fail("the frame parser made no progress");
+            m_out.insert(m_out.end(), zeros.begin(), zeros.begin() + static_cast<ptrdiff_t>(n));
+            m_model_partial += n;
+            if (m_model.MessageReady()) {
+                (void)m_model.TakeMessage();
+                m_model_partial = 0;
+            }
+        }
+    }
     void Queue(const Message& message)
     {
         Queue(BuildFrame(Params(Network::REGTEST).message_start, CommandOf(message), EncodePayload(message)));
@@ -378,6 +403,20 @@ public:
     }
 
 private:
+    /** Follows the node's parser over the bytes we send. */
+    void Model(std::span<const uint8_t> bytes)
+    {
+        while (!bytes.empty() && !m_model.Error()) {
+            const size_t n = m_model.Feed(bytes);
+            bytes = bytes.subspan(n);
+            m_model_partial += n;
+            if (m_model.MessageReady()) {
+                (void)m_model.TakeMessage();
+                m_model_partial = 0;
+            }
+        }
+    }
+
     /** Parses what was received; true/false once `command` is found, nullopt
      *  when more bytes are needed. */
     std::optional<bool> TakeMessage(std::string_view command)
@@ -408,6 +447,9 @@ private:
     std::vector<uint8_t> m_in;
     size_t m_in_used{0};
     FrameParser m_parser;
+    /** The node's view of our stream, and the bytes of its unfinished frame. */
+    FrameParser m_model{Params(Network::REGTEST).message_start};
+    size_t m_model_partial{0};
 };
 
 /** The payload of a KNOWN_* record (before its patch). */
@@ -502,6 +544,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         }
         if (open) {
             QueueRecords(input, peer, blocks);
+            peer.EndFrame();
             peer.Queue(PingMsg{FINAL_PING_NONCE});
             (void)peer.Exchange(cmd::PONG);
         }
