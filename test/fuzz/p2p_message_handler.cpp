@@ -337,7 +337,17 @@ public:
         remote.sin_family = AF_INET;
         remote.sin_port = htons(port);
         ::inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
-        if (::connect(m_fd, reinterpret_cast<sockaddr*>(&remote), sizeof(remote)) != 0) Fail("connect() failed");
+        if (::connect(m_fd, reinterpret_cast<sockaddr*>(&remote), sizeof(remote)) != 0) {
+            // An interrupted connect goes on in the background: wait for it.
+            if (errno != EINTR) Fail("connect() failed");
+            pollfd pfd{m_fd, POLLOUT, 0};
+            while (::poll(&pfd, 1, -1) < 0) {
+                if (errno != EINTR) Fail("poll() failed");
+            }
+            int error{0};
+            socklen_t length{sizeof(error)};
+            if (::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) Fail("connect() failed");
+        }
     }
     ~FakePeer() { ::close(m_fd); }
     FakePeer(const FakePeer&) = delete;
@@ -385,7 +395,11 @@ public:
                 deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) Fail("the node neither answered nor closed the connection");
             pollfd pfd{m_fd, static_cast<short>(POLLIN | (m_sent < m_out.size() ? POLLOUT : 0)), 0};
-            if (::poll(&pfd, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000))) < 0) Fail("poll() failed");
+            // libFuzzer's -timeout alarm interrupts system calls: EINTR is no failure.
+            if (::poll(&pfd, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000))) < 0) {
+                if (errno == EINTR) continue;
+                Fail("poll() failed");
+            }
             if (pfd.revents & POLLOUT) {
                 const ssize_t n = ::send(m_fd, m_out.data() + m_sent, m_out.size() - m_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
                 if (n > 0) m_sent += static_cast<size_t>(n);
