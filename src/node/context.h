@@ -8,6 +8,7 @@
 #include <mining/miner.h>
 #include <net/connman.h>
 #include <net/net_processing.h>
+#include <net/tx_relay.h>
 #include <node/lockfile.h>
 #include <node/settings.h>
 #include <node/shutdown.h>
@@ -69,6 +70,9 @@ struct NodeContext {
      *  them (started by StartNetwork, stopped by StopNetwork before the chain). */
     std::unique_ptr<net::ConnectionManager> connman;
     std::unique_ptr<net::PeerManager> peerman;
+    /** Transaction relay, a handler of peerman and a listener of the mempool
+     *  (destroyed after the connections stop, before peerman). */
+    std::unique_ptr<net::TxRelay> tx_relay;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
     /** hpipsd's exit status: 1 once a fatal error (a system failure of the
