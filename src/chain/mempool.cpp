@@ -35,20 +35,68 @@ Mempool::Mempool(Chainstate& chainstate, MempoolOptions options)
 
 Mempool::~Mempool() { m_chainstate.RemoveListener(this); }
 
-MempoolAcceptResult Mempool::AcceptToMemoryPool(const Transaction& tx, bool test_only, std::optional<Amount> max_fee)
+MempoolAcceptResult Mempool::AcceptToMemoryPool(const Transaction& tx, bool test_only, std::optional<Amount> max_fee,
+                                                OrphanOwner orphan_owner)
 {
     MempoolAcceptResult result;
     m_chainstate.WithCoins([&](const auto& lookup, int64_t tip_height, int64_t tip_mtp) {
         LockGuard lock{m_mutex};
-        result = AcceptLocked(tx, test_only, max_fee, lookup, tip_height, tip_mtp);
+        result = AcceptLocked(tx, test_only, max_fee, lookup, tip_height, tip_mtp, orphan_owner);
         if (result.Accepted() && !test_only) ProcessOrphans(tx.GetTxid(), lookup, tip_height, tip_mtp);
     });
+    // Neither the chainstate's lock nor ours is held here.
+    DeliverNotifications();
     return result;
+}
+
+void Mempool::AddListener(MempoolListener* listener)
+{
+    LockGuard lock{m_delivery_mutex};
+    m_listeners.push_back(listener);
+    m_listener_count = m_listeners.size();
+}
+
+void Mempool::RemoveListener(MempoolListener* listener)
+{
+    // Taking the delivery mutex waits for a delivery under way.
+    LockGuard lock{m_delivery_mutex};
+    m_listeners.erase(std::remove(m_listeners.begin(), m_listeners.end(), listener), m_listeners.end());
+    m_listener_count = m_listeners.size();
+}
+
+void Mempool::Notify(Notification notification)
+{
+    if (m_listener_count.load() == 0) return;
+    m_notifications.push_back(std::move(notification));
+}
+
+void Mempool::DeliverNotifications()
+{
+    LockGuard delivery{m_delivery_mutex};
+    while (true) {
+        std::vector<Notification> batch;
+        {
+            LockGuard lock{m_mutex};
+            batch.swap(m_notifications);
+        }
+        if (batch.empty()) return;
+        // Whoever queued later events waits on m_delivery_mutex and finds
+        // them in the next batch, so the order holds across threads.
+        for (const Notification& n : batch) {
+            for (MempoolListener* listener : m_listeners) {
+                if (n.added) {
+                    listener->TransactionAdded(*n.entry);
+                } else {
+                    listener->TransactionRemoved(n.txid, n.wtxid, n.reason);
+                }
+            }
+        }
+    }
 }
 
 MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only, std::optional<Amount> max_fee,
                                           const std::function<std::optional<Coin>(const OutPoint&)>& lookup,
-                                          int64_t tip_height, int64_t tip_mtp)
+                                          int64_t tip_height, int64_t tip_mtp, OrphanOwner orphan_owner)
 {
     MempoolAcceptResult result;
     TxValidationState& state = result.state;
@@ -102,10 +150,7 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
             }
         }
         state.Invalid(TxFailure::MISSING_INPUTS, "missing-inputs");
-        if (!test_only) {
-            AddOrphan(tx);
-            result.orphan = true;
-        }
+        if (!test_only) result.orphan = AddOrphan(tx, orphan_owner);
         return result;
     }
 
@@ -149,12 +194,17 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
     for (const TxIn& in : tx.inputs()) m_spenders.emplace(in.prevout, txid);
     m_by_fee_rate.insert(entry.get());
     m_bytes += entry->size;
+    m_by_wtxid.emplace(tx.GetWtxid(), txid);
+    const MempoolEntry* added = entry.get();
     m_entries.emplace(txid, std::move(entry));
     TrimToSize();
     if (m_entries.count(txid) == 0) {
+        // Listeners never heard of it: drop the removal TrimToSize queued.
+        std::erase_if(m_notifications, [&](const Notification& n) { return !n.added && n.txid == txid; });
         state.Invalid(TxFailure::POLICY, "mempool full");
         return result;
     }
+    Notify(Notification{true, std::make_shared<const MempoolEntry>(*added), txid, tx.GetWtxid(), {}});
     LogDebug(LogCategory::MEMPOOL, "accepted {} (fee {}, {} bytes, pool {} txs)", txid.GetHex(), *fee, result.size,
              m_entries.size());
     return result;
@@ -175,7 +225,7 @@ size_t Mempool::CountAncestors(const Transaction& tx, size_t limit) const
     return seen.size();
 }
 
-void Mempool::RemoveEntry(const uint256& txid)
+void Mempool::RemoveEntry(const uint256& txid, MempoolRemovalReason reason)
 {
     const auto it = m_entries.find(txid);
     if (it == m_entries.end()) return;
@@ -184,12 +234,15 @@ void Mempool::RemoveEntry(const uint256& txid)
         const auto spender = m_spenders.find(in.prevout);
         if (spender != m_spenders.end() && spender->second == txid) m_spenders.erase(spender);
     }
+    const uint256 wtxid = entry->tx.GetWtxid();
+    m_by_wtxid.erase(wtxid);
     m_by_fee_rate.erase(entry);
     m_bytes -= entry->size;
     m_entries.erase(it);
+    Notify(Notification{false, nullptr, txid, wtxid, reason});
 }
 
-void Mempool::RemoveRecursive(const uint256& txid)
+void Mempool::RemoveRecursive(const uint256& txid, MempoolRemovalReason reason)
 {
     std::deque<uint256> queue{txid};
     std::set<uint256> seen{txid};
@@ -205,7 +258,7 @@ void Mempool::RemoveRecursive(const uint256& txid)
             if (spender != m_spenders.end() && seen.insert(spender->second).second) queue.push_back(spender->second);
         }
     }
-    for (const uint256& removed : order) RemoveEntry(removed);
+    for (const uint256& removed : order) RemoveEntry(removed, reason);
 }
 
 void Mempool::TrimToSize()
@@ -213,20 +266,61 @@ void Mempool::TrimToSize()
     while (m_bytes > m_options.max_bytes && !m_by_fee_rate.empty()) {
         const MempoolEntry* worst = *m_by_fee_rate.rbegin();
         LogDebug(LogCategory::MEMPOOL, "evicting {} (fee rate {})", worst->tx.GetTxid().GetHex(), worst->fee_rate);
-        RemoveRecursive(worst->tx.GetTxid());
+        RemoveRecursive(worst->tx.GetTxid(), MempoolRemovalReason::SIZE_LIMIT);
     }
 }
 
-void Mempool::AddOrphan(const Transaction& tx)
+bool Mempool::AddOrphan(const Transaction& tx, OrphanOwner owner)
 {
     const uint256 txid = tx.GetTxid();
-    if (tx.GetTotalSize() > MAX_ORPHAN_TX_SIZE || m_orphans.count(txid) != 0) return;
-    while (m_orphans.size() >= MAX_ORPHANS && !m_orphan_order.empty()) {
-        m_orphans.erase(m_orphan_order.front());
-        m_orphan_order.erase(m_orphan_order.begin());
+    const size_t size = tx.GetTotalSize();
+    if (size > MAX_ORPHAN_TX_SIZE || m_orphans.count(txid) != 0) return false;
+    while (!m_orphans.empty() &&
+           (m_orphans.size() >= MAX_ORPHANS || m_orphan_bytes + size > MAX_ORPHAN_TOTAL_BYTES)) {
+        EvictOneOrphan();
     }
-    m_orphans.emplace(txid, tx);
+    m_orphans.emplace(txid, Orphan{tx, owner, size});
     m_orphan_order.push_back(txid);
+    m_orphan_bytes += size;
+    return true;
+}
+
+void Mempool::EraseOrphan(const uint256& txid)
+{
+    const auto it = m_orphans.find(txid);
+    if (it == m_orphans.end()) return;
+    m_orphan_bytes -= it->second.size;
+    m_orphans.erase(it);
+    m_orphan_order.erase(std::remove(m_orphan_order.begin(), m_orphan_order.end(), txid), m_orphan_order.end());
+}
+
+void Mempool::EvictOneOrphan()
+{
+    // The owner with the most orphans loses its oldest (ties: the owner
+    // whose oldest orphan is oldest, as m_orphan_order is walked oldest
+    // first). At most MAX_ORPHANS entries: linear is fine.
+    std::map<OrphanOwner, size_t> counts;
+    for (const auto& [txid, orphan] : m_orphans) ++counts[orphan.owner];
+    size_t most{0};
+    for (const auto& [owner, count] : counts) most = std::max(most, count);
+    for (const uint256& txid : m_orphan_order) {
+        const Orphan& orphan = m_orphans.at(txid);
+        if (counts[orphan.owner] == most) {
+            LogDebug(LogCategory::MEMPOOL, "orphan pool full: evicting {} (owner {})", txid.GetHex(), orphan.owner);
+            EraseOrphan(txid);
+            return;
+        }
+    }
+}
+
+void Mempool::EraseOrphansFrom(OrphanOwner owner)
+{
+    LockGuard lock{m_mutex};
+    std::vector<uint256> erase;
+    for (const auto& [txid, orphan] : m_orphans) {
+        if (orphan.owner == owner) erase.push_back(txid);
+    }
+    for (const uint256& txid : erase) EraseOrphan(txid);
 }
 
 void Mempool::ProcessOrphans(const uint256& parent, const std::function<std::optional<Coin>(const OutPoint&)>& lookup,
@@ -238,17 +332,17 @@ void Mempool::ProcessOrphans(const uint256& parent, const std::function<std::opt
         parents.pop_front();
         std::vector<uint256> children;
         for (const auto& [txid, orphan] : m_orphans) {
-            const bool spends = std::any_of(orphan.inputs().begin(), orphan.inputs().end(),
+            const bool spends = std::any_of(orphan.tx.inputs().begin(), orphan.tx.inputs().end(),
                                             [&](const TxIn& in) { return in.prevout.txid == current; });
             if (spends) children.push_back(txid);
         }
         for (const uint256& txid : children) {
-            const Transaction orphan = m_orphans.at(txid);
-            m_orphans.erase(txid);
-            m_orphan_order.erase(std::remove(m_orphan_order.begin(), m_orphan_order.end(), txid),
-                                 m_orphan_order.end());
+            const Orphan orphan = m_orphans.at(txid);
+            EraseOrphan(txid);
             // Still missing another parent: AcceptLocked files it as an orphan again.
-            if (AcceptLocked(orphan, false, std::nullopt, lookup, tip_height, tip_mtp).Accepted()) parents.push_back(txid);
+            if (AcceptLocked(orphan.tx, false, std::nullopt, lookup, tip_height, tip_mtp, orphan.owner).Accepted()) {
+                parents.push_back(txid);
+            }
         }
     }
 }
@@ -262,18 +356,16 @@ void Mempool::BlockConnected(const Block& block, const BlockIndex& /*index*/)
         const uint256 txid = tx.GetTxid();
         confirmed.insert(txid);
         // Confirmed: it leaves the pool, its children stay (their parent is now a coin).
-        RemoveEntry(txid);
-        m_orphans.erase(txid);
+        RemoveEntry(txid, MempoolRemovalReason::BLOCK);
+        EraseOrphan(txid);
         // Anything else spending the same coins can never confirm now.
         for (const TxIn& in : tx.inputs()) {
             const auto spender = m_spenders.find(in.prevout);
-            if (spender != m_spenders.end()) RemoveRecursive(spender->second);
+            if (spender != m_spenders.end()) RemoveRecursive(spender->second, MempoolRemovalReason::CONFLICT);
         }
     }
     if (confirmed.empty()) return;
     const auto is_confirmed = [&](const uint256& txid) { return confirmed.count(txid) != 0; };
-    m_orphan_order.erase(std::remove_if(m_orphan_order.begin(), m_orphan_order.end(), is_confirmed),
-                         m_orphan_order.end());
     for (auto& queued : m_disconnected) {
         queued.erase(std::remove_if(queued.begin(), queued.end(),
                                     [&](const Transaction& tx) { return is_confirmed(tx.GetTxid()); }),
@@ -293,6 +385,9 @@ void Mempool::BlockDisconnected(const Block& block, const BlockIndex& /*index*/)
 
 void Mempool::ActiveTipChanged(const uint256& /*tip_hash*/, int64_t /*tip_height*/)
 {
+    // The removals of the blocks just connected (queued under the
+    // chainstate's lock) go out first, before anything re-enters.
+    DeliverNotifications();
     std::vector<std::vector<Transaction>> queued;
     {
         LockGuard lock{m_mutex};
@@ -322,8 +417,9 @@ void Mempool::ActiveTipChanged(const uint256& /*tip_hash*/, int64_t /*tip_height
             }
             if (!valid) invalid.push_back(txid);
         }
-        for (const uint256& txid : invalid) RemoveRecursive(txid);
+        for (const uint256& txid : invalid) RemoveRecursive(txid, MempoolRemovalReason::REORG);
     });
+    DeliverNotifications();
 }
 
 std::vector<MempoolEntry> Mempool::SelectForBlock(size_t max_bytes, Amount& total_fee) const
@@ -416,10 +512,36 @@ size_t Mempool::Bytes() const
     return m_bytes;
 }
 
+bool Mempool::ExistsWtxid(const uint256& wtxid) const
+{
+    LockGuard lock{m_mutex};
+    return m_by_wtxid.count(wtxid) != 0;
+}
+
+std::optional<MempoolEntry> Mempool::GetByWtxid(const uint256& wtxid) const
+{
+    LockGuard lock{m_mutex};
+    const auto id = m_by_wtxid.find(wtxid);
+    if (id == m_by_wtxid.end()) return std::nullopt;
+    return *m_entries.at(id->second);
+}
+
 size_t Mempool::OrphanCount() const
 {
     LockGuard lock{m_mutex};
     return m_orphans.size();
+}
+
+size_t Mempool::OrphanBytes() const
+{
+    LockGuard lock{m_mutex};
+    return m_orphan_bytes;
+}
+
+bool Mempool::HaveOrphan(const uint256& txid) const
+{
+    LockGuard lock{m_mutex};
+    return m_orphans.count(txid) != 0;
 }
 
 std::optional<TxOut> Mempool::GetOutput(const OutPoint& outpoint) const

@@ -8,6 +8,7 @@
 #include <primitives/transaction.h>
 #include <util/threadsafety.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -24,7 +25,15 @@
  *  - When the pool is over its size limit, the lowest fee-rate transactions
  *    (with everything that spends them) are evicted.
  *  - A transaction with unknown inputs waits in a bounded orphan pool until a
- *    parent arrives.
+ *    parent arrives. The pool is bounded in count (MAX_ORPHANS), in each
+ *    orphan's size (MAX_ORPHAN_TX_SIZE) and in total bytes
+ *    (MAX_ORPHAN_TOTAL_BYTES); each orphan remembers who sent it (an
+ *    OrphanOwner, the peer id), and when a bound is hit the oldest orphan of
+ *    the owner holding the most is evicted, so one flooding peer evicts its
+ *    own orphans before anyone else's. EraseOrphansFrom drops a departed
+ *    peer's orphans.
+ *  - Listeners (MempoolListener) hear of every transaction that enters or
+ *    leaves the pool, in order, outside the pool's lock (see below).
  *  - The pool follows the chain by itself (it is a ChainListener):
  *    connected blocks remove their transactions and anything conflicting
  *    with them; disconnected blocks' transactions are queued and re-accepted
@@ -35,6 +44,18 @@
  * chainstate, then mempool: the pool takes the chainstate's lock (through
  * Chainstate::WithCoins) before its own, and chainstate callbacks arrive with
  * the chainstate's lock held.
+ *
+ * Notifications: every change queues its events under the pool's mutex; they
+ * are delivered, in the order they happened, by the thread that made the
+ * change once it holds neither the pool's mutex nor the chainstate's m_mutex:
+ * at the end of AcceptToMemoryPool, and for the removals of a connected
+ * block at ActiveTipChanged (which the chainstate calls without its m_mutex,
+ * once the chain operation is over). Delivery is serialised by a mutex of
+ * its own (m_delivery_mutex, taken after the chainstate's m_change_mutex and
+ * before the pool's mutex), so a mutating call returns only once its events
+ * were delivered. A callback must be quick and must not call a mutating pool
+ * method or AddListener / RemoveListener (that would deadlock); it may read
+ * the pool (Get, Exists, ...).
  */
 namespace hpips {
 
@@ -50,9 +71,20 @@ constexpr size_t DEFAULT_MAX_MEMPOOL_BYTES = 300u << 20;
 /** Longest chain of unconfirmed transactions, counting the transaction
  *  itself (Bitcoin Core's 25): bounds every walk over a transaction's family. */
 constexpr size_t MAX_MEMPOOL_ANCESTORS = 25;
-/** Most orphan transactions kept, and the largest one accepted. */
+/** Most orphan transactions kept, and the largest one accepted (Core's
+ *  numbers): an orphan cannot be checked until its parents arrive, so the
+ *  pool holds only what a few honest parent-child races need. */
 constexpr size_t MAX_ORPHANS = 100;
 constexpr size_t MAX_ORPHAN_TX_SIZE = 100'000;
+/** Most bytes (full encodings) of all orphans together: 4 MB, less than
+ *  MAX_ORPHANS largest orphans (10 MB), so memory is bounded by bytes and
+ *  not only by count. */
+constexpr size_t MAX_ORPHAN_TOTAL_BYTES = 4'000'000;
+
+/** Who gave the pool an orphan: a peer id (net's NodeId), or
+ *  LOCAL_ORPHAN_OWNER for the node itself (RPC, reorgs). */
+using OrphanOwner = int64_t;
+constexpr OrphanOwner LOCAL_ORPHAN_OWNER = -1;
 
 /** The fee rate of `fee` over `size` bytes, rounded down. */
 FeeRate GetFeeRate(Amount fee, size_t size);
@@ -80,6 +112,30 @@ struct MempoolAcceptResult {
     bool Accepted() const { return state.IsValid(); }
 };
 
+/** Why a transaction left the pool. */
+enum class MempoolRemovalReason {
+    BLOCK,       //!< confirmed by a connected block
+    CONFLICT,    //!< spends a coin a connected block spent (or descends from such a transaction)
+    SIZE_LIMIT,  //!< evicted to keep the pool within its size limit
+    REORG,       //!< invalid at the new tip after a reorg (vanished or immature input, non-final)
+};
+
+/** Hears of the pool's changes (see "Notifications" in the file comment).
+ *  Callbacks run on whichever thread changed the pool, without the pool's
+ *  or the chainstate's m_mutex, one at a time, in the order of the changes. */
+class MempoolListener {
+public:
+    virtual ~MempoolListener() = default;
+    /** `entry` entered the pool (from any source: RPC, a peer, an orphan
+     *  completed by its parent, a reorg putting a block's transactions back). */
+    virtual void TransactionAdded(const MempoolEntry& /*entry*/) {}
+    /** The transaction left the pool. */
+    virtual void TransactionRemoved(const uint256& /*txid*/, const uint256& /*wtxid*/,
+                                    MempoolRemovalReason /*reason*/)
+    {
+    }
+};
+
 /** Pool options (-maxmempool, -minrelaytxfee). */
 struct MempoolOptions {
     size_t max_bytes{DEFAULT_MAX_MEMPOOL_BYTES};
@@ -100,9 +156,14 @@ public:
      *  orphans it completes. The context-free checks (CheckTransaction, no
      *  coinbase) come first, so a malformed transaction is reported as such
      *  whatever its inputs. With `max_fee`, a fee above it is refused
-     *  (TxFailure::FEE_EXCEEDS_MAXIMUM, before signatures are checked). */
+     *  (TxFailure::FEE_EXCEEDS_MAXIMUM, before signatures are checked).
+     *  An orphan is filed under `orphan_owner` (result.orphan says whether
+     *  it was kept: one over MAX_ORPHAN_TX_SIZE is not). Listeners have
+     *  heard of every resulting change when it returns. */
     MempoolAcceptResult AcceptToMemoryPool(const Transaction& tx, bool test_only = false,
-                                           std::optional<Amount> max_fee = std::nullopt) LOCKS_EXCLUDED(m_mutex);
+                                           std::optional<Amount> max_fee = std::nullopt,
+                                           OrphanOwner orphan_owner = LOCAL_ORPHAN_OWNER)
+        LOCKS_EXCLUDED(m_mutex, m_delivery_mutex);
 
     /** Transactions for a block, parents before children, best fee rate
      *  first, up to `max_bytes` in total; with their total fee. */
@@ -110,12 +171,27 @@ public:
 
     bool Exists(const uint256& txid) const LOCKS_EXCLUDED(m_mutex);
     std::optional<MempoolEntry> Get(const uint256& txid) const LOCKS_EXCLUDED(m_mutex);
+    /** The same by witness txid (transaction relay announces by wtxid). */
+    bool ExistsWtxid(const uint256& wtxid) const LOCKS_EXCLUDED(m_mutex);
+    std::optional<MempoolEntry> GetByWtxid(const uint256& wtxid) const LOCKS_EXCLUDED(m_mutex);
     /** Every txid, in fee-rate order (best first). */
     std::vector<uint256> Txids() const LOCKS_EXCLUDED(m_mutex);
     std::vector<MempoolEntry> Entries() const LOCKS_EXCLUDED(m_mutex);
     size_t Size() const LOCKS_EXCLUDED(m_mutex);
     size_t Bytes() const LOCKS_EXCLUDED(m_mutex);
     size_t OrphanCount() const LOCKS_EXCLUDED(m_mutex);
+    /** Total bytes of the orphans (at most MAX_ORPHAN_TOTAL_BYTES). */
+    size_t OrphanBytes() const LOCKS_EXCLUDED(m_mutex);
+    /** Whether an orphan with this txid waits in the orphan pool. */
+    bool HaveOrphan(const uint256& txid) const LOCKS_EXCLUDED(m_mutex);
+    /** Drops every orphan `owner` gave (the peer disconnected). */
+    void EraseOrphansFrom(OrphanOwner owner) LOCKS_EXCLUDED(m_mutex);
+
+    /** Registers a listener (see MempoolListener). Not from a callback. */
+    void AddListener(MempoolListener* listener) LOCKS_EXCLUDED(m_delivery_mutex);
+    /** Unregisters a listener; once it returns no callback runs on it. Not
+     *  from a callback. */
+    void RemoveListener(MempoolListener* listener) LOCKS_EXCLUDED(m_delivery_mutex);
     /** The unspent output of a pool transaction (for gettxout with include_mempool). */
     std::optional<TxOut> GetOutput(const OutPoint& outpoint) const LOCKS_EXCLUDED(m_mutex);
     /** Whether a pool transaction spends `outpoint`. */
@@ -123,11 +199,13 @@ public:
     const MempoolOptions& Options() const { return m_options; }
 
     // ChainListener (called with the chainstate's lock held).
+    /** Queues the removals' notifications; ActiveTipChanged delivers them. */
     void BlockConnected(const Block& block, const BlockIndex& index) override LOCKS_EXCLUDED(m_mutex);
     void BlockDisconnected(const Block& block, const BlockIndex& index) override LOCKS_EXCLUDED(m_mutex);
     /** Re-accepts the transactions of the blocks disconnected by the chain
      *  operation that just ended, and drops what the new tip invalidates. */
-    void ActiveTipChanged(const uint256& tip_hash, int64_t tip_height) override LOCKS_EXCLUDED(m_mutex);
+    void ActiveTipChanged(const uint256& tip_hash, int64_t tip_height) override
+        LOCKS_EXCLUDED(m_mutex, m_delivery_mutex);
 
 private:
     /** Order of the fee-rate index: best rate first, then arrival. */
@@ -139,15 +217,41 @@ private:
         }
     };
 
+    /** One queued notification. */
+    struct Notification {
+        bool added{false};
+        /** The entry (added) or its ids (removed: txid, wtxid in entry.tx). */
+        std::shared_ptr<const MempoolEntry> entry;
+        uint256 txid;
+        uint256 wtxid;
+        MempoolRemovalReason reason{MempoolRemovalReason::BLOCK};
+    };
+    /** One orphan with its owner and size. */
+    struct Orphan {
+        Transaction tx;
+        OrphanOwner owner{LOCAL_ORPHAN_OWNER};
+        size_t size{0};
+    };
+
     MempoolAcceptResult AcceptLocked(const Transaction& tx, bool test_only, std::optional<Amount> max_fee,
                                      const std::function<std::optional<Coin>(const OutPoint&)>& lookup,
-                                     int64_t tip_height, int64_t tip_mtp) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+                                     int64_t tip_height, int64_t tip_mtp, OrphanOwner orphan_owner)
+        EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Removes `txid` and every pool transaction that spends its outputs. */
-    void RemoveRecursive(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
-    void RemoveEntry(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    void RemoveRecursive(const uint256& txid, MempoolRemovalReason reason) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    void RemoveEntry(const uint256& txid, MempoolRemovalReason reason) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Evicts the lowest fee-rate transactions until the pool fits. */
     void TrimToSize() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
-    void AddOrphan(const Transaction& tx) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Files an orphan (evicting as the bounds require); false if it was not
+     *  kept (too large, or already there). */
+    bool AddOrphan(const Transaction& tx, OrphanOwner owner) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    void EraseOrphan(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Evicts the oldest orphan of the owner holding the most orphans. */
+    void EvictOneOrphan() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Queues a notification if anyone listens. */
+    void Notify(Notification notification) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Delivers the queued notifications, in order (see the file comment). */
+    void DeliverNotifications() LOCKS_EXCLUDED(m_mutex, m_delivery_mutex);
     /** Accepts orphans that spend outputs of `parent`, recursively. */
     void ProcessOrphans(const uint256& parent, const std::function<std::optional<Coin>(const OutPoint&)>& lookup,
                         int64_t tip_height, int64_t tip_mtp) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
@@ -162,9 +266,20 @@ private:
     std::map<OutPoint, uint256> m_spenders GUARDED_BY(m_mutex);
     size_t m_bytes GUARDED_BY(m_mutex){0};
     uint64_t m_next_sequence GUARDED_BY(m_mutex){0};
+    /** Witness txid -> txid of every pool transaction. */
+    std::map<uint256, uint256> m_by_wtxid GUARDED_BY(m_mutex);
     /** Orphans by txid, and their arrival order for eviction (oldest first). */
-    std::map<uint256, Transaction> m_orphans GUARDED_BY(m_mutex);
+    std::map<uint256, Orphan> m_orphans GUARDED_BY(m_mutex);
     std::vector<uint256> m_orphan_order GUARDED_BY(m_mutex);
+    size_t m_orphan_bytes GUARDED_BY(m_mutex){0};
+    /** Changes not yet delivered to the listeners, oldest first. */
+    std::vector<Notification> m_notifications GUARDED_BY(m_mutex);
+
+    /** Serialises delivery; guards the listener list. Taken before m_mutex. */
+    Mutex m_delivery_mutex;
+    std::vector<MempoolListener*> m_listeners GUARDED_BY(m_delivery_mutex);
+    /** m_listeners.size(), readable under m_mutex (no queueing without listeners). */
+    std::atomic<size_t> m_listener_count{0};
     /** Transactions of disconnected blocks awaiting ActiveTipChanged, one
      *  vector per block in the order the blocks were disconnected (tip first). */
     std::vector<std::vector<Transaction>> m_disconnected GUARDED_BY(m_mutex);

@@ -249,8 +249,11 @@ void PeerManager::ProcessMessage(Peer& peer, const NetMessage& message)
             }
             if (*handled == ProtocolHandler::Handling::HANDLED) return;
         }
-        LogDebug(LogCategory::NET, "ignoring {} from peer={}: not handled by this node yet", command,
-                 peer.conn->Id());
+        // inv, getdata and notfound always get here: every handler reads its
+        // own entries and passes the message on. Anything else had no taker.
+        if (command != cmd::INV && command != cmd::GETDATA && command != cmd::NOTFOUND) {
+            LogDebug(LogCategory::NET, "ignoring {} from peer={}: no handler takes it", command, peer.conn->Id());
+        }
     }
 }
 

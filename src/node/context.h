@@ -10,6 +10,7 @@
 #include <net/blob_relay.h>
 #include <net/connman.h>
 #include <net/net_processing.h>
+#include <net/tx_relay.h>
 #include <node/lockfile.h>
 #include <node/settings.h>
 #include <node/shutdown.h>
@@ -75,6 +76,9 @@ struct NodeContext {
     std::unique_ptr<net::BlockSync> block_sync;
     /** Serves and fetches blobs over P2P (a handler of peerman, over blob_store). */
     std::unique_ptr<net::BlobRelay> blob_relay;
+    /** Transaction relay, a handler of peerman and a listener of the mempool
+     *  (destroyed after the connections stop, before peerman). */
+    std::unique_ptr<net::TxRelay> tx_relay;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
     /** hpipsd's exit status: 1 once a fatal error (a system failure of the

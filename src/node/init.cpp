@@ -323,6 +323,24 @@ constexpr int64_t MAX_PEER_TIMEOUT = 24 * 60 * 60;
  *  RPC clients, listeners), as Core's MIN_CORE_FILEDESCRIPTORS. */
 constexpr int64_t RESERVED_FILE_DESCRIPTORS = 150;
 
+/** Largest -txrelayinterval (ms): Core's inbound average. */
+constexpr int64_t MAX_TX_RELAY_INTERVAL_MS = 5'000;
+
+/** Transaction relay's options: -txrelayinterval (regtest only) shortens
+ *  the announcement timers so functional tests stay fast. */
+Result<net::TxRelayOptions> TxRelayOptionsFrom(const NodeContext& node)
+{
+    const Settings& args = *node.args;
+    net::TxRelayOptions options;
+    if (!args.IsSet("txrelayinterval")) return options;
+    if (node.network != Network::REGTEST) return Error{"-txrelayinterval is only available on regtest"};
+    const auto interval = IntInRange(args, "txrelayinterval", MAX_TX_RELAY_INTERVAL_MS, 1, MAX_TX_RELAY_INTERVAL_MS);
+    if (!interval) return interval.error();
+    options.inbound_interval = std::chrono::milliseconds{*interval};
+    options.outbound_interval = std::chrono::milliseconds{std::max<int64_t>(1, *interval * 2 / 5)};
+    return options;
+}
+
 /** The P2P network: options, connection manager, protocol logic, RPC
  *  methods. Runs after the chain is loaded (version carries our height). */
 Result<void> StartNetwork(NodeContext& node)
@@ -416,6 +434,10 @@ Result<void> StartNetwork(NodeContext& node)
         node.blob_relay = std::make_unique<net::BlobRelay>(*node.peerman, *node.blob_store, node.clock);
         node.peerman->RegisterHandler(*node.blob_relay);
     }
+    auto tx_relay_options = TxRelayOptionsFrom(node);
+    if (!tx_relay_options) return tx_relay_options.error();
+    node.tx_relay = std::make_unique<net::TxRelay>(*node.chainstate, *node.mempool, node.clock, *tx_relay_options);
+    node.peerman->RegisterHandler(*node.tx_relay);
     if (!args.GetBoolArg("networkactive", true)) node.connman->SetNetworkActive(false);
     if (auto started = node.connman->Start(*node.peerman); !started) return started;
     for (const auto& service : node.connman->ListeningOn()) LogInfo("Listening for P2P on {}", service.ToString());
@@ -440,6 +462,7 @@ void StopNetwork(NodeContext& node)
     if (node.connman) node.connman->Stop();
     node.block_sync.reset();
     node.blob_relay.reset();
+    node.tx_relay.reset();
     node.peerman.reset();
     node.connman.reset();
 }

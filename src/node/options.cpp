@@ -93,6 +93,10 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      "Connect to a node to retrieve peer addresses, and disconnect. This option can be specified multiple "
      "times to connect to multiple nodes.",
      CONNECTION},
+    {"txrelayinterval", OptionKind::VALUE, "ms",
+     "Average milliseconds between transaction announcements to inbound peers; outbound peers get 2/5 of it "
+     "(regtest only, for tests; default: 5000)",
+     DEBUG, false, true},
     {"timeout", OptionKind::VALUE, "n",
      "Specify socket connection timeout in milliseconds. If an initial attempt to connect is unsuccessful after "
      "this amount of time, drop it (minimum: 1, default: 5000)",

@@ -332,7 +332,9 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
                   "  \"maxmempool\" : n,            (numeric) Maximum size of the mempool in bytes\n"
                   "  \"mempoolminfee\" : n,         (numeric) Minimum fee rate in coins/kvB for tx to be accepted\n"
                   "  \"minrelaytxfee\" : n,         (numeric) Current minimum relay fee for transactions\n"
-                  "  \"unbroadcastcount\" : n       (numeric) always 0\n"
+                  "  \"unbroadcastcount\" : n,      (numeric) always 0\n"
+                  "  \"orphans\" : n,               (numeric) HPIPS: transactions waiting for a parent (at most 100)\n"
+                  "  \"orphanbytes\" : n            (numeric) HPIPS: their total size in bytes (at most 4,000,000)\n"
                   "}",
         .examples = HelpExampleCli("getmempoolinfo", "") + HelpExampleRpc("getmempoolinfo", ""),
         .handler = [ctx](const RPCRequest&) -> json::value {
@@ -351,6 +353,8 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
             out["mempoolminfee"] = ValueFromAmount(ctx->mempool.Options().min_relay_fee_rate);
             out["minrelaytxfee"] = ValueFromAmount(ctx->mempool.Options().min_relay_fee_rate);
             out["unbroadcastcount"] = 0;
+            out["orphans"] = ctx->mempool.OrphanCount();
+            out["orphanbytes"] = ctx->mempool.OrphanBytes();
             return out;
         },
     });

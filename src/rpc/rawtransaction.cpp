@@ -447,9 +447,9 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
         .category = "rawtransactions",
         .name = "sendrawtransaction",
         .description = "Submit a raw transaction (serialized, hex-encoded) to local node and network.\n\n"
-                       "The transaction will be sent unconditionally to all peers, so using sendrawtransaction\n"
-                       "for manual rebroadcast may degrade privacy by leaking the transaction's origin, as\n"
-                       "nodes will normally not rebroadcast non-wallet transactions already in their mempool.",
+                       "Once the mempool accepts it, the transaction is announced to every peer that relays\n"
+                       "transactions (by wtxid or txid, on the next announcement timer, subject to each peer's\n"
+                       "feefilter). A transaction already in the mempool is not announced again.",
         .args = {{"hexstring", RPCArgType::STRING, false, "", "The hex string of the raw transaction"},
                  {"maxfeerate", RPCArgType::AMOUNT, true, "0.10",
                   "Reject transactions whose fee rate is higher than the specified value, expressed in "

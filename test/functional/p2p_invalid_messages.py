@@ -47,11 +47,17 @@ MAX_WITNESS = 10_000
 NOW = int(time.time())
 
 
+# One output paying a key (kind 1, 32 bytes): 8 + 1 + 1 + 32 bytes.
+KEY_OUTPUT = struct.pack("<q", 1000) + b"\x01" + ser_compact_size(32) + b"\x11" * 32
+
+
 def big_tx(size):
     """A transaction that decodes and is exactly `size` bytes: inputs with
-    large witnesses, no outputs (consensus would refuse it; decoding does not)."""
+    large witnesses and one output. Its inputs are unknown and it is over the
+    standard size, so transaction relay refuses it as policy (no punishment);
+    it is not consensus-invalid, which would discourage the sender."""
     n_in = -(-size // (MAX_WITNESS + 43))
-    fixed = 4 + len(ser_compact_size(n_in)) + n_in * 40 + 1 + 4 + n_in * 3
+    fixed = 4 + len(ser_compact_size(n_in)) + n_in * 40 + 1 + len(KEY_OUTPUT) + 4 + n_in * 3
     witness_total = size - fixed
     assert 253 * n_in <= witness_total <= MAX_WITNESS * n_in
     sizes = [witness_total // n_in] * n_in
@@ -60,7 +66,7 @@ def big_tx(size):
     out = struct.pack("<I", 1) + ser_compact_size(n_in)
     for i in range(n_in):
         out += i.to_bytes(32, "little") + struct.pack("<II", 0, 0xffffffff)
-    out += ser_compact_size(0) + struct.pack("<I", 0)
+    out += ser_compact_size(1) + KEY_OUTPUT + struct.pack("<I", 0)
     for s in sizes:
         out += ser_compact_size(s) + b"\x01" * s
     assert len(out) == size

@@ -35,12 +35,15 @@
 //     anything else      the command at selector % COMMANDS.size().
 // Between connections the discouragement of 127.0.0.1 is cleared, so the
 // next input is not refused.
+#include <chain/blob_store.h>
 #include <chain/chainstate.h>
+#include <chain/mempool.h>
 #include <consensus/params.h>
 #include <consensus/validation_state.h>
 #include <crypto/key.h>
 #include <mining/block_assembler.h>
 #include <mining/miner.h>
+#include <net/blob_relay.h>
 #include <net/block_sync.h>
 #include <net/connman.h>
 #include <net/framing.h>
@@ -48,6 +51,7 @@
 #include <net/net_permissions.h>
 #include <net/net_processing.h>
 #include <net/protocol.h>
+#include <net/tx_relay.h>
 #include <primitives/destination.h>
 #include <util/clock.h>
 #include <util/logging.h>
@@ -213,7 +217,8 @@ MinedChain MineChain(const std::filesystem::path& dir)
     return chain;
 }
 
-/** One node: chainstate, connection manager, peer manager, block sync. */
+/** One node: chainstate, connection manager, peer manager and every
+ *  protocol handler (block sync, blob relay, tx relay over a mempool). */
 class Node {
 public:
     Node(const std::filesystem::path& dir, const MinedChain& chain)
@@ -239,8 +244,19 @@ public:
         peer_options.best_height = [this] { return m_chainstate->Height(); };
         peer_options.random_seed = std::array<uint8_t, 32>{};
         m_peerman = std::make_unique<PeerManager>(*m_connman, m_clock, std::move(peer_options));
+        // Every handler init.cpp registers, in its order.
         m_block_sync = std::make_unique<BlockSync>(*m_chainstate, *m_peerman, *m_connman, m_clock);
         m_peerman->RegisterHandler(*m_block_sync);
+        auto store = BlobStore::Open(BlobStoreOptions{.dir = dir / "blobs", .quota = 64 << 20});
+        if (!store) Fail("cannot open the blob store");
+        m_blob_store = std::move(*store);
+        m_blob_relay = std::make_unique<BlobRelay>(*m_peerman, *m_blob_store, m_clock);
+        m_peerman->RegisterHandler(*m_blob_relay);
+        m_mempool = std::make_unique<Mempool>(*m_chainstate, MempoolOptions{});
+        TxRelayOptions tx_options;
+        tx_options.random_seed = std::array<uint8_t, 32>{};
+        m_tx_relay = std::make_unique<TxRelay>(*m_chainstate, *m_mempool, m_clock, tx_options);
+        m_peerman->RegisterHandler(*m_tx_relay);
         if (!m_connman->Start(*m_peerman)) Fail("cannot start the connection manager");
         const auto listening = m_connman->ListeningOn();
         if (listening.size() != 2) Fail("expected two listening sockets");
@@ -251,6 +267,10 @@ public:
     ~Node()
     {
         m_connman->Stop();
+        m_tx_relay.reset();
+        m_mempool.reset();
+        m_blob_relay.reset();
+        m_blob_store.reset();
         m_block_sync.reset();
         m_peerman.reset();
         m_connman.reset();
@@ -280,6 +300,10 @@ private:
     std::unique_ptr<ConnectionManager> m_connman;
     std::unique_ptr<PeerManager> m_peerman;
     std::unique_ptr<BlockSync> m_block_sync;
+    std::unique_ptr<BlobStore> m_blob_store;
+    std::unique_ptr<BlobRelay> m_blob_relay;
+    std::unique_ptr<Mempool> m_mempool;
+    std::unique_ptr<TxRelay> m_tx_relay;
     std::array<uint16_t, 2> m_ports{};
     std::vector<std::pair<uint256, std::string>> m_start_tips;
 };

@@ -78,6 +78,28 @@ protected:
         return Transaction{mtx};
     }
 
+    /** An orphan: spends an output of a transaction nobody has (`seed`
+     *  picks it), padded with witness bytes to exactly `size` bytes. Its
+     *  witness is never checked: an orphan waits for its parent first. */
+    Transaction Orphan(uint64_t seed, size_t size = 0) const
+    {
+        MutableTransaction mtx;
+        uint256 missing;
+        for (size_t i{0}; i < 8; ++i) missing.data()[i] = static_cast<uint8_t>(seed >> (8 * i));
+        missing.data()[31] = 0xee;
+        mtx.inputs = {TxIn{OutPoint{missing, 0}, SEQUENCE_FINAL, {}}};
+        mtx.outputs = {TxOut{1'000, Dest()}};
+        if (size == 0) return Transaction{mtx};
+        for (int round{0}; round < 4; ++round) {
+            const size_t now = Transaction{mtx}.GetTotalSize();
+            if (now == size) break;
+            mtx.inputs[0].witness.resize(mtx.inputs[0].witness.size() + size - now, 0x5a);
+        }
+        Transaction tx{mtx};
+        EXPECT_EQ(tx.GetTotalSize(), size);
+        return tx;
+    }
+
     TempDir m_dir;
     int64_t m_now{Params(Network::REGTEST).genesis.header.time + 100};
     uint64_t m_extra_nonce{0};
@@ -220,6 +242,120 @@ TEST_F(MempoolTest, SelectionNeverTakesAChildWithoutItsParent)
     EXPECT_EQ(selected[0].tx.GetTxid(), parent.GetTxid());
     EXPECT_EQ(fees, 2'000);
     EXPECT_TRUE(m_pool->SelectForBlock(parent.GetTotalSize() - 1, fees).empty());
+}
+
+TEST_F(MempoolTest, OrphanPoolIsBoundedByCount)
+{
+    constexpr OrphanOwner PEER{1};
+    std::vector<Transaction> orphans;
+    for (uint64_t i{0}; i < MAX_ORPHANS; ++i) {
+        orphans.push_back(Orphan(i));
+        const auto result = m_pool->AcceptToMemoryPool(orphans.back(), false, std::nullopt, PEER);
+        ASSERT_TRUE(result.orphan) << i;
+    }
+    EXPECT_EQ(m_pool->OrphanCount(), MAX_ORPHANS);
+    // One more than allowed: the oldest goes.
+    const Transaction extra = Orphan(MAX_ORPHANS);
+    EXPECT_TRUE(m_pool->AcceptToMemoryPool(extra, false, std::nullopt, PEER).orphan);
+    EXPECT_EQ(m_pool->OrphanCount(), MAX_ORPHANS);
+    EXPECT_FALSE(m_pool->HaveOrphan(orphans.front().GetTxid()));
+    EXPECT_TRUE(m_pool->HaveOrphan(orphans[1].GetTxid()));
+    EXPECT_TRUE(m_pool->HaveOrphan(extra.GetTxid()));
+    // The same orphan twice is kept once.
+    EXPECT_FALSE(m_pool->AcceptToMemoryPool(extra, false, std::nullopt, PEER).orphan);
+    EXPECT_EQ(m_pool->OrphanCount(), MAX_ORPHANS);
+    // testmempoolaccept files nothing.
+    EXPECT_FALSE(m_pool->AcceptToMemoryPool(Orphan(10'000), true).orphan);
+    EXPECT_EQ(m_pool->OrphanCount(), MAX_ORPHANS);
+}
+
+TEST_F(MempoolTest, OrphanPoolIsBoundedByBytes)
+{
+    // The largest orphan kept, and one byte more.
+    EXPECT_FALSE(m_pool->AcceptToMemoryPool(Orphan(999, MAX_ORPHAN_TX_SIZE + 1), false, std::nullopt, 1).orphan);
+    EXPECT_EQ(m_pool->OrphanCount(), 0u);
+    constexpr size_t FIT = MAX_ORPHAN_TOTAL_BYTES / MAX_ORPHAN_TX_SIZE;
+    static_assert(FIT < MAX_ORPHANS, "the byte bound must bind before the count bound here");
+    std::vector<Transaction> orphans;
+    for (uint64_t i{0}; i < FIT; ++i) {
+        orphans.push_back(Orphan(i, MAX_ORPHAN_TX_SIZE));
+        ASSERT_TRUE(m_pool->AcceptToMemoryPool(orphans.back(), false, std::nullopt, 1).orphan) << i;
+    }
+    EXPECT_EQ(m_pool->OrphanCount(), FIT);
+    EXPECT_EQ(m_pool->OrphanBytes(), FIT * MAX_ORPHAN_TX_SIZE);
+    EXPECT_LE(m_pool->OrphanBytes(), MAX_ORPHAN_TOTAL_BYTES);
+    // One more byte than the bound allows: the oldest makes room.
+    const Transaction extra = Orphan(FIT, MAX_ORPHAN_TX_SIZE);
+    EXPECT_TRUE(m_pool->AcceptToMemoryPool(extra, false, std::nullopt, 1).orphan);
+    EXPECT_EQ(m_pool->OrphanCount(), FIT);
+    EXPECT_EQ(m_pool->OrphanBytes(), FIT * MAX_ORPHAN_TX_SIZE);
+    EXPECT_FALSE(m_pool->HaveOrphan(orphans.front().GetTxid()));
+    EXPECT_TRUE(m_pool->HaveOrphan(extra.GetTxid()));
+    // A small orphan still needs room by bytes.
+    const Transaction small = Orphan(FIT + 1);
+    EXPECT_TRUE(m_pool->AcceptToMemoryPool(small, false, std::nullopt, 1).orphan);
+    EXPECT_LE(m_pool->OrphanBytes(), MAX_ORPHAN_TOTAL_BYTES);
+    EXPECT_EQ(m_pool->OrphanCount(), FIT);
+}
+
+TEST_F(MempoolTest, OrphanEvictionHitsTheOwnerWithTheMost)
+{
+    constexpr OrphanOwner HONEST{2};
+    constexpr OrphanOwner FLOODER{3};
+    const Transaction honest = Orphan(1'000'000);
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(honest, false, std::nullopt, HONEST).orphan);
+    // The flooder fills the pool and goes on: it only evicts its own.
+    for (uint64_t i{0}; i < 3 * MAX_ORPHANS; ++i) {
+        ASSERT_TRUE(m_pool->AcceptToMemoryPool(Orphan(i), false, std::nullopt, FLOODER).orphan);
+        ASSERT_LE(m_pool->OrphanCount(), MAX_ORPHANS);
+    }
+    EXPECT_EQ(m_pool->OrphanCount(), MAX_ORPHANS);
+    EXPECT_TRUE(m_pool->HaveOrphan(honest.GetTxid()));
+    // The flooder leaves: its orphans go with it.
+    m_pool->EraseOrphansFrom(FLOODER);
+    EXPECT_EQ(m_pool->OrphanCount(), 1u);
+    EXPECT_EQ(m_pool->OrphanBytes(), honest.GetTotalSize());
+    EXPECT_TRUE(m_pool->HaveOrphan(honest.GetTxid()));
+}
+
+/** Records what a listener hears. */
+class RecordingListener : public MempoolListener {
+public:
+    void TransactionAdded(const MempoolEntry& entry) override { events.emplace_back(true, entry.tx.GetTxid()); }
+    void TransactionRemoved(const uint256& txid, const uint256&, MempoolRemovalReason reason) override
+    {
+        events.emplace_back(false, txid);
+        reasons.push_back(reason);
+    }
+    std::vector<std::pair<bool, uint256>> events;
+    std::vector<MempoolRemovalReason> reasons;
+};
+
+TEST_F(MempoolTest, ListenersHearAdditionsAndRemovalsInOrder)
+{
+    RecordingListener listener;
+    m_pool->AddListener(&listener);
+    const auto [prevout, spent] = Coinbase(11);
+    const Transaction parent = Spend(prevout, spent, 5'000);
+    const Transaction child = Spend(OutPoint{parent.GetTxid(), 0}, parent.outputs()[0], 5'000);
+    // The child waits as an orphan (no event), then follows its parent.
+    EXPECT_TRUE(m_pool->AcceptToMemoryPool(child).orphan);
+    EXPECT_TRUE(listener.events.empty());
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(parent).Accepted());
+    ASSERT_EQ(listener.events.size(), 2u);
+    EXPECT_EQ(listener.events[0], std::make_pair(true, parent.GetTxid()));
+    EXPECT_EQ(listener.events[1], std::make_pair(true, child.GetTxid()));
+    // A block confirms both: removals, with their reason, by the time it returns.
+    MineBlock({parent, child}, 10'000);
+    ASSERT_EQ(listener.events.size(), 4u);
+    EXPECT_FALSE(listener.events[2].first);
+    EXPECT_FALSE(listener.events[3].first);
+    EXPECT_EQ(listener.reasons, (std::vector{MempoolRemovalReason::BLOCK, MempoolRemovalReason::BLOCK}));
+    // Unregistered: nothing more.
+    m_pool->RemoveListener(&listener);
+    const auto [p12, s12] = Coinbase(12);
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(Spend(p12, s12, 5'000)).Accepted());
+    EXPECT_EQ(listener.events.size(), 4u);
 }
 
 }  // namespace
