@@ -13,7 +13,13 @@ chains of such headers built on the honest tip:
 - many peers from different addresses together cannot make the node keep
   more than MAX_HEADERS_ONLY (20,000) headers without blocks;
 - non-continuous headers and too many unconnecting headers messages are
-  violations; the honest node keeps serving its chain throughout.
+  violations;
+- an unrequested block whose opening was altered gets its sender
+  disconnected and discouraged without marking the block invalid: the real
+  block, sent next by an honest peer, becomes the tip; an unrequested invalid
+  block (time before the median of the last 11) gets its sender
+  disconnected and discouraged too;
+- the honest node keeps serving its chain throughout.
 """
 import os
 import struct
@@ -77,6 +83,10 @@ class HeadersDosTest(HpipsTestFramework):
         self.subtest("many peers cannot exceed the headers-only cap", self.test_total_bound)
         self.subtest("non-continuous headers are a violation", self.test_non_continuous)
         self.subtest("too many unconnecting headers messages are a violation", self.test_unconnecting)
+        self.subtest("an unrequested block with a mutated opening: sender punished, block not marked invalid",
+                     self.test_unrequested_mutated_opening)
+        self.subtest("an unrequested invalid block: sender disconnected and discouraged",
+                     self.test_unrequested_invalid_block)
         self.subtest("the node kept its chain and serves it", self.test_still_serving)
 
     def test_per_peer_bound(self):
@@ -149,6 +159,52 @@ class HeadersDosTest(HpipsTestFramework):
                 break
         peer.wait_for_disconnect()
 
+    def competing_block(self):
+        """A valid block on the node's tip that the node has not seen yet,
+        mined by a second node kept apart (same first five blocks)."""
+        if not hasattr(self, "rival"):
+            other = self.add_node(["-connect=0"])
+            other.start()
+            for block_hash in self.tip_hashes:
+                other.submitblock(self.nodes[0].getblock(block_hash, 0))
+            assert_equal(other.getbestblockhash(), self.tip_hashes[-1])
+            rival_hash = other.generatetoaddress(1, Key().address)[0]
+            self.rival = (rival_hash, bytes.fromhex(other.getblock(rival_hash, 0)))
+            other.stop()
+        return self.rival
+
+    def test_unrequested_mutated_opening(self):
+        node = self.nodes[0]
+        rival_hash, raw = self.competing_block()
+        mutated = raw[:-1] + bytes([raw[-1] ^ 1])  # the opening is the block's last field
+        peer = connect_peer(node, source_ip="127.0.3.1")
+        peer.send_message(msg_block(mutated))
+        peer.wait_for_disconnect()
+        again = connect_peer(node, source_ip="127.0.3.1", handshake=False)
+        again.wait_for_disconnect()
+        statuses = {t["hash"]: t["status"] for t in node.getchaintips()}
+        assert statuses.get(rival_hash) != "invalid", statuses.get(rival_hash)
+        # Not marked invalid: the real block from an honest peer extends the
+        # tip (unrequested, but with more work than the tip).
+        self.honest.send_message(msg_block(raw))
+        self.honest.sync_with_ping()
+        assert_equal(node.getbestblockhash(), rival_hash)
+        self.tip_hashes.append(rival_hash)
+        assert self.honest.is_connected()
+
+    def test_unrequested_invalid_block(self):
+        node = self.nodes[0]
+        _, raw = self.competing_block()
+        # Time 1 (1970): before the median time past, a consensus failure.
+        invalid = raw[:68] + struct.pack("<I", 1) + raw[72:]
+        peer = connect_peer(node, source_ip="127.0.3.2")
+        peer.send_message(msg_block(invalid))
+        peer.wait_for_disconnect()
+        again = connect_peer(node, source_ip="127.0.3.2", handshake=False)
+        again.wait_for_disconnect()
+        assert_equal(node.getbestblockhash(), self.tip_hashes[-1])
+        assert self.honest.is_connected()
+
     def test_still_serving(self):
         node = self.nodes[0]
         assert_equal(node.getbestblockhash(), self.tip_hashes[-1])
@@ -156,7 +212,7 @@ class HeadersDosTest(HpipsTestFramework):
         self.honest.send_message(msg_getheaders([bytes.fromhex(node.getblockhash(0))[::-1]]))
         # (wait_until holds the peer's lock: read the counter directly)
         self.honest.wait_until(lambda: self.honest.message_count.get(b"headers", 0) > before, what="headers")
-        assert_equal(len(self.honest.last_message[b"headers"].headers), 5)
+        assert_equal(len(self.honest.last_message[b"headers"].headers), len(self.tip_hashes))
 
 
 if __name__ == "__main__":
