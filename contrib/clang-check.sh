@@ -29,6 +29,11 @@ for tool in clang clang++; do
 done
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/hpips-ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+# With -g, ccache hashes the build directory's absolute path unless told not
+# to, so a checkout at another path (a CI workspace) would miss every entry.
+# The cost: debug info may name the directory of the checkout that filled the
+# cache, which stack traces (function, file:line) do not need.
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 start=$(date +%s)
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
