@@ -3,7 +3,7 @@
 # every test (unit, functional, fuzz-corpus regression) with ctest; then the
 # clang stage (contrib/clang-check.sh: a clang + ASan/UBSan build of every
 # library, program and libFuzzer target with -Wthread-safety -Werror, and
-# 20 s of fuzzing per target). Exits non-zero on any failure.
+# up to 20 s of fuzzing per target, the stage capped at 5 minutes). Exits non-zero on any failure.
 # BUILD_DIR (default: build) picks the build tree, CLANG_BUILD_DIR (default:
 # build-clang) the clang one; HPIPS_CLANG_CHECK=0 skips the clang stage.
 # Extra arguments go to CMake for the first build only.
