@@ -434,7 +434,8 @@ std::vector<MempoolEntry> Mempool::SelectForBlock(size_t max_bytes, Amount& tota
     // in `ready` order until the last of them is included. One pass, O(P log P).
     std::set<const MempoolEntry*, ByFeeRate> ready{m_by_fee_rate.begin(), m_by_fee_rate.end()};
     std::map<uint256, std::vector<const MempoolEntry*>> waiting;  // parent txid -> children
-    const auto missing_parent = [&](const MempoolEntry* entry) -> std::optional<uint256> {
+    const auto missing_parent = [&](const MempoolEntry* entry)
+        EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> std::optional<uint256> {
         for (const TxIn& in : entry->tx.inputs()) {
             if (m_entries.count(in.prevout.txid) != 0 && included.count(in.prevout.txid) == 0) return in.prevout.txid;
         }

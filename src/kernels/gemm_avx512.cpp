@@ -21,8 +21,10 @@
 // unmasked intrinsics, which -W(maybe-)uninitialized reports as a false positive
 // inside the header (GCC bug 105593); silence it for those lines only.
 #pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 

@@ -32,8 +32,10 @@ void GrayRowScalar(const uint8_t* __restrict bgr, uint8_t* __restrict dst, size_
 
 #if defined(__AVX512BW__)
 #pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 /** Byte-permute indices splitting 192 interleaved BGR bytes into planes:
  *  step 1 picks plane bytes from the first 128 bytes, step 2 the rest from
  *  the last 64 (index bit 6 selects the second operand of vpermt2b). */
@@ -82,12 +84,19 @@ GrayPermutes MakeGrayPermutes()
         for (int ch = 0; ch < 3; ++ch) {
             plane[ch] = _mm512_permutex2var_epi8(_mm512_permutex2var_epi8(a, idx1[ch], b), idx2[ch], c);
         }
+        // The extract's lane index must be a compile-time constant (clang
+        // refuses a loop variable even when the loop is unrolled): split first.
+        __m256i halves[2][3];
+        for (int ch = 0; ch < 3; ++ch) {
+            halves[0][ch] = _mm512_extracti64x4_epi64(plane[ch], 0);
+            halves[1][ch] = _mm512_extracti64x4_epi64(plane[ch], 1);
+        }
         __m512i words[2];
         for (int half = 0; half < 2; ++half) {
             // Bytes of pixels 32*half .. 32*half + 31 as 16-bit words.
-            const __m512i bw{_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(plane[0], half))};
-            const __m512i gw{_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(plane[1], half))};
-            const __m512i rw{_mm512_cvtepu8_epi16(_mm512_extracti64x4_epi64(plane[2], half))};
+            const __m512i bw{_mm512_cvtepu8_epi16(halves[half][0])};
+            const __m512i gw{_mm512_cvtepu8_epi16(halves[half][1])};
+            const __m512i rw{_mm512_cvtepu8_epi16(halves[half][2])};
             const __m512i lo{_mm512_srli_epi32(_mm512_add_epi32(_mm512_madd_epi16(_mm512_unpacklo_epi16(bw, gw), weights_bg),
                                                                 _mm512_madd_epi16(_mm512_unpacklo_epi16(rw, ones), weights_r1)),
                                                GRAY_SHIFT)};
@@ -395,8 +404,10 @@ void ResizeHRowCn(const uint8_t* __restrict src, uint16_t* __restrict dst, size_
 // pass-through operands) once they are inlined here; the warning is a known
 // false positive, so it is silenced for these functions only.
 #pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 /** One channel, 16 outputs per step: a 32-bit gather at each ofs0 brings
  *  src[ofs0] and src[ofs0 + 1] (the second sample, or a byte weighted 0);
  *  vpmaddwd forms w0*a + w1*b exactly (all terms fit int16 x int16).
@@ -461,8 +472,10 @@ void HalfDownCn(const uint8_t* __restrict row0, const uint8_t* __restrict row1, 
 
 #if defined(__AVX512BW__)
 #pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 /** Indices re-interleaving 32-pixel B, G (one vector, G in bytes 32..63)
  *  and R planes into BGR bytes 0..63 and 64..95. */
 struct BgrInterleave {

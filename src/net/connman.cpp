@@ -252,7 +252,7 @@ void ConnectionManager::DumpPeers()
 void ConnectionManager::WakeMessageHandler()
 {
     {
-        std::lock_guard lock{m_wake_mutex};
+        LockGuard lock{m_wake_mutex};
         m_wake = true;
     }
     m_wake_cv.notify_one();
@@ -605,8 +605,11 @@ void ConnectionManager::ThreadMessageHandler()
                 conn->Disconnect(std::string{"internal error: "} + e.what());
             }
         }
-        std::unique_lock lock{m_wake_mutex};
-        if (!more_work) m_wake_cv.wait_for(lock, MSGHAND_IDLE_WAIT, [this] { return m_wake || m_interrupt.load(); });
+        UniqueLock lock{m_wake_mutex};
+        if (!more_work) {
+            m_wake_cv.wait_for(lock.native(), MSGHAND_IDLE_WAIT,
+                               [this]() EXCLUSIVE_LOCKS_REQUIRED(m_wake_mutex) { return m_wake || m_interrupt.load(); });
+        }
         m_wake = false;
     }
 }

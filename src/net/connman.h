@@ -228,7 +228,7 @@ public:
     int MaxOutboundBlockRelay() const { return m_max_outbound_block_relay; }
 
     /** Wakes the message-handler thread (a message arrived). */
-    void WakeMessageHandler();
+    void WakeMessageHandler() LOCKS_EXCLUDED(m_wake_mutex);
 
 private:
     struct PendingConnect;
@@ -253,7 +253,7 @@ private:
     /** True if a connection (or attempt) to `service` exists. */
     bool IsConnectedOrPending(const Service& service) const LOCKS_EXCLUDED(m_nodes_mutex);
 
-    void ThreadMessageHandler();
+    void ThreadMessageHandler() LOCKS_EXCLUDED(m_wake_mutex);
     void RemoveClosedNodes() LOCKS_EXCLUDED(m_nodes_mutex);
     void DumpPeers();
 
@@ -278,9 +278,9 @@ private:
     std::unique_ptr<boost::asio::steady_timer> m_tick_timer;
 
     std::thread m_msghand_thread;
-    std::mutex m_wake_mutex;
+    Mutex m_wake_mutex;
     std::condition_variable m_wake_cv;
-    bool m_wake{false};
+    bool m_wake GUARDED_BY(m_wake_mutex){false};
     std::atomic<bool> m_interrupt{false};
     std::atomic<bool> m_network_active{true};
     std::atomic<bool> m_started{false};

@@ -28,7 +28,7 @@ sigset_t ShutdownSignals()
 void ShutdownSignal::Request()
 {
     {
-        std::lock_guard lock{m_mutex};
+        LockGuard lock{m_mutex};
         m_requested = true;
     }
     m_cv.notify_all();
@@ -36,20 +36,20 @@ void ShutdownSignal::Request()
 
 bool ShutdownSignal::Requested() const
 {
-    std::lock_guard lock{m_mutex};
+    LockGuard lock{m_mutex};
     return m_requested;
 }
 
 void ShutdownSignal::Wait()
 {
-    std::unique_lock lock{m_mutex};
-    m_cv.wait(lock, [this] { return m_requested; });
+    UniqueLock lock{m_mutex};
+    m_cv.wait(lock.native(), [this]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return m_requested; });
 }
 
 bool ShutdownSignal::WaitFor(std::chrono::milliseconds timeout)
 {
-    std::unique_lock lock{m_mutex};
-    return m_cv.wait_for(lock, timeout, [this] { return m_requested; });
+    UniqueLock lock{m_mutex};
+    return m_cv.wait_for(lock.native(), timeout, [this]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return m_requested; });
 }
 
 void BlockShutdownSignals()

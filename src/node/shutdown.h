@@ -6,8 +6,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include <util/threadsafety.h>
 
 namespace hpips {
 
@@ -17,18 +18,18 @@ namespace hpips {
 class ShutdownSignal {
 public:
     /** Sets the flag and wakes every waiter. */
-    void Request();
+    void Request() LOCKS_EXCLUDED(m_mutex);
     /** True once requested. */
-    bool Requested() const;
+    bool Requested() const LOCKS_EXCLUDED(m_mutex);
     /** Blocks until requested. */
-    void Wait();
+    void Wait() LOCKS_EXCLUDED(m_mutex);
     /** Blocks until requested or `timeout` passed; returns Requested(). */
-    bool WaitFor(std::chrono::milliseconds timeout);
+    bool WaitFor(std::chrono::milliseconds timeout) LOCKS_EXCLUDED(m_mutex);
 
 private:
-    mutable std::mutex m_mutex;
+    mutable Mutex m_mutex;
     std::condition_variable m_cv;
-    bool m_requested{false};  // guarded by m_mutex
+    bool m_requested GUARDED_BY(m_mutex){false};
 };
 
 /** Blocks SIGINT, SIGTERM and SIGHUP in the calling thread, and so in every

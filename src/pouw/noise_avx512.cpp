@@ -9,8 +9,10 @@
 #if defined(__AVX512F__)
 // GCC 12 reports its own _mm512_undefined_* placeholders inside the intrinsic
 // headers as "(maybe) uninitialized" (a known false positive, GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <immintrin.h>
 #include <pouw/transpose_avx512.h>
 #endif

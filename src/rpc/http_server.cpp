@@ -19,7 +19,6 @@
 #include <condition_variable>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -237,9 +236,10 @@ struct HTTPRPCServer::Impl {
 
     // Declared before the io_context: sessions destroyed with it still use them.
     std::atomic<bool> stopping{false};
-    std::mutex inflight_mutex;
+    Mutex inflight_mutex;
     std::condition_variable inflight_cv;
-    size_t inflight{0};  // guarded by inflight_mutex: requests queued or being answered
+    /** Requests queued or being answered. */
+    size_t inflight GUARDED_BY(inflight_mutex){0};
 
     /** One open connection, for the limits and eviction. */
     struct Connection {
@@ -295,14 +295,14 @@ struct HTTPRPCServer::Impl {
 
     void BeginInflight()
     {
-        std::lock_guard lock{inflight_mutex};
+        LockGuard lock{inflight_mutex};
         ++inflight;
     }
 
     void EndInflight()
     {
         {
-            std::lock_guard lock{inflight_mutex};
+            LockGuard lock{inflight_mutex};
             --inflight;
         }
         inflight_cv.notify_all();
@@ -820,8 +820,9 @@ void HTTPRPCServer::Stop()
     // Queued requests still run; their replies are then written.
     impl.queue->Stop();
     {
-        std::unique_lock lock{impl.inflight_mutex};
-        impl.inflight_cv.wait_for(lock, RPC_STOP_GRACE, [&impl] { return impl.inflight == 0; });
+        UniqueLock lock{impl.inflight_mutex};
+        impl.inflight_cv.wait_for(lock.native(), RPC_STOP_GRACE,
+                                  [&impl]() EXCLUSIVE_LOCKS_REQUIRED(impl.inflight_mutex) { return impl.inflight == 0; });
     }
     impl.work_guard.reset();
     impl.ioc.stop();

@@ -19,6 +19,7 @@
 #include <rpc/util.h>
 #include <util/clock.h>
 #include <util/strencodings.h>
+#include <util/threadsafety.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -28,7 +29,6 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,9 +48,9 @@ constexpr uint64_t MACS_PER_WORK = uint64_t{pouw::TILE} * pouw::TILE * pouw::K_R
 struct MiningState {
     ChainContext* context{nullptr};
     std::atomic<uint64_t> extra_nonce{0};
-    std::mutex mutex;
-    std::map<std::string, BlockTemplate> templates;  // guarded by mutex
-    std::deque<std::string> template_order;          // guarded by mutex, oldest first
+    Mutex mutex;
+    std::map<std::string, BlockTemplate> templates GUARDED_BY(mutex);
+    std::deque<std::string> template_order GUARDED_BY(mutex);  // oldest first
 };
 
 Destination ParseMiningAddress(const ChainContext& ctx, const std::string& address, const std::string& message)
@@ -144,7 +144,7 @@ std::optional<Block> MineTemplate(const ChainContext& ctx, const BlockTemplate& 
 
 void RememberTemplate(MiningState& state, const std::string& id, BlockTemplate tmpl)
 {
-    std::lock_guard lock{state.mutex};
+    LockGuard lock{state.mutex};
     if (state.templates.count(id) != 0) return;
     state.templates.emplace(id, std::move(tmpl));
     state.template_order.push_back(id);
@@ -156,7 +156,7 @@ void RememberTemplate(MiningState& state, const std::string& id, BlockTemplate t
 
 std::optional<BlockTemplate> FindTemplate(MiningState& state, const std::string& id)
 {
-    std::lock_guard lock{state.mutex};
+    LockGuard lock{state.mutex};
     const auto it = state.templates.find(id);
     if (it == state.templates.end()) return std::nullopt;
     return it->second;

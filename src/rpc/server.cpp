@@ -132,7 +132,7 @@ Result<void> RPCTable::Register(RPCMethod method)
         }
         if (arg.name.empty() || arg.name == "args") return Error{"RPC method " + method.name + ": bad argument name"};
     }
-    std::unique_lock lock{m_mutex};
+    ExclusiveLock lock{m_mutex};
     if (m_methods.contains(method.name)) return Error{"RPC method " + method.name + " is already registered"};
     auto name = method.name;
     m_methods.emplace(std::move(name), std::make_shared<const RPCMethod>(std::move(method)));
@@ -141,7 +141,7 @@ Result<void> RPCTable::Register(RPCMethod method)
 
 std::shared_ptr<const RPCMethod> RPCTable::Find(std::string_view name) const
 {
-    std::shared_lock lock{m_mutex};
+    SharedLock lock{m_mutex};
     const auto it = m_methods.find(name);
     if (it == m_methods.end()) return nullptr;
     return it->second;
@@ -151,7 +151,7 @@ bool RPCTable::Has(std::string_view name) const { return Find(name) != nullptr; 
 
 std::vector<std::string> RPCTable::MethodNames() const
 {
-    std::shared_lock lock{m_mutex};
+    SharedLock lock{m_mutex};
     std::vector<std::string> names;
     names.reserve(m_methods.size());
     for (const auto& [name, _] : m_methods) names.push_back(name);
@@ -165,12 +165,12 @@ json::value RPCTable::Execute(const std::string& name, json::value params, const
         // Methods that need the chain are registered only once it is loaded:
         // until then an unknown name may be one of them, so answer "warming
         // up" (as Core answers every call) and -rpcwait clients retry.
-        std::shared_lock lock{m_mutex};
+        SharedLock lock{m_mutex};
         if (m_warmup) throw RPCError{RPCErrorCode::IN_WARMUP, *m_warmup};
         throw RPCError{RPCErrorCode::METHOD_NOT_FOUND, "Method not found"};
     }
     if (!method->allowed_in_warmup) {
-        std::shared_lock lock{m_mutex};
+        SharedLock lock{m_mutex};
         if (m_warmup) throw RPCError{RPCErrorCode::IN_WARMUP, *m_warmup};
     }
 
@@ -188,7 +188,7 @@ json::value RPCTable::Execute(const std::string& name, json::value params, const
 
     uint64_t id{0};
     {
-        std::lock_guard lock{m_active_mutex};
+        LockGuard lock{m_active_mutex};
         id = m_next_active_id++;
         m_active.emplace(id, Running{name, std::chrono::steady_clock::now()});
     }
@@ -197,7 +197,7 @@ json::value RPCTable::Execute(const std::string& name, json::value params, const
         uint64_t id;
         ~Unregister()
         {
-            std::lock_guard lock{table.m_active_mutex};
+            LockGuard lock{table.m_active_mutex};
             table.m_active.erase(id);
         }
     } unregister{*this, id};
@@ -222,7 +222,7 @@ std::string RPCTable::Help(std::string_view name) const
     }
     std::vector<std::shared_ptr<const RPCMethod>> methods;
     {
-        std::shared_lock lock{m_mutex};
+        SharedLock lock{m_mutex};
         for (const auto& [_, method] : m_methods) {
             if (method->category != "hidden") methods.push_back(method);
         }
@@ -247,13 +247,13 @@ std::string RPCTable::Help(std::string_view name) const
 
 void RPCTable::SetWarmup(std::string status)
 {
-    std::unique_lock lock{m_mutex};
+    ExclusiveLock lock{m_mutex};
     m_warmup = std::move(status);
 }
 
 void RPCTable::SetWarmupFinished()
 {
-    std::unique_lock lock{m_mutex};
+    ExclusiveLock lock{m_mutex};
     m_warmup.reset();
 }
 
@@ -261,7 +261,7 @@ std::vector<ActiveCommand> RPCTable::ActiveCommands() const
 {
     const auto now = std::chrono::steady_clock::now();
     std::vector<ActiveCommand> out;
-    std::lock_guard lock{m_active_mutex};
+    LockGuard lock{m_active_mutex};
     for (const auto& [_, running] : m_active) {
         out.push_back({running.method, std::chrono::duration_cast<std::chrono::microseconds>(now - running.start)});
     }

@@ -4,6 +4,7 @@
 
 #include <rpc/protocol.h>
 #include <util/result.h>
+#include <util/threadsafety.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
@@ -13,9 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -138,17 +137,17 @@ public:
 private:
     std::shared_ptr<const RPCMethod> Find(std::string_view name) const;
 
-    mutable std::shared_mutex m_mutex;
-    std::map<std::string, std::shared_ptr<const RPCMethod>, std::less<>> m_methods;  // guarded by m_mutex
-    std::optional<std::string> m_warmup;                                              // guarded by m_mutex
+    mutable SharedMutex m_mutex;
+    std::map<std::string, std::shared_ptr<const RPCMethod>, std::less<>> m_methods GUARDED_BY(m_mutex);
+    std::optional<std::string> m_warmup GUARDED_BY(m_mutex);
 
     struct Running {
         std::string method;
         std::chrono::steady_clock::time_point start;
     };
-    mutable std::mutex m_active_mutex;
-    mutable std::map<uint64_t, Running> m_active;  // guarded by m_active_mutex
-    mutable uint64_t m_next_active_id{0};          // guarded by m_active_mutex
+    mutable Mutex m_active_mutex;
+    mutable std::map<uint64_t, Running> m_active GUARDED_BY(m_active_mutex);
+    mutable uint64_t m_next_active_id GUARDED_BY(m_active_mutex){0};
 };
 
 /** The full help of one method: usage line, description, arguments, result

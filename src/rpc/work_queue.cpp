@@ -15,7 +15,7 @@ WorkQueue::~WorkQueue() { Stop(); }
 bool WorkQueue::TryPush(std::function<void()> task)
 {
     {
-        std::lock_guard lock{m_mutex};
+        LockGuard lock{m_mutex};
         if (m_stopping || m_tasks.size() >= m_max_depth) return false;
         m_tasks.push_back(std::move(task));
     }
@@ -26,7 +26,7 @@ bool WorkQueue::TryPush(std::function<void()> task)
 void WorkQueue::Stop()
 {
     {
-        std::lock_guard lock{m_mutex};
+        LockGuard lock{m_mutex};
         m_stopping = true;
     }
     m_cv.notify_all();
@@ -37,7 +37,7 @@ void WorkQueue::Stop()
 
 size_t WorkQueue::Depth() const
 {
-    std::lock_guard lock{m_mutex};
+    LockGuard lock{m_mutex};
     return m_tasks.size();
 }
 
@@ -46,8 +46,9 @@ void WorkQueue::Run()
     while (true) {
         std::function<void()> task;
         {
-            std::unique_lock lock{m_mutex};
-            m_cv.wait(lock, [this] { return m_stopping || !m_tasks.empty(); });
+            UniqueLock lock{m_mutex};
+            m_cv.wait(lock.native(),
+                      [this]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return m_stopping || !m_tasks.empty(); });
             if (m_tasks.empty()) return;  // stopping and drained
             task = std::move(m_tasks.front());
             m_tasks.pop_front();

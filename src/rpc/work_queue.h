@@ -6,9 +6,10 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include <util/threadsafety.h>
 
 namespace hpips {
 
@@ -26,23 +27,23 @@ public:
 
     /** Queues a task; false if max_depth tasks are already waiting or the
      *  queue is stopping. */
-    bool TryPush(std::function<void()> task);
+    bool TryPush(std::function<void()> task) LOCKS_EXCLUDED(m_mutex);
 
     /** Refuses new tasks, runs every task already queued, joins the threads.
      *  Idempotent. */
-    void Stop();
+    void Stop() LOCKS_EXCLUDED(m_mutex);
 
     /** Tasks waiting to start. */
-    size_t Depth() const;
+    size_t Depth() const LOCKS_EXCLUDED(m_mutex);
 
 private:
-    void Run();
+    void Run() LOCKS_EXCLUDED(m_mutex);
 
     const size_t m_max_depth;
-    mutable std::mutex m_mutex;
+    mutable Mutex m_mutex;
     std::condition_variable m_cv;
-    std::deque<std::function<void()>> m_tasks;  // guarded by m_mutex
-    bool m_stopping{false};                     // guarded by m_mutex
+    std::deque<std::function<void()>> m_tasks GUARDED_BY(m_mutex);
+    bool m_stopping GUARDED_BY(m_mutex){false};
     std::vector<std::thread> m_threads;
 };
 

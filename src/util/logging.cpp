@@ -1,12 +1,13 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <util/logging.h>
 
+#include <util/threadsafety.h>
+
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
 
 namespace hpips {
 namespace {
@@ -33,8 +34,8 @@ constexpr std::array<CategoryName, 11> CATEGORY_NAMES{{
 /** The logger's state lives here rather than in the class so the header
  *  stays free of the mutex and FILE handle. */
 struct LoggerState {
-    std::mutex mutex;
-    std::FILE* file{nullptr};  // guarded by mutex
+    Mutex mutex;
+    std::FILE* file GUARDED_BY(mutex){nullptr};
     std::atomic<bool> print_to_console{true};
     std::atomic<uint32_t> categories{0};
 };
@@ -78,17 +79,19 @@ bool Logger::OpenFile(const std::filesystem::path& path)
 {
     std::FILE* file = std::fopen(path.c_str(), "a");
     if (file == nullptr) return false;
-    std::lock_guard lock{State().mutex};
-    if (State().file != nullptr) std::fclose(State().file);
-    State().file = file;
+    auto& state = State();
+    LockGuard lock{state.mutex};
+    if (state.file != nullptr) std::fclose(state.file);
+    state.file = file;
     return true;
 }
 
 void Logger::CloseFile()
 {
-    std::lock_guard lock{State().mutex};
-    if (State().file != nullptr) std::fclose(State().file);
-    State().file = nullptr;
+    auto& state = State();
+    LockGuard lock{state.mutex};
+    if (state.file != nullptr) std::fclose(state.file);
+    state.file = nullptr;
 }
 
 void Logger::SetPrintToConsole(bool on) { State().print_to_console = on; }
@@ -121,7 +124,7 @@ void Logger::Write(LogCategory category, std::string_view message)
     if (line.empty() || line.back() != '\n') line += '\n';
 
     auto& state = State();
-    std::lock_guard lock{state.mutex};
+    LockGuard lock{state.mutex};
     if (state.file != nullptr) {
         std::fwrite(line.data(), 1, line.size(), state.file);
         std::fflush(state.file);

@@ -17,7 +17,7 @@ ThreadPool::ThreadPool(size_t threads)
 ThreadPool::~ThreadPool()
 {
     {
-        std::lock_guard lock{m_mutex};
+        LockGuard lock{m_mutex};
         m_stop = true;
     }
     m_work_cv.notify_all();
@@ -26,7 +26,7 @@ ThreadPool::~ThreadPool()
 
 void ThreadPool::RunChunks()
 {
-    std::unique_lock lock{m_mutex};
+    UniqueLock lock{m_mutex};
     while (m_body != nullptr && m_next_chunk < m_chunks) {
         const size_t chunk = m_next_chunk++;
         const auto* body = m_body;
@@ -44,8 +44,10 @@ void ThreadPool::WorkerLoop()
     uint64_t seen_generation = 0;
     while (true) {
         {
-            std::unique_lock lock{m_mutex};
-            m_work_cv.wait(lock, [&] { return m_stop || m_generation != seen_generation; });
+            UniqueLock lock{m_mutex};
+            m_work_cv.wait(lock.native(), [&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) {
+                return m_stop || m_generation != seen_generation;
+            });
             if (m_stop) return;
             seen_generation = m_generation;
         }
@@ -62,9 +64,9 @@ void ThreadPool::ParallelFor(size_t count, const std::function<void(size_t, size
         body(0, count);
         return;
     }
-    std::lock_guard call_lock{m_call_mutex};
+    LockGuard call_lock{m_call_mutex};
     {
-        std::lock_guard lock{m_mutex};
+        LockGuard lock{m_mutex};
         m_body = &body;
         m_count = count;
         m_chunks = chunks;
@@ -74,8 +76,8 @@ void ThreadPool::ParallelFor(size_t count, const std::function<void(size_t, size
     }
     m_work_cv.notify_all();
     RunChunks();
-    std::unique_lock lock{m_mutex};
-    m_done_cv.wait(lock, [&] { return m_chunks_done == m_chunks; });
+    UniqueLock lock{m_mutex};
+    m_done_cv.wait(lock.native(), [&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return m_chunks_done == m_chunks; });
     m_body = nullptr;
 }
 

@@ -4,10 +4,12 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include <util/threadsafety.h>
 
 namespace hpips {
 
@@ -33,26 +35,26 @@ public:
     /** Runs body(begin, end) over chunks covering [0, count); at most
      *  `max_chunks` chunks (0 = one per thread). */
     void ParallelFor(size_t count, const std::function<void(size_t begin, size_t end)>& body,
-                     size_t max_chunks = 0);
+                     size_t max_chunks = 0) LOCKS_EXCLUDED(m_call_mutex, m_mutex);
 
 private:
-    void WorkerLoop();
+    void WorkerLoop() LOCKS_EXCLUDED(m_mutex);
     /** Takes and runs chunks of the current job until none are left. */
-    void RunChunks();
+    void RunChunks() LOCKS_EXCLUDED(m_mutex);
 
     std::vector<std::thread> m_workers;
-    std::mutex m_call_mutex;  //!< serialises ParallelFor callers
-    std::mutex m_mutex;
+    Mutex m_call_mutex;  //!< serialises ParallelFor callers
+    Mutex m_mutex;
     std::condition_variable m_work_cv;
     std::condition_variable m_done_cv;
-    // The current job, guarded by m_mutex.
-    const std::function<void(size_t, size_t)>* m_body{nullptr};
-    size_t m_count{0};
-    size_t m_chunks{0};
-    size_t m_next_chunk{0};
-    size_t m_chunks_done{0};
-    uint64_t m_generation{0};
-    bool m_stop{false};
+    // The current job.
+    const std::function<void(size_t, size_t)>* m_body GUARDED_BY(m_mutex){nullptr};
+    size_t m_count GUARDED_BY(m_mutex){0};
+    size_t m_chunks GUARDED_BY(m_mutex){0};
+    size_t m_next_chunk GUARDED_BY(m_mutex){0};
+    size_t m_chunks_done GUARDED_BY(m_mutex){0};
+    uint64_t m_generation GUARDED_BY(m_mutex){0};
+    bool m_stop GUARDED_BY(m_mutex){false};
 };
 
 }  // namespace hpips

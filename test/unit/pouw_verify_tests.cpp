@@ -200,7 +200,8 @@ TEST_F(PouwVerify, RejectsBadMerkleProofs)
 {
     const auto& [header, opening] = s_job;
     const PouwOpening good{*DecodeOpening(opening)};
-    auto check = [&](const PouwOpening& o) { return Reason(header, EncodeOpening(o)); };
+    // Named through an init-capture: clang 14 cannot capture a structured binding.
+    auto check = [&, &job_header = header](const PouwOpening& o) { return Reason(job_header, EncodeOpening(o)); };
     PouwOpening o{good};
     o.rows[5] ^= 1;  // tampered data
     EXPECT_EQ(check(o), "bad-merkle-proof");

@@ -203,7 +203,7 @@ TEST(RequantizeTest, VectorSpanMatchesScalar)
     for (int tie = 1; tie <= 31; ++tie) {
         acc.push_back(int32_t{1} << (tie - 1));
         acc.push_back(-(int32_t{1} << (tie - 1)));
-        acc.push_back(3 * (int32_t{1} << (tie - 1)) / 2);
+        acc.push_back(static_cast<int32_t>(3 * (int64_t{1} << (tie - 1)) / 2));  // in int64: 3 << 30 overflows int32
     }
     const bool have_avx512{DetectCpuFeatures().HasAvx512Vnni()};
     std::uniform_int_distribution<int> i8{-128, 127};
