@@ -256,7 +256,9 @@ void BlobRelay::ServeQueued(Peer& peer)
             {
                 LockGuard lock{m_mutex};
                 if (const auto it = m_peers.find(id); it != m_peers.end()) {
-                    std::erase_if(it->second.serve_queue, [&](const auto& e) { return e.first == blob_id; });
+                    // Named through an init-capture: clang 14 cannot capture a structured binding.
+                    std::erase_if(it->second.serve_queue,
+                                  [&, &removed = blob_id](const auto& e) { return e.first == removed; });
                 }
             }
             m_peerman.Send(peer, BlobNotFound(blob_id));
@@ -310,10 +312,10 @@ void BlobRelay::RequestChunks(Peer& peer)
             if (!IsRunning(fetch.status.state) || !IsCandidate(fetch, id)) continue;
             const uint32_t room = MAX_BLOB_CHUNKS_IN_FLIGHT_PER_PEER - in_flight();
             if (room == 0) break;
-            const auto ask = [&](uint32_t first, uint32_t count) {
-                to_send.push_back(GetBlobMsg{blob_id, first, count});
+            const auto ask = [&, &wanted = blob_id](uint32_t first, uint32_t count) {
+                to_send.push_back(GetBlobMsg{wanted, first, count});
                 for (uint32_t i{0}; i < count; ++i) {
-                    state.requests[{blob_id, first + i}] = Request{now + BLOB_REQUEST_TIMEOUT, false};
+                    state.requests[{wanted, first + i}] = Request{now + BLOB_REQUEST_TIMEOUT, false};
                 }
             };
             if (fetch.status.state == BlobFetchState::SEARCHING) {
