@@ -53,15 +53,24 @@ class Bench:
         self.nodes.append(node)
         return node
 
-    def mine(self, node, count):
+    def mine(self, node, count, follow_tip=False):
         while count > 0:
-            count -= len(node.generatetoaddress(min(count, 1000), self.key.address))
+            if follow_tip:
+                # The clock follows the tip, so the next 500 are never too far ahead.
+                node.setmocktime(node.getblockheader(node.getbestblockhash())["time"])
+            count -= len(node.generatetoaddress(min(count, 500), self.key.address))
 
     def sync_vs_reindex(self):
         source = self.node(["-connect=0"])
         source.start()
+        # Mined faster than one a second, block times run ahead of the real
+        # clock (a second apart at least) and would end up too far in the
+        # future: the source's clock starts at genesis and follows the tip, so
+        # the chain lies in the past for every node.
+        genesis_time = source.getblockheader(source.getblockhash(0))["time"]
+        source.setmocktime(genesis_time + 1)
         start = time.time()
-        self.mine(source, self.blocks)
+        self.mine(source, self.blocks, follow_tip=True)
         print(f"mined {self.blocks} blocks in {time.time() - start:.1f} s", flush=True)
         tip = source.getbestblockhash()
 
