@@ -79,12 +79,30 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n)
     m_bytes_recv += n;
     m_totals.bytes_recv += n;
     m_last_recv = m_clock.Now();
-    std::span<const uint8_t> data{m_read_buffer.data(), n};
+    m_unparsed_begin = 0;
+    m_unparsed_end = n;
+    ParseReceived();
+}
+
+void Connection::ParseReceived()
+{
     bool queued{false};
     bool pause{false};
-    while (!data.empty()) {
-        const size_t consumed = m_parser.Feed(data);
-        data = data.subspan(consumed);
+    while (m_unparsed_begin < m_unparsed_end) {
+        {
+            // Checked before each message, not once per read: one read can
+            // hold thousands of small messages, and each costs its
+            // QUEUED_MESSAGE_OVERHEAD too.
+            LockGuard lock{m_mutex};
+            if (m_recv_queue_bytes >= MAX_RECEIVE_QUEUE_BYTES) {
+                m_read_paused = true;
+                pause = true;
+                break;
+            }
+        }
+        const std::span<const uint8_t> data{m_read_buffer.data() + m_unparsed_begin,
+                                            m_unparsed_end - m_unparsed_begin};
+        m_unparsed_begin += m_parser.Feed(data);
         if (const auto error = m_parser.Error()) {
             const std::string reason =
                 std::string{FrameErrorName(*error)} + ": " + m_parser.ErrorDetail();
@@ -101,8 +119,10 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n)
             queued = true;
         }
     }
-    {
+    if (!pause) {
         LockGuard lock{m_mutex};
+        // The bytes are all parsed; a full queue still waits before the
+        // next read.
         if (m_recv_queue_bytes >= MAX_RECEIVE_QUEUE_BYTES) {
             m_read_paused = true;
             pause = true;
@@ -110,6 +130,12 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n)
     }
     if (queued && m_on_message) m_on_message();
     if (!pause) DoRead();
+}
+
+void Connection::ResumeRead()
+{
+    if (IsDisconnecting()) return;
+    ParseReceived();
 }
 
 std::optional<NetMessage> Connection::PopMessage(bool& more)
@@ -129,7 +155,7 @@ std::optional<NetMessage> Connection::PopMessage(bool& more)
             resume = true;
         }
     }
-    if (resume) boost::asio::post(m_strand, [self = shared_from_this()] { self->DoRead(); });
+    if (resume) boost::asio::post(m_strand, [self = shared_from_this()] { self->ResumeRead(); });
     return message;
 }
 

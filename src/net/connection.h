@@ -30,9 +30,11 @@
  *
  * Reading: bytes go through a FrameParser into a queue of complete
  * messages that the message-handler thread pops. When the queued messages
- * hold MAX_RECEIVE_QUEUE_BYTES or more, reading pauses until the handler
- * drains the queue: a fast sender is slowed by TCP, never buffered without
- * limit. A framing error (bad magic, bad command, oversized, bad checksum)
+ * hold MAX_RECEIVE_QUEUE_BYTES or more, parsing and reading pause until
+ * the handler drains the queue: a fast sender is slowed by TCP, never
+ * buffered without limit. The queue never holds more than
+ * MAX_RECEIVE_QUEUE_BYTES plus one message (bytes already read wait in the
+ * read buffer, unparsed). A framing error (bad magic, bad command, oversized, bad checksum)
  * is a protocol violation: the connection reports it through
  * on_violation and closes.
  *
@@ -196,6 +198,11 @@ public:
 private:
     void DoRead();
     void OnRead(const boost::system::error_code& ec, size_t n);
+    /** Parses the read buffer's unparsed bytes into queued messages until
+     *  they run out (then reads on) or the queue is full (then pauses with
+     *  the rest kept for ResumeRead). */
+    void ParseReceived();
+    void ResumeRead();
     void DoWrite();
     void OnWrite(const boost::system::error_code& ec, size_t n);
     void CloseSocket();
@@ -212,6 +219,10 @@ private:
     // Read path: only on the strand.
     FrameParser m_parser;
     std::array<uint8_t, READ_CHUNK_SIZE> m_read_buffer{};
+    /** m_read_buffer[m_unparsed_begin, m_unparsed_end): bytes read but not
+     *  yet fed to the parser because the receive queue filled up. */
+    size_t m_unparsed_begin{0};
+    size_t m_unparsed_end{0};
 
     std::atomic<bool> m_disconnecting{false};
     std::atomic<uint64_t> m_bytes_sent{0};
