@@ -197,17 +197,26 @@ void Connection::PushMessage(std::string_view command, std::span<const uint8_t> 
 void Connection::DoWrite()
 {
     if (IsDisconnecting()) return;
-    const std::vector<uint8_t>* front{nullptr};
     {
         LockGuard lock{m_mutex};
         if (m_send_queue.empty()) {
             m_writing = false;
             return;
         }
-        // Only this strand pops the queue, so the front stays put while written.
-        front = &m_send_queue.front();
+        // Every queued frame up to WRITE_BATCH_BYTES goes in one gathered
+        // write: a burst of blocks or small answers costs one system call,
+        // not one each. Only this strand pops the queue, and a deque keeps
+        // references to its elements across push_back, so they stay put.
+        m_write_buffers.clear();
+        size_t bytes{0};
+        for (const std::vector<uint8_t>& frame : m_send_queue) {
+            if (!m_write_buffers.empty() && bytes + frame.size() > WRITE_BATCH_BYTES) break;
+            m_write_buffers.emplace_back(frame.data(), frame.size());
+            bytes += frame.size();
+        }
+        m_write_batch = m_write_buffers.size();
     }
-    boost::asio::async_write(m_socket, boost::asio::buffer(*front),
+    boost::asio::async_write(m_socket, m_write_buffers,
                              boost::asio::bind_executor(m_strand, [self = shared_from_this()](
                                                                       const boost::system::error_code& ec, size_t n) {
                                  self->OnWrite(ec, n);
@@ -228,8 +237,10 @@ void Connection::OnWrite(const boost::system::error_code& ec, size_t n)
     {
         LockGuard lock{m_mutex};
         const bool was_paused = m_send_queue_bytes > SEND_BUFFER_SOFT_LIMIT;
-        m_send_queue_bytes -= m_send_queue.front().size() + QUEUED_MESSAGE_OVERHEAD;
-        m_send_queue.pop_front();
+        for (; m_write_batch > 0; --m_write_batch) {
+            m_send_queue_bytes -= m_send_queue.front().size() + QUEUED_MESSAGE_OVERHEAD;
+            m_send_queue.pop_front();
+        }
         resumed = was_paused && m_send_queue_bytes <= SEND_BUFFER_SOFT_LIMIT;
     }
     // The message handler may go on with this peer's messages.
@@ -255,8 +266,8 @@ void Connection::CloseSocket()
     m_socket.close(ec);
     LockGuard lock{m_mutex};
     // Nothing will be written or read any more: release the buffers now,
-    // except a frame an aborted write may still name (freed with the object).
-    while (m_send_queue.size() > (m_writing ? 1u : 0u)) {
+    // except the frames an aborted write may still name (freed with the object).
+    while (m_send_queue.size() > m_write_batch) {
         m_send_queue_bytes -= m_send_queue.back().size() + QUEUED_MESSAGE_OVERHEAD;
         m_send_queue.pop_back();
     }

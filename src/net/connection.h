@@ -88,6 +88,9 @@ constexpr size_t MAX_SEND_QUEUE_BYTES = SEND_BUFFER_SOFT_LIMIT + 2 * (MESSAGE_HE
  *  buffer's allocation): counted toward both queue limits so that a flood
  *  of tiny messages is bounded by the memory it really takes. */
 constexpr size_t QUEUED_MESSAGE_OVERHEAD = 96;
+/** Bytes of queued frames gathered into one write at most (a single larger
+ *  frame is written alone). */
+constexpr size_t WRITE_BATCH_BYTES = 1024 * 1024;
 /** Bytes read from the socket at once. */
 constexpr size_t READ_CHUNK_SIZE = 64 * 1024;
 
@@ -237,8 +240,13 @@ private:
     bool m_read_paused GUARDED_BY(m_mutex){false};
     std::deque<std::vector<uint8_t>> m_send_queue GUARDED_BY(m_mutex);
     size_t m_send_queue_bytes GUARDED_BY(m_mutex){0};
-    /** Bytes of the front of the send queue already written. */
+    /** A write is posted or in progress (DoWrite runs until the queue is empty). */
     bool m_writing GUARDED_BY(m_mutex){false};
+    /** Frames at the front of the send queue that the write in progress
+     *  names (0 when none). */
+    size_t m_write_batch GUARDED_BY(m_mutex){0};
+    /** The buffers of the write in progress (only on the strand). */
+    std::vector<boost::asio::const_buffer> m_write_buffers;
     std::map<std::string, uint64_t> m_sent_per_msg GUARDED_BY(m_mutex);
     std::map<std::string, uint64_t> m_recv_per_msg GUARDED_BY(m_mutex);
 };
