@@ -25,7 +25,7 @@ TEST_F(MiningRpcTest, GenerateToAddress)
     EXPECT_EQ(hashes.at(0).as_string(), *HashAt(1));
     // The coinbase pays the address.
     const json::value out = Call("gettxout", "[" + Quote(CoinbaseTxid(2)) + ", 0]");
-    EXPECT_EQ(out.at("destination").at("address").as_string(), Address());
+    EXPECT_EQ(out.at("scriptPubKey").at("address").as_string(), Address());
 
     EXPECT_TRUE(Call("generatetoaddress", "[0, " + Quote(Address()) + "]").as_array().empty());
     // No tries, no blocks.

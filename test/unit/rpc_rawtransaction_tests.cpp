@@ -30,7 +30,7 @@ TEST_F(RawTransactionRpcTest, CreateDecodeSignSendAndGet)
     EXPECT_FALSE(decoded.at("vin").at(0).as_object().contains("txinwitness"));
     EXPECT_EQ(Num(decoded.at("vout").at(0).at("value")), "49.99000000");
     EXPECT_EQ(decoded.at("vout").at(0).at("n").to_number<int64_t>(), 0);
-    EXPECT_EQ(decoded.at("vout").at(0).at("destination").at("address").as_string(), Address());
+    EXPECT_EQ(decoded.at("vout").at(0).at("scriptPubKey").at("address").as_string(), Address());
     EXPECT_FALSE(decoded.as_object().contains("hex"));
 
     const json::value signed_tx = Call("signrawtransactionwithkey", "[" + Quote(raw) + ", [" + Quote(Wif()) + "]]");
