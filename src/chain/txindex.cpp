@@ -158,7 +158,7 @@ void TxIndex::Start()
 {
     {
         LockGuard lock{m_mutex};
-        if (m_started) return;
+        if (m_started || m_stop) return;
         m_started = true;
     }
     m_chainstate.AddListener(this);
@@ -167,14 +167,15 @@ void TxIndex::Start()
 
 void TxIndex::Stop()
 {
-    bool started{false};
+    bool was_started{false};
     {
         LockGuard lock{m_mutex};
-        started = m_started;
+        if (m_stop) return;
         m_stop = true;
+        was_started = m_started;
     }
     m_cv.notify_all();
-    if (!started) return;
+    if (!was_started) return;
     // First no more callbacks (RemoveListener waits for a running one), then the thread.
     m_chainstate.RemoveListener(this);
     if (m_thread.joinable()) m_thread.join();

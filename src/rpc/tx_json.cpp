@@ -35,7 +35,10 @@ std::string TrimZeros(std::string text)
 
 }  // namespace
 
-std::string_view DestinationTypeName(const Destination& dest) { return dest.IsKey() ? "witness_v1_taproot" : "nonstandard"; }
+std::string_view DestinationTypeName(const Destination& dest)
+{
+    return dest.IsKey() ? "witness_v1_taproot" : "nonstandard";
+}
 
 std::string DestinationHex(const Destination& dest)
 {

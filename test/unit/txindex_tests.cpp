@@ -71,12 +71,15 @@ protected:
     }
 
     /** Mines `count` blocks whose coinbases differ from those of another
-     *  branch at the same heights (a coinbase's txid depends only on height,
-     *  payout, fees and the extra nonce). */
-    void MineBranch(Chainstate& chain, TestClock& chain_clock, int count, uint64_t extra_nonce)
+     *  branch at the same heights: a coinbase's txid depends only on height,
+     *  payout and fees (its extra nonce is in the witness), so the branch
+     *  pays another key. */
+    void MineBranch(Chainstate& chain, TestClock& chain_clock, int count)
     {
+        Wallet other;
+        other.key = *PrivKey::FromBytes(std::vector<uint8_t>(32, 0x43));
         for (int i = 0; i < count; ++i) {
-            const Block block = MineOn(chain, wallet, chain_clock, {}, 0, extra_nonce);
+            const Block block = MineOn(chain, other, chain_clock);
             BlockValidationState state;
             ASSERT_TRUE(chain.ProcessNewBlock(block, state)) << state.ToString();
         }
@@ -134,7 +137,7 @@ TEST_F(TxIndexTest, FollowsNewBlocksAndRewindsOnAReorg)
     for (const uint256& txid : left) EXPECT_FALSE(Found(*index, txid));
 
     // A new branch, longer than the old one.
-    MineBranch(chainstate, clock, 4, /*extra_nonce=*/1);
+    MineBranch(chainstate, clock, 4);
     ASSERT_TRUE(index->WaitForTip(WAIT));
     EXPECT_EQ(index->Summary().best_block_height, 7);
     for (int64_t h = 4; h <= 7; ++h) EXPECT_TRUE(Found(*index, CoinbaseAt(chainstate, h)));
@@ -144,6 +147,25 @@ TEST_F(TxIndexTest, FollowsNewBlocksAndRewindsOnAReorg)
     for (const uint256& txid : left) EXPECT_FALSE(HasEntry(txid));
     EXPECT_TRUE(HasEntry(CoinbaseAt(chainstate, 5)));
     EXPECT_TRUE(fatal_errors.empty());
+}
+
+TEST_F(TxIndexTest, ATransactionMinedAgainPointsAtItsNewBlock)
+{
+    // Same payout and fees at the same height: the same coinbase txid on both branches.
+    MineAndSubmit(chainstate, wallet, clock, 3);
+    auto index = OpenIndex(chainstate);
+    ASSERT_TRUE(index->WaitForTip(WAIT));
+    const uint256 txid = CoinbaseAt(chainstate, 3);
+    const uint256 old_block = *chainstate.GetBlockHashAt(3);
+    BlockValidationState state;
+    ASSERT_TRUE(chainstate.InvalidateBlock(old_block, state));
+    MineAndSubmit(chainstate, wallet, clock, 2);
+    ASSERT_TRUE(index->WaitForTip(WAIT));
+    ASSERT_EQ(CoinbaseAt(chainstate, 3), txid);
+    auto found = index->FindTx(txid);
+    ASSERT_TRUE(found && found->has_value());
+    EXPECT_EQ((*found)->block_hash, *chainstate.GetBlockHashAt(3));
+    EXPECT_NE((*found)->block_hash, old_block);
 }
 
 TEST_F(TxIndexTest, ResumesAfterARestart)
@@ -173,7 +195,7 @@ TEST_F(TxIndexTest, RewindsAtStartWhenItsBestBlockLeftTheChain)
     const uint256 old5 = CoinbaseAt(chainstate, 5);
     BlockValidationState state;
     ASSERT_TRUE(chainstate.InvalidateBlock(*chainstate.GetBlockHashAt(4), state));
-    MineBranch(chainstate, clock, 3, /*extra_nonce=*/1);
+    MineBranch(chainstate, clock, 3);
     index = OpenIndex(chainstate);
     ASSERT_TRUE(index->WaitForTip(WAIT));
     EXPECT_EQ(index->Summary().best_block_height, 6);
@@ -201,7 +223,7 @@ TEST_F(TxIndexTest, UnknownBestBlockResumesFromTheLocator)
     other_clock.now += 7;
     auto other = Chainstate::Open(Regtest(), Options(other_dir.path(), other_clock));
     ASSERT_TRUE(other);
-    MineBranch(**other, other_clock, 2, /*extra_nonce=*/1);
+    MineBranch(**other, other_clock, 2);
     index = OpenIndex(**other, /*start=*/false);
     EXPECT_EQ(index->Summary().best_block_height, 0);
     index->Start();
