@@ -492,6 +492,22 @@ Result<Block> Chainstate::ReadBlock(const uint256& hash) const
     return m_storage->ReadBlock(pos, hash);
 }
 
+Result<BlockUndo> Chainstate::ReadBlockUndo(const uint256& hash) const
+{
+    FlatFilePos pos;
+    {
+        LockGuard lock{m_mutex};
+        const BlockIndex* index = Lookup(hash);
+        if (index == nullptr) return Error{"Block not found"};
+        if (!index->HasStatus(BlockStatus::HAVE_UNDO) || index->undo_pos.IsNull()) {
+            return Error{"Undo data not available"};
+        }
+        pos = index->undo_pos;
+    }
+    // As ReadBlock: a written undo record never moves.
+    return m_storage->ReadUndo(pos, hash);
+}
+
 std::optional<Coin> Chainstate::GetCoin(const OutPoint& outpoint) const
 {
     LockGuard lock{m_mutex};

@@ -245,6 +245,11 @@ public:
     std::optional<uint256> GetBlockHashAt(int64_t height) const LOCKS_EXCLUDED(m_mutex);
     /** The full block from disk (read with no lock held). */
     Result<Block> ReadBlock(const uint256& hash) const LOCKS_EXCLUDED(m_mutex);
+    /** The undo data of a block that has been connected once (the coins its
+     *  transactions spent; read with no lock held): what getblock 3 and
+     *  getrawtransaction 2 show as fees and prevouts. An error when the block
+     *  is unknown, genesis, or was never connected. */
+    Result<BlockUndo> ReadBlockUndo(const uint256& hash) const LOCKS_EXCLUDED(m_mutex);
     /** The unspent coin at `outpoint` in the tip's UTXO set. */
     std::optional<Coin> GetCoin(const OutPoint& outpoint) const LOCKS_EXCLUDED(m_mutex);
     /** Calls `fn` with the coin of each outpoint (nullopt when missing), the
