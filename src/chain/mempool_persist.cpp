@@ -193,7 +193,8 @@ Result<MempoolLoadStats> LoadMempool(Mempool& pool, const std::filesystem::path&
     if (!txs) return Error{path.string() + ": " + txs.error_message()};
     stats.read = txs->size();
     for (const auto& entry : *txs) {
-        const auto result = pool.AcceptToMemoryPool(entry.tx);
+        const auto result = pool.AcceptToMemoryPool(entry.tx, /*test_only=*/false, /*max_fee=*/std::nullopt,
+                                                     MEMPOOL_FILE_ORPHAN_OWNER);
         if (result.Accepted()) {
             ++stats.accepted;
         } else {
@@ -202,6 +203,10 @@ Result<MempoolLoadStats> LoadMempool(Mempool& pool, const std::filesystem::path&
                     result.orphan ? std::string{"missing inputs"} : result.state.ToString());
         }
     }
+    // The file lists parents first: a transaction still missing inputs after
+    // the whole file spends coins the chain has spent since. Its orphan
+    // entry would only wait for a parent that cannot come.
+    pool.EraseOrphansFrom(MEMPOOL_FILE_ORPHAN_OWNER);
     return stats;
 }
 

@@ -50,6 +50,11 @@ constexpr size_t MEMPOOL_FILE_ENTRY_OVERHEAD = 8 + 4;
  *  size can claim. */
 constexpr size_t MIN_PERSISTED_TX_SIZE = 10;
 
+/** The orphan-pool owner of transactions offered by LoadMempool (not a
+ *  peer id, not LOCAL_ORPHAN_OWNER), so that their orphans can be dropped
+ *  when the load is over. */
+constexpr OrphanOwner MEMPOOL_FILE_ORPHAN_OWNER = -2;
+
 /** One transaction of the file, with the time (seconds) it entered the pool. */
 struct PersistedTx {
     Transaction tx;

@@ -72,5 +72,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     Check(loaded->read == decoded->size());
     Check(loaded->accepted + loaded->failed == loaded->read);
     Check(pool.Size() == loaded->accepted);
+    Check(pool.OrphanCount() == 0);
     return 0;
 }

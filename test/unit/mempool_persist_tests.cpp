@@ -274,6 +274,8 @@ TEST_F(MempoolPersistTest, DumpAndLoadRevalidates)
     EXPECT_TRUE(fresh.Exists(parent.GetTxid()));
     EXPECT_TRUE(fresh.Exists(child.GetTxid()));
     EXPECT_FALSE(fresh.Exists(other.GetTxid()));
+    // Its input is spent now: it is not left waiting in the orphan pool.
+    EXPECT_EQ(fresh.OrphanCount(), 0u);
 
     // A missing file is an empty load.
     Mempool none{*m_chainstate, MempoolOptions{}};
