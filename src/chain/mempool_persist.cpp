@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -17,6 +18,23 @@ namespace hpips {
 namespace {
 
 std::string ErrnoText(int error) { return std::strerror(error); }
+
+/** Temporary files are "<file>.new<pid>.<n>". */
+constexpr std::string_view TEMP_SUFFIX{".new"};
+
+/** Removes temporary files a dump cut short by a crash left behind. */
+void RemoveStaleTemporaries(const std::filesystem::path& path)
+{
+    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path{"."};
+    const std::string prefix = path.filename().string() + std::string{TEMP_SUFFIX};
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it{dir, ec}, end; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename().string().starts_with(prefix)) {
+            std::error_code ignored;
+            std::filesystem::remove(it->path(), ignored);
+        }
+    }
+}
 
 /** Owns a file descriptor. */
 class Fd {
@@ -156,8 +174,11 @@ Result<size_t> DumpMempool(const Mempool& pool, const std::filesystem::path& pat
     for (const auto& entry : entries) txs.push_back(PersistedTx{entry.tx, entry.time});
     const std::vector<uint8_t> bytes = EncodeMempoolFile(txs);
 
+    // A name of its own per dump: concurrent dumps (savemempool twice) never
+    // share a temporary file, and no lock is held across the write.
+    static std::atomic<uint64_t> s_dumps{0};
     auto temp = path;
-    temp += ".new";
+    temp += std::string{TEMP_SUFFIX} + std::to_string(::getpid()) + "." + std::to_string(s_dumps++);
     {
         const Fd fd{::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
         if (fd.get() < 0) return Error{"cannot create " + temp.string() + ": " + ErrnoText(errno)};
@@ -185,6 +206,7 @@ Result<size_t> DumpMempool(const Mempool& pool, const std::filesystem::path& pat
 Result<MempoolLoadStats> LoadMempool(Mempool& pool, const std::filesystem::path& path, size_t max_file_bytes)
 {
     MempoolLoadStats stats;
+    RemoveStaleTemporaries(path);
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return stats;
     auto bytes = ReadBounded(path, max_file_bytes);

@@ -19,9 +19,11 @@
  * form behind a length, and a SHA-256d checksum of everything before it.
  *
  * Contract:
- *  - Writing is atomic: a temporary file is written and fsynced, renamed over
- *    mempool.dat, and the directory fsynced; a crash leaves the old file or
- *    the new one, never a mix.
+ *  - Writing is atomic: a temporary file of its own ("mempool.dat.new<pid>.<n>")
+ *    is written and fsynced, renamed over mempool.dat, and the directory
+ *    fsynced; a crash leaves the old file or the new one, never a mix (and
+ *    a stray temporary file, which the next load removes). Dumps may run
+ *    concurrently; the last rename wins. No lock is held while writing.
  *  - The file is untrusted on reading: its size is bounded before it is read
  *    (MaxMempoolFileSize), every count and length is checked against the
  *    bytes left and the named limits, and the checksum is verified before a

@@ -26,17 +26,12 @@ Result<void> RegisterMempoolFileRPCCommands(RPCTable& table, MempoolFileContext&
                   "}",
         .examples = HelpExampleCli("savemempool", "") + HelpExampleRpc("savemempool", ""),
         .handler = [ctx](const RPCRequest&) -> json::value {
-            size_t written{0};
-            {
-                LockGuard lock{ctx->dump_mutex};
-                auto dumped = DumpMempool(ctx->mempool, ctx->path);
-                if (!dumped) {
-                    LogInfo("savemempool: {}", dumped.error_message());
-                    throw RPCError{RPCErrorCode::MISC_ERROR, "Unable to dump mempool to disk"};
-                }
-                written = *dumped;
+            auto dumped = DumpMempool(ctx->mempool, ctx->path);
+            if (!dumped) {
+                LogInfo("savemempool: {}", dumped.error_message());
+                throw RPCError{RPCErrorCode::MISC_ERROR, "Unable to dump mempool to disk"};
             }
-            LogInfo("Dumped mempool: {} transactions to {}", written, ctx->path.string());
+            LogInfo("Dumped mempool: {} transactions to {}", *dumped, ctx->path.string());
             json::object out;
             out["filename"] = ctx->path.string();
             return out;

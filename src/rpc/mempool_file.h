@@ -5,7 +5,6 @@
 #include <chain/mempool.h>
 #include <rpc/server.h>
 #include <util/result.h>
-#include <util/threadsafety.h>
 
 #include <filesystem>
 
@@ -20,9 +19,6 @@ struct MempoolFileContext {
     Mempool& mempool;
     /** <datadir>/mempool.dat. */
     std::filesystem::path path;
-    /** One dump at a time: two would share the temporary file. Held across
-     *  the file write on purpose: it guards only that file, never the pool. */
-    Mutex dump_mutex;
 };
 
 /** Registers savemempool. Fails if the name is taken. */

@@ -57,7 +57,7 @@ class MempoolPersistTest(HpipsTestFramework):
         os.remove(self.path)
         assert_equal(node.savemempool(), {"filename": self.path})
         assert os.path.isfile(self.path)
-        assert not os.path.exists(self.path + ".new")
+        assert_equal([f for f in os.listdir(self.nodes[0].net_dir) if f.startswith("mempool.dat.new")], [])
         with open(self.path, "rb") as f:
             assert_equal(f.read(4), b"HPMP")
 
