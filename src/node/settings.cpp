@@ -317,21 +317,21 @@ Result<std::string> Settings::ChosenNetwork() const
     const bool regtest = chosen("regtest");
     const bool testnet = chosen("testnet");
     // -chain=<name>, the same choice by name (Core: main, test, regtest).
-    std::optional<std::string> chain;
+    // Empty: not given, or negated (-nochain: no choice by name).
+    std::string chain;
     if (const auto cli = m_command_line.find(CHAIN); cli != m_command_line.end() && !cli->second.empty()) {
-        chain = cli->second.back().negated ? std::string{} : cli->second.back().text;
+        if (!cli->second.back().negated) chain = cli->second.back().text;
     } else if (const auto top = m_config.find(""); top != m_config.end()) {
         if (const auto it = top->second.find(CHAIN); it != top->second.end() && !it->second.empty()) {
-            chain = it->second.back().negated ? std::string{} : it->second.back().text;
+            if (!it->second.back().negated) chain = it->second.back().text;
         }
     }
-    if (chain && chain->empty()) chain.reset();  // -nochain: no choice by name
-    if (static_cast<int>(regtest) + static_cast<int>(testnet) + static_cast<int>(chain.has_value()) > 1) {
+    if (static_cast<int>(regtest) + static_cast<int>(testnet) + static_cast<int>(!chain.empty()) > 1) {
         return Error{"Invalid combination of -regtest, -testnet and -chain. Can use at most one."};
     }
-    if (chain) {
-        if (*chain == SECTION_MAIN || *chain == SECTION_TEST || *chain == SECTION_REGTEST) return *chain;
-        return Error{"Invalid -chain value '" + *chain + "': use main, test or regtest"};
+    if (!chain.empty()) {
+        if (chain == SECTION_MAIN || chain == SECTION_TEST || chain == SECTION_REGTEST) return chain;
+        return Error{"Invalid -chain value '" + chain + "': use main, test or regtest"};
     }
     if (regtest) return std::string{SECTION_REGTEST};
     if (testnet) return std::string{SECTION_TEST};
