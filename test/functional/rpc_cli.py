@@ -88,7 +88,7 @@ class CLITest(HpipsTestFramework):
         code, out, err = node.cli_run("echojson", input="1\n[2]\n", options=["-stdin"])
         assert_equal(out, "[\n  1,\n  [\n    2\n  ]\n]\n")
         code, out, err = node.cli_run("echo", input="named=1\narg1=x\n", options=["-stdin", "-named"])
-        assert_equal(code, 1)
+        assert_equal(code, 8)  # -8, invalid parameter
         assert_in("Unknown named parameter named", err)
 
     def test_errors(self):
