@@ -103,6 +103,12 @@ constexpr auto CLI_OPTIONS = std::to_array<OptionSpec>({
     {"regtest", OptionKind::BOOL, "",
      "Enter regression test mode, which uses a special chain in which blocks can be solved instantly.", CHAIN},
     {"testnet", OptionKind::BOOL, "", "Use the test chain.", CHAIN},
+    {"chain", OptionKind::VALUE, "chain",
+     "Use the chain <chain> (default: main). Allowed values: main, test, regtest (the same as -testnet or "
+     "-regtest; at most one of the three may be given)",
+     CHAIN},
+    // Read from the node's file (includeconf lines), not a client option of its own.
+    {"includeconf", OptionKind::LIST, "file", "", GENERAL, false, true},
 });
 
 /** A failure that ends the program with "error: <message>" and exit code 1. */
@@ -240,7 +246,20 @@ std::string RequestBody(const std::string& method, json::value params, int id)
     return hpips::WriteJson(request);
 }
 
-/** Prints a reply object Core's way; returns the exit code. */
+/** The exit status for a JSON-RPC error code, as bitcoin-cli: abs(code),
+ *  which the system keeps modulo 256 (-32601 "Method not found" exits 89,
+ *  -8 exits 8). HPIPS differs in one case: a code whose status would be 0
+ *  (a multiple of 256) exits 1, so that an error never reads as success. */
+int ExitCodeForRPCError(int64_t code)
+{
+    // Unsigned negation: no overflow on INT64_MIN.
+    const uint64_t magnitude = code < 0 ? uint64_t{0} - static_cast<uint64_t>(code) : static_cast<uint64_t>(code);
+    const int status = static_cast<int>(magnitude % 256);
+    return status == 0 ? 1 : status;
+}
+
+/** Prints a reply object Core's way; returns the exit code (0, or the
+ *  error's ExitCodeForRPCError; 1 for an error without a numeric code). */
 int PrintReply(const json::value& reply)
 {
     if (!reply.is_object()) {
@@ -251,10 +270,12 @@ int PrintReply(const json::value& reply)
     const json::value* error = object.if_contains("error");
     if (error != nullptr && !error->is_null()) {
         std::string text;
+        int exit_code{1};
         if (error->is_object()) {
             const auto& e = error->get_object();
             if (const auto* code = e.if_contains("code"); code != nullptr && !code->is_null()) {
                 text = "error code: " + hpips::WriteJson(*code) + "\n";
+                if (code->is_int64()) exit_code = ExitCodeForRPCError(code->get_int64());
             }
             if (const auto* message = e.if_contains("message"); message != nullptr && hpips::IsJsonString(*message)) {
                 text += "error message:\n" + std::string{message->get_string()};
@@ -263,7 +284,7 @@ int PrintReply(const json::value& reply)
             text = "error: " + hpips::WriteJson(*error);
         }
         std::cerr << text << "\n";
-        return 1;
+        return exit_code;
     }
     const json::value* result = object.if_contains("result");
     if (result == nullptr || result->is_null()) return 0;
@@ -356,23 +377,27 @@ int GetInfo(Connection& connection, const std::string& network, bool wait, int64
     return 0;
 }
 
-/** One call outside a batch: the result, or nullopt after printing the error. */
-std::optional<json::value> CallResult(Connection& connection, const std::string& method, json::array params,
+/** The status the program exits with after a failed call. */
+struct ExitCode {
+    int code{1};
+};
+
+/** One call outside a batch: the result, or the exit code after printing the error. */
+hpips::Result<json::value, ExitCode> CallResult(Connection& connection, const std::string& method, json::array params,
                                       bool wait, int64_t wait_timeout)
 {
     CallOutcome outcome = Call(connection, RequestBody(method, std::move(params), 1), wait, wait_timeout);
     if (outcome.error) {
         std::cerr << "error: " << outcome.error->message << "\n";
-        return std::nullopt;
+        return ExitCode{1};
     }
     if (!outcome.reply.is_object()) {
         std::cerr << "error: couldn't parse reply from server\n";
-        return std::nullopt;
+        return ExitCode{1};
     }
     const auto& reply = outcome.reply.get_object();
     if (const auto* error = reply.if_contains("error"); error != nullptr && !error->is_null()) {
-        PrintReply(outcome.reply);
-        return std::nullopt;
+        return ExitCode{PrintReply(outcome.reply)};
     }
     const auto* result = reply.if_contains("result");
     return result != nullptr ? *result : json::value{};
@@ -433,9 +458,9 @@ int NetInfo(Connection& connection, const std::vector<std::string>& args, bool w
         level = *parsed;
     }
     const auto network = CallResult(connection, "getnetworkinfo", {}, wait, wait_timeout);
-    if (!network) return 1;
+    if (!network) return network.error().code;
     const auto peers = CallResult(connection, "getpeerinfo", {}, wait, wait_timeout);
-    if (!peers) return 1;
+    if (!peers) return peers.error().code;
     std::string out = "HPIPS client " + hpips::FormatVersion("").substr(std::string_view{" version "}.size()) +
                       " - server " + std::to_string(IntField(*network, "protocolversion")) +
                       Field(&*network, "subversion") + "\n\n";
@@ -507,7 +532,7 @@ int AddrInfo(Connection& connection, bool wait, int64_t wait_timeout)
     json::array params;
     params.push_back(0);
     const auto addresses = CallResult(connection, "getnodeaddresses", std::move(params), wait, wait_timeout);
-    if (!addresses) return 1;
+    if (!addresses) return addresses.error().code;
     int64_t ipv4{0};
     int64_t ipv6{0};
     if (addresses->is_array()) {
@@ -648,7 +673,8 @@ int Run(int argc, char** argv)
     std::filesystem::path conf{settings.GetArg("conf", "hpips.conf")};
     if (!conf.is_absolute()) conf = base / conf;
     // The node's file holds node options too: unknown names are not errors here.
-    if (auto read = settings.ReadConfigFile(conf, /*strict=*/false, /*must_exist=*/settings.IsSet("conf")); !read) {
+    if (auto read = settings.ReadConfigFiles(conf, base, /*strict=*/false, /*must_exist=*/settings.IsSet("conf"));
+        !read) {
         std::cerr << "Error: " << read.error_message() << "\n";
         return 1;
     }

@@ -13,12 +13,14 @@
 #include <net/net_processing.h>
 #include <net/tx_relay.h>
 #include <node/lockfile.h>
+#include <node/notify.h>
 #include <node/settings.h>
 #include <node/shutdown.h>
 #include <primitives/network.h>
 #include <rpc/auth.h>
 #include <rpc/chain_context.h>
 #include <rpc/http_server.h>
+#include <rpc/mempool_file.h>
 #include <rpc/server.h>
 #include <util/clock.h>
 #include <util/thread_pool.h>
@@ -84,6 +86,23 @@ struct NodeContext {
     std::unique_ptr<net::TxRelay> tx_relay;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
+    /** bitcoind habits (node/init.cpp). The configuration file read. */
+    std::filesystem::path conf_path;
+    /** The debug log (-debuglogfile); empty with -nodebuglogfile. */
+    std::filesystem::path log_path;
+    /** The pid file written at start (-pid), removed at shutdown. */
+    std::optional<std::filesystem::path> pid_path;
+    /** Runs -blocknotify / -startupnotify commands off the validation thread. */
+    std::unique_ptr<CommandRunner> notify_runner;
+    /** -blocknotify, a listener of the chainstate. */
+    std::unique_ptr<BlockNotifier> block_notifier;
+    /** -persistmempool (default on), and whether the start got as far as
+     *  reading mempool.dat (only then is it written at shutdown). */
+    bool persist_mempool{true};
+    bool mempool_load_tried{false};
+    /** savemempool's context. */
+    std::unique_ptr<MempoolFileContext> mempool_file;
+
     /** hpipsd's exit status: 1 once a fatal error (a system failure of the
      *  chain: disk full, corrupt undo data) stopped the node. */
     std::atomic<int> exit_status{0};

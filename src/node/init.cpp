@@ -6,6 +6,8 @@
 #include <kernels/device.h>
 #include <primitives/address.h>
 #include <primitives/key_io.h>
+#include <chain/mempool_persist.h>
+#include <node/notify.h>
 #include <rpc/blobs.h>
 #include <rpc/blockchain.h>
 #include <rpc/mining.h>
@@ -14,11 +16,15 @@
 #include <rpc/rawtransaction.h>
 #include <node/options.h>
 #include <rpc/control.h>
+#include <rpc/mempool_file.h>
+#include <rpc/protocol.h>
 #include <rpc/subnet.h>
+#include <rpc/util.h>
 #include <util/args.h>
 #include <util/logging.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -31,8 +37,15 @@ namespace ip = boost::asio::ip;
 
 /** Default configuration file name, in the base data directory. */
 constexpr std::string_view DEFAULT_CONF_FILE{"hpips.conf"};
-/** The debug log, in the network data directory. */
+/** The debug log, in the network data directory (-debuglogfile). */
 constexpr std::string_view DEBUG_LOG_FILE{"debug.log"};
+/** The pid file, in the network data directory (-pid). */
+constexpr std::string_view DEFAULT_PID_FILE{"hpipsd.pid"};
+/** -maxmempool bounds, in MB (10^6 bytes, as Core): below the smallest, one
+ *  large transaction chain would not fit. */
+constexpr int64_t MIN_MAX_MEMPOOL_MB = 5;
+constexpr int64_t MAX_MAX_MEMPOOL_MB = 1 << 20;
+constexpr int64_t DEFAULT_MAX_MEMPOOL_MB = 300;
 /** Largest -rpcthreads / -rpcworkqueue accepted. */
 constexpr int64_t MAX_RPC_THREADS = 256;
 constexpr int64_t MAX_RPC_WORK_QUEUE = 65536;
@@ -66,7 +79,6 @@ Result<int64_t> IntInRange(const Settings& args, std::string_view name, int64_t 
 void SetupLogging(const NodeContext& node)
 {
     Logger& logger = GetLogger();
-    logger.SetPrintToConsole(node.args->GetBoolArg("printtoconsole", true));
     if (node.args->IsNegated("debug")) return;
     for (const auto& category : node.args->GetArgs("debug")) {
         if (category.empty() || category == "1" || category == "all") {
@@ -171,7 +183,7 @@ Result<void> StartRPC(NodeContext& node)
     control.clock = &node.clock;
     control.mockable_chain = node.network == Network::REGTEST;
     control.start_time = node.start_time;
-    control.log_path = node.data_dir / DEBUG_LOG_FILE;
+    control.log_path = node.log_path;
     if (auto registered = RegisterControlRPCCommands(*node.rpc_table, std::move(control)); !registered) {
         return registered;
     }
@@ -243,6 +255,43 @@ Result<void> LoadBlobStore(NodeContext& node)
     return {};
 }
 
+/** -maxmempool (MB) and -minrelaytxfee (coins per kvB, as Core's amounts). */
+Result<MempoolOptions> MempoolOptionsFrom(const Settings& args)
+{
+    MempoolOptions options;
+    const auto max_mb = IntInRange(args, "maxmempool", DEFAULT_MAX_MEMPOOL_MB, MIN_MAX_MEMPOOL_MB, MAX_MAX_MEMPOOL_MB);
+    if (!max_mb) return max_mb.error();
+    options.max_bytes = static_cast<size_t>(*max_mb) * 1'000'000;
+    if (args.IsSet("minrelaytxfee")) {
+        const std::string text = args.GetArg("minrelaytxfee", "");
+        try {
+            options.min_relay_fee_rate = AmountFromValue(boost::json::value(text));
+        } catch (const RPCError&) {
+            return Error{"Invalid amount for -minrelaytxfee=<amount>: '" + text + "'"};
+        }
+    }
+    return options;
+}
+
+/** -persistmempool: loads mempool.dat into the fresh pool (chain/mempool_persist.h).
+ *  A file that cannot be used is a log line, never a failed start. */
+void LoadMempoolFile(NodeContext& node)
+{
+    node.persist_mempool = node.args->GetBoolArg("persistmempool", true);
+    if (!node.persist_mempool) return;
+    const auto path = node.data_dir / MEMPOOL_FILE_NAME;
+    auto loaded = LoadMempool(*node.mempool, path, MaxMempoolFileSize(node.mempool->Options().max_bytes));
+    if (!loaded) {
+        LogInfo("Failed to load mempool from {}: {}. Continuing with an empty mempool.", path.string(),
+                loaded.error_message());
+    } else {
+        LogInfo("Imported mempool transactions from disk: {} succeeded, {} failed", loaded->accepted, loaded->failed);
+    }
+    // Only a pool whose file was read (or found unusable) is written back at
+    // shutdown: a start that failed earlier must not replace a good file.
+    node.mempool_load_tried = true;
+}
+
 Result<void> LoadChain(NodeContext& node)
 {
     const Settings& args = *node.args;
@@ -273,7 +322,10 @@ Result<void> LoadChain(NodeContext& node)
     auto chainstate = Chainstate::Open(params, std::move(options));
     if (!chainstate) return Error{"Error loading block database: " + chainstate.error_message()};
     node.chainstate = std::move(*chainstate);
-    node.mempool = std::make_unique<Mempool>(*node.chainstate, MempoolOptions{});
+    auto mempool_options = MempoolOptionsFrom(args);
+    if (!mempool_options) return mempool_options.error();
+    node.mempool = std::make_unique<Mempool>(*node.chainstate, *mempool_options);
+    LoadMempoolFile(node);
     node.rpc_mining_pool = std::make_unique<ThreadPool>(std::max(1u, std::thread::hardware_concurrency()));
     if (auto blobs = LoadBlobStore(node); !blobs) return blobs;
     node.chain_context = std::make_unique<ChainContext>(ChainContext{*node.chainstate, *node.mempool, node.clock,
@@ -336,6 +388,8 @@ Result<void> RegisterChainRPC(NodeContext& node)
                       &RegisterMiscChainRPCCommands, &RegisterBlobRPCCommands}) {
         if (auto registered = reg(table, context); !registered) return registered;
     }
+    node.mempool_file = std::make_unique<MempoolFileContext>(*node.mempool, node.data_dir / MEMPOOL_FILE_NAME);
+    if (auto registered = RegisterMempoolFileRPCCommands(table, *node.mempool_file); !registered) return registered;
     return {};
 }
 
@@ -445,7 +499,7 @@ Result<void> StartNetwork(NodeContext& node)
     if (!ping_timeout) return ping_timeout.error();
     peer_options.ping_timeout = *ping_timeout;
     peer_options.best_height = [&node] { return node.chainstate->Height(); };
-    peer_options.min_relay_fee_rate = DEFAULT_MIN_RELAY_FEE_RATE;
+    peer_options.min_relay_fee_rate = node.mempool->Options().min_relay_fee_rate;
     if (node.blob_store) peer_options.local_services |= net::NODE_BLOBS;
 
     node.connman = std::make_unique<net::ConnectionManager>(std::move(options), node.clock);
@@ -467,7 +521,7 @@ Result<void> StartNetwork(NodeContext& node)
 
     if (node.rpc_table) {
         NetRPCContext context{node.connman.get(), node.peerman.get(), node.block_sync.get(),
-                              DEFAULT_MIN_RELAY_FEE_RATE, DEFAULT_MIN_RELAY_FEE_RATE};
+                              node.mempool->Options().min_relay_fee_rate, DEFAULT_MIN_RELAY_FEE_RATE};
         if (auto registered = RegisterNetRPCCommands(*node.rpc_table, context); !registered) return registered;
         if (node.blob_relay) {
             if (auto registered = RegisterBlobFetchRPCCommands(*node.rpc_table, *node.blob_relay); !registered) {
@@ -492,10 +546,10 @@ void StopNetwork(NodeContext& node)
 
 }  // namespace
 
-std::string NodeHelpText()
+std::string NodeHelpText(bool show_debug)
 {
     return FormatVersion("HPIPS daemon") + "\n\nUsage:  hpipsd [options]                     Start HPIPS daemon\n\n" +
-           FormatOptionsHelp(NodeOptions());
+           FormatOptionsHelp(NodeOptions(), show_debug);
 }
 
 Result<ParseOutcome> ParseNodeCommandLine(NodeContext& node, const std::vector<std::string>& tokens)
@@ -503,8 +557,9 @@ Result<ParseOutcome> ParseNodeCommandLine(NodeContext& node, const std::vector<s
     node.args = std::make_unique<Settings>(NodeOptions());
     if (auto parsed = node.args->ParseCommandLine(tokens); !parsed) return parsed.error();
     const Settings& args = *node.args;
-    if (args.GetBoolArg("help", false) || args.GetBoolArg("h", false) || args.GetBoolArg("?", false)) {
-        std::cout << NodeHelpText();
+    const bool help_debug = args.GetBoolArg("help-debug", false);
+    if (help_debug || args.GetBoolArg("help", false) || args.GetBoolArg("h", false) || args.GetBoolArg("?", false)) {
+        std::cout << NodeHelpText(help_debug);
         return ParseOutcome::PRINTED_HELP_OR_VERSION;
     }
     if (args.GetBoolArg("version", false)) {
@@ -514,7 +569,63 @@ Result<ParseOutcome> ParseNodeCommandLine(NodeContext& node, const std::vector<s
     return ParseOutcome::RUN;
 }
 
-Result<void> AppInit(NodeContext& node)
+namespace {
+
+/** -pid: writes the process id (after the lock is held, so it names the
+ *  node that owns the directory); -nopid writes none. */
+Result<void> CreatePidFile(NodeContext& node)
+{
+    if (node.args->IsNegated("pid")) return {};
+    const auto path = AbsoluteIn(node.data_dir, node.args->GetArg("pid", std::string{DEFAULT_PID_FILE}));
+    std::ofstream out{path, std::ios::trunc};
+    out << ::getpid() << "\n";
+    out.close();
+    if (!out) return Error{"Unable to create the PID file '" + path.string() + "'"};
+    node.pid_path = path;
+    return {};
+}
+
+/** -debuglogfile / -nodebuglogfile, -shrinkdebugfile, -logtimestamps, -debug. */
+Result<void> OpenDebugLog(NodeContext& node)
+{
+    const Settings& args = *node.args;
+    GetLogger().SetLogTimestamps(args.GetBoolArg("logtimestamps", true));
+    if (args.IsNegated("debuglogfile")) return {};
+    node.log_path = AbsoluteIn(node.data_dir, args.GetArg("debuglogfile", std::string{DEBUG_LOG_FILE}));
+    std::error_code ec;
+    if (!std::filesystem::is_directory(node.log_path.parent_path(), ec)) {
+        return Error{"Cannot write to debug log file directory " + node.log_path.parent_path().string()};
+    }
+    // Core shrinks by default unless -debug asks for detail that would be cut.
+    const bool debugging = !args.GetArgs("debug").empty() && !args.IsNegated("debug");
+    if (args.GetBoolArg("shrinkdebugfile", !debugging)) ShrinkDebugFile(node.log_path);
+    if (!GetLogger().OpenFile(node.log_path)) return Error{"Could not open debug log file " + node.log_path.string()};
+    return {};
+}
+
+/** -blocknotify: registered before the network starts, so blocks from
+ *  peers are notified too. */
+void StartBlockNotify(NodeContext& node)
+{
+    const std::string command = node.args->GetArg("blocknotify", "");
+    if (command.empty() || node.args->IsNegated("blocknotify")) return;
+    if (!node.notify_runner) node.notify_runner = std::make_unique<CommandRunner>();
+    node.block_notifier = std::make_unique<BlockNotifier>(*node.chainstate, *node.notify_runner, command);
+    node.chainstate->AddListener(node.block_notifier.get());
+}
+
+/** -startupnotify: once, when the node has finished starting. */
+void RunStartupNotify(NodeContext& node)
+{
+    const std::string command = node.args->GetArg("startupnotify", "");
+    if (command.empty() || node.args->IsNegated("startupnotify")) return;
+    if (!node.notify_runner) node.notify_runner = std::make_unique<CommandRunner>();
+    node.notify_runner->Queue(command);
+}
+
+}  // namespace
+
+Result<void> AppInitParameters(NodeContext& node)
 {
     Settings& args = *node.args;
 
@@ -532,8 +643,9 @@ Result<void> AppInit(NodeContext& node)
     }
     base = std::filesystem::absolute(base, ec);
 
-    const auto conf_path = AbsoluteIn(base, args.GetArg("conf", std::string{DEFAULT_CONF_FILE}));
-    if (auto read = args.ReadConfigFile(conf_path, /*strict=*/true, /*must_exist=*/args.IsSet("conf")); !read) {
+    node.conf_path = AbsoluteIn(base, args.GetArg("conf", std::string{DEFAULT_CONF_FILE}));
+    if (auto read = args.ReadConfigFiles(node.conf_path, base, /*strict=*/true, /*must_exist=*/args.IsSet("conf"));
+        !read) {
         return read;
     }
     auto network = args.ChosenNetwork();
@@ -543,23 +655,39 @@ Result<void> AppInit(NodeContext& node)
     if (args.IsSet("dbcrashratio") && node.network != Network::REGTEST) {
         return Error{"-dbcrashratio is only available on regtest"};
     }
+    // Unknown options in the file are warnings (Core's habit). They go to
+    // stderr now, while a terminal may still watch (before -daemon detaches),
+    // unless the log will print them there itself; debug.log gets them too.
+    const bool console = args.GetBoolArg("printtoconsole", !args.GetBoolArg("daemon", false));
+    if (!console || args.GetBoolArg("daemon", false)) {
+        for (const auto& warning : args.Warnings()) std::cerr << "Warning: " << warning << "\n";
+    }
 
     node.data_dir = NetworkDataDir(base, *network);
     std::filesystem::create_directories(node.data_dir, ec);
     if (ec) return Error{"Cannot create data directory \"" + node.data_dir.string() + "\": " + ec.message()};
+    return {};
+}
 
+Result<void> AppInitMain(NodeContext& node)
+{
+    Settings& args = *node.args;
+    std::error_code ec;
     auto lock = DirectoryLock::Acquire(node.data_dir);
     if (!lock) return lock.error();
     node.lock = std::move(*lock);
 
-    const auto log_path = node.data_dir / DEBUG_LOG_FILE;
-    if (!GetLogger().OpenFile(log_path)) return Error{"Could not open debug log file " + log_path.string()};
+    // A daemon's stderr is /dev/null: the console is off by default there.
+    GetLogger().SetPrintToConsole(args.GetBoolArg("printtoconsole", !args.GetBoolArg("daemon", false)));
+    if (auto log = OpenDebugLog(node); !log) return log;
     SetupLogging(node);
     LogInfo("{}", FormatVersion("HPIPS"));
     LogInfo("Using data directory {}", node.data_dir.string());
-    LogInfo("Config file: {}{}", conf_path.string(), std::filesystem::exists(conf_path, ec) ? "" : " (not found, skipping)");
+    LogInfo("Config file: {}{}", node.conf_path.string(),
+            std::filesystem::exists(node.conf_path, ec) ? "" : " (not found, skipping)");
     LogInfo("Chain: {}", Params(node.network).Name());
     for (const auto& warning : args.Warnings()) LogInfo("Warning: {}", warning);
+    if (auto pid = CreatePidFile(node); !pid) return pid;
 
     if (args.GetBoolArg("server", true)) {
         if (auto rpc = StartRPC(node); !rpc) return rpc;
@@ -570,10 +698,18 @@ Result<void> AppInit(NodeContext& node)
     // context never changes while a method can read it.
     if (auto miner = StartMiner(node); !miner) return miner;
     if (auto registered = RegisterChainRPC(node); !registered) return registered;
+    StartBlockNotify(node);
     if (auto network = StartNetwork(node); !network) return network;
     if (node.rpc_table) node.rpc_table->SetWarmupFinished();
     LogInfo("init message: Done loading");
+    RunStartupNotify(node);
     return {};
+}
+
+Result<void> AppInit(NodeContext& node)
+{
+    if (auto parameters = AppInitParameters(node); !parameters) return parameters;
+    return AppInitMain(node);
 }
 
 void Shutdown(NodeContext& node)
@@ -590,6 +726,20 @@ void Shutdown(NodeContext& node)
     // chainstate flushes everything to disk as it closes.
     node.miner.reset();
     if (node.txindex) node.txindex->Stop();
+    // -persistmempool: the pool as it stands, now that nothing adds to it.
+    if (node.mempool && node.persist_mempool && node.mempool_load_tried) {
+        const auto path = node.data_dir / MEMPOOL_FILE_NAME;
+        if (auto dumped = DumpMempool(*node.mempool, path); dumped) {
+            LogInfo("Dumped mempool: {} transactions to {}", *dumped, path.string());
+        } else {
+            LogInfo("Failed to dump mempool: {}", dumped.error_message());
+        }
+    }
+    if (node.block_notifier) node.chainstate->RemoveListener(node.block_notifier.get());
+    node.block_notifier.reset();
+    // Runs the notifications already queued, then stops.
+    node.notify_runner.reset();
+    node.mempool_file.reset();
     node.chain_context.reset();
     node.txindex.reset();
     node.rpc_mining_pool.reset();
@@ -602,6 +752,11 @@ void Shutdown(NodeContext& node)
     }
     node.rpc_table.reset();
     node.rpc_auth.reset();
+    if (node.pid_path) {
+        std::error_code ec;
+        std::filesystem::remove(*node.pid_path, ec);
+        node.pid_path.reset();
+    }
     if (node.lock) {
         LogInfo("Shutdown: done");
         node.lock.reset();

@@ -40,11 +40,41 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      GENERAL},
     {"server", OptionKind::BOOL, "", "Accept command line and JSON-RPC commands (default: 1)", RPC},
 
+    // bitcoind habits: daemon, pid file, included configuration files,
+    // notifications, the mempool file and its limits.
+    {"daemon", OptionKind::BOOL, "",
+     "Run in the background as a daemon and accept commands (default: 0). The starting process waits until the "
+     "node has finished starting and exits 0, or exits 1 with the node's error (Core's -daemonwait)",
+     GENERAL},
+    {"pid", OptionKind::VALUE, "file",
+     "Specify pid file. Relative paths will be prefixed by a net-specific datadir location; -nopid writes none. "
+     "(default: hpipsd.pid)",
+     GENERAL},
+    {"includeconf", OptionKind::LIST, "file",
+     "Specify additional configuration file, relative to the -datadir path (only useable from configuration "
+     "file, not command line)",
+     GENERAL},
+    {"startupnotify", OptionKind::VALUE, "cmd", "Execute command on startup.", GENERAL},
+    {"blocknotify", OptionKind::VALUE, "cmd",
+     "Execute command when the best block changes (%s in cmd is replaced by block hash)", GENERAL},
+    {"persistmempool", OptionKind::BOOL, "",
+     "Whether to save the mempool on shutdown and load on restart (default: 1)", GENERAL},
+    {"maxmempool", OptionKind::VALUE, "n", "Keep the transaction memory pool below <n> megabytes (default: 300)",
+     GENERAL},
+    {"minrelaytxfee", OptionKind::VALUE, "amt",
+     "Fees (in HPS/kvB) smaller than this are considered zero fee for relaying, mining and transaction creation "
+     "(default: 0.00001)",
+     GENERAL},
+
     {"regtest", OptionKind::BOOL, "",
      "Enter regression test mode, which uses a special chain in which blocks can be solved instantly. "
      "Data lives in <datadir>/regtest.",
      CHAIN},
     {"testnet", OptionKind::BOOL, "", "Use the test chain. Data lives in <datadir>/testnet.", CHAIN},
+    {"chain", OptionKind::VALUE, "chain",
+     "Use the chain <chain> (default: main). Allowed values: main, test, regtest (the same as -testnet or "
+     "-regtest; at most one of the three may be given)",
+     CHAIN},
 
     {"debug", OptionKind::LIST, "category",
      "Output debug and trace logging (default: -nodebug, supplying <category> is optional). If <category> is "
@@ -52,9 +82,22 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      "validation, pouw, kernels, rpc, wallet, coindb, miner, bench. This option can be specified multiple times "
      "to output multiple categories.",
      DEBUG},
-    {"printtoconsole", OptionKind::BOOL, "", "Send trace/debug info to console (default: 1)", DEBUG},
+    {"printtoconsole", OptionKind::BOOL, "",
+     "Send trace/debug info to console (default: 1 when no -daemon. To disable logging to file, set "
+     "-nodebuglogfile)",
+     DEBUG},
+    {"debuglogfile", OptionKind::VALUE, "file",
+     "Specify location of debug log file (default: debug.log). Relative paths will be prefixed by a net-specific "
+     "datadir location. Pass -nodebuglogfile to disable writing the log to a file.",
+     DEBUG},
+    {"shrinkdebugfile", OptionKind::BOOL, "",
+     "Shrink debug.log file on client startup to its last 10 MB when it is larger than 11 MB (default: 1 when "
+     "no -debug)",
+     DEBUG},
+    {"logtimestamps", OptionKind::BOOL, "", "Prepend debug output with timestamp (default: 1)", DEBUG},
+    {"help-debug", OptionKind::BOOL, "", "Print help message with debugging options and exit", DEBUG},
     {"dbcrashratio", OptionKind::VALUE, "n",
-     "Randomly crash while writing the chainstate database (regtest only; 0 = never) (default: 0)", DEBUG, false,
+     "Randomly crash while writing the chainstate database (regtest only; 0 = never) (default: 0)", DEBUG, false, false,
      true},
 
     {"addnode", OptionKind::LIST, "ip",
@@ -86,11 +129,11 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"peertimeout", OptionKind::VALUE, "n",
      "Specify a p2p connection timeout delay in seconds. After connecting to a peer, wait this amount of time "
      "before considering disconnection based on inactivity (minimum: 1, default: 60)",
-     CONNECTION, false, true},
+     CONNECTION, false, false, true},
     {"pingtimeout", OptionKind::VALUE, "n",
      "Seconds a ping may go unanswered before the peer is disconnected (default: 1200); shorter values are "
      "meant for tests",
-     DEBUG, false, true},
+     DEBUG, false, false, true},
     {"port", OptionKind::VALUE, "port",
      "Listen for connections on <port> (default: 9333, testnet: 19333, regtest: 19444)", CONNECTION, true},
     {"seednode", OptionKind::LIST, "ip",
@@ -100,7 +143,7 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"txrelayinterval", OptionKind::VALUE, "ms",
      "Average milliseconds between transaction announcements to inbound peers; outbound peers get 2/5 of it "
      "(regtest only, for tests; default: 5000)",
-     DEBUG, false, true},
+     DEBUG, false, false, true},
     {"timeout", OptionKind::VALUE, "n",
      "Specify socket connection timeout in milliseconds. If an initial attempt to connect is unsuccessful after "
      "this amount of time, drop it (minimum: 1, default: 5000)",
@@ -152,7 +195,7 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"rpcpassword", OptionKind::VALUE, "pw", "Password for JSON-RPC connections", RPC},
     {"rpcport", OptionKind::VALUE, "port",
      "Listen for JSON-RPC connections on <port> (default: 9332, testnet: 19332, regtest: 19443)", RPC, true},
-    {"rpcservertimeout", OptionKind::VALUE, "n", "Timeout during HTTP requests (default: 30)", RPC, false, true},
+    {"rpcservertimeout", OptionKind::VALUE, "n", "Timeout during HTTP requests (default: 30)", RPC, false, false, true},
     {"rpcthreads", OptionKind::VALUE, "n", "Set the number of threads to service RPC calls (default: 4)", RPC},
     {"rpcuser", OptionKind::VALUE, "user", "Username for JSON-RPC connections", RPC},
     {"rpcworkqueue", OptionKind::VALUE, "n",

@@ -61,6 +61,10 @@ std::string WrapHelp(std::string_view text)
     return out;
 }
 
+/** Names the parser itself gives meaning to. */
+constexpr std::string_view INCLUDECONF{"includeconf"};
+constexpr std::string_view CHAIN{"chain"};
+
 bool IsNetworkSection(std::string_view section)
 {
     return section == SECTION_MAIN || section == SECTION_TEST || section == SECTION_REGTEST;
@@ -126,8 +130,13 @@ Result<void> Settings::ParseCommandLine(const std::vector<std::string>& tokens)
     return {};
 }
 
-Result<void> Settings::ReadConfig(std::string_view text, bool strict)
+Result<void> Settings::ReadConfig(std::string_view text, bool strict) { return ReadConfigText(text, strict, false); }
+
+Result<void> Settings::ReadConfigText(std::string_view text, bool strict, bool included)
 {
+    if (text.size() > MAX_CONFIG_FILE_SIZE) {
+        return Error{"configuration text is larger than " + std::to_string(MAX_CONFIG_FILE_SIZE) + " bytes"};
+    }
     std::string section;
     size_t line_number{0};
     size_t pos{0};
@@ -136,6 +145,10 @@ Result<void> Settings::ReadConfig(std::string_view text, bool strict)
         std::string_view line = text.substr(pos, end - pos);
         pos = end + 1;
         ++line_number;
+        if (line.size() > MAX_CONFIG_LINE_LENGTH) {
+            return Error{"parse error on line " + std::to_string(line_number) + ": line longer than " +
+                         std::to_string(MAX_CONFIG_LINE_LENGTH) + " bytes"};
+        }
         if (const size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
         line = Trim(line);
         if (line.empty()) {
@@ -171,7 +184,13 @@ Result<void> Settings::ReadConfig(std::string_view text, bool strict)
             negated = true;
         }
         if (!m_specs.contains(key)) {
-            if (strict) return Error{"Invalid configuration value " + key};
+            // Core's habit: a file written for another version or another
+            // program (txindex, zmqpub*) must not stop the node.
+            if (strict) m_warnings.push_back("Ignoring unknown configuration value " + key);
+            continue;
+        }
+        if (key == INCLUDECONF && included) {
+            m_warnings.push_back("-includeconf cannot be used from included files; ignoring -includeconf=" + value);
             continue;
         }
         if (key == "conf" || key == "datadir") {
@@ -193,23 +212,86 @@ Result<void> Settings::ReadConfig(std::string_view text, bool strict)
     return {};
 }
 
+namespace {
+
+/** Why a bounded read failed. */
+enum class ReadFailure { UNREADABLE, TOO_LARGE };
+
+/** Reads at most `limit` bytes of `path`; TOO_LARGE if it holds more (read
+ *  with a bound rather than trusting a size taken before opening it). */
+Result<std::string, ReadFailure> ReadBoundedFile(const std::filesystem::path& path, size_t limit)
+{
+    std::ifstream file{path, std::ios::binary};
+    if (!file) return ReadFailure::UNREADABLE;
+    std::string text(limit + 1, '\0');
+    file.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (file.bad()) return ReadFailure::UNREADABLE;
+    text.resize(static_cast<size_t>(file.gcount()));
+    if (text.size() > limit) return ReadFailure::TOO_LARGE;
+    return text;
+}
+
+}  // namespace
+
 Result<void> Settings::ReadConfigFile(const std::filesystem::path& path, bool strict, bool must_exist)
+{
+    return ReadOneConfigFile(path, strict, must_exist, /*included=*/false);
+}
+
+Result<void> Settings::ReadOneConfigFile(const std::filesystem::path& path, bool strict, bool must_exist,
+                                         bool included)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-        if (must_exist) return Error{"Specified config file \"" + path.string() + "\" could not be opened."};
+        if (must_exist) {
+            if (included) return Error{"Failed to include configuration file " + path.string()};
+            return Error{"Specified config file \"" + path.string() + "\" could not be opened."};
+        }
         return {};
     }
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return Error{"Specified config file \"" + path.string() + "\" could not be opened."};
-    if (size > MAX_CONFIG_FILE_SIZE) return Error{"Configuration file \"" + path.string() + "\" is too large"};
-    std::ifstream file{path, std::ios::binary};
-    if (!file) return Error{"Specified config file \"" + path.string() + "\" could not be opened."};
-    std::string text(static_cast<size_t>(size), '\0');
-    file.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<size_t>(file.gcount()));
-    auto result = ReadConfig(text, strict);
-    if (!result) return Error{"Error reading configuration file: " + result.error_message()};
+    auto text = ReadBoundedFile(path, MAX_CONFIG_FILE_SIZE);
+    if (!text) {
+        if (text.error() == ReadFailure::TOO_LARGE) {
+            return Error{"Configuration file \"" + path.string() + "\" is too large (more than " +
+                         std::to_string(MAX_CONFIG_FILE_SIZE) + " bytes)"};
+        }
+        if (included) return Error{"Failed to include configuration file " + path.string()};
+        return Error{"Specified config file \"" + path.string() + "\" could not be opened."};
+    }
+    auto result = ReadConfigText(*text, strict, included);
+    if (!result) {
+        return Error{"Error reading configuration file" + (included ? " " + path.string() : std::string{}) + ": " +
+                     result.error_message()};
+    }
+    return {};
+}
+
+Result<void> Settings::ReadConfigFiles(const std::filesystem::path& path, const std::filesystem::path& datadir,
+                                       bool strict, bool must_exist)
+{
+    if (const auto cli = m_command_line.find(INCLUDECONF); cli != m_command_line.end() && !cli->second.empty()) {
+        return Error{"-includeconf cannot be used from commandline; -includeconf=" + cli->second.front().text};
+    }
+    if (auto read = ReadOneConfigFile(path, strict, must_exist, /*included=*/false); !read) return read;
+    // The includes of the top level and of the chosen network's section, as
+    // Core reads them; they cannot include further (a depth of one).
+    auto network = ChosenNetwork();
+    if (!network) return network.error();
+    const std::string previous = m_network;
+    m_network = *network;
+    const std::vector<std::string> includes = GetArgs(INCLUDECONF);
+    m_network = previous;
+    if (includes.size() > MAX_INCLUDED_CONFIG_FILES) {
+        return Error{"Too many -includeconf files: " + std::to_string(includes.size()) + " (at most " +
+                     std::to_string(MAX_INCLUDED_CONFIG_FILES) + ")"};
+    }
+    for (const auto& include : includes) {
+        const std::filesystem::path include_path{include};
+        const auto absolute = include_path.is_absolute() ? include_path : datadir / include_path;
+        if (auto read = ReadOneConfigFile(absolute, strict, /*must_exist=*/true, /*included=*/true); !read) {
+            return read;
+        }
+    }
     return {};
 }
 
@@ -234,7 +316,23 @@ Result<std::string> Settings::ChosenNetwork() const
     };
     const bool regtest = chosen("regtest");
     const bool testnet = chosen("testnet");
-    if (regtest && testnet) return Error{"Invalid combination of -regtest and -testnet. Can use at most one."};
+    // -chain=<name>, the same choice by name (Core: main, test, regtest).
+    // Empty: not given, or negated (-nochain: no choice by name).
+    std::string chain;
+    if (const auto cli = m_command_line.find(CHAIN); cli != m_command_line.end() && !cli->second.empty()) {
+        if (!cli->second.back().negated) chain = cli->second.back().text;
+    } else if (const auto top = m_config.find(""); top != m_config.end()) {
+        if (const auto it = top->second.find(CHAIN); it != top->second.end() && !it->second.empty()) {
+            if (!it->second.back().negated) chain = it->second.back().text;
+        }
+    }
+    if (static_cast<int>(regtest) + static_cast<int>(testnet) + static_cast<int>(!chain.empty()) > 1) {
+        return Error{"Invalid combination of -regtest, -testnet and -chain. Can use at most one."};
+    }
+    if (!chain.empty()) {
+        if (chain == SECTION_MAIN || chain == SECTION_TEST || chain == SECTION_REGTEST) return chain;
+        return Error{"Invalid -chain value '" + chain + "': use main, test or regtest"};
+    }
     if (regtest) return std::string{SECTION_REGTEST};
     if (testnet) return std::string{SECTION_TEST};
     return std::string{SECTION_MAIN};
@@ -321,7 +419,7 @@ std::vector<std::string> Settings::GetArgs(std::string_view name) const
     return out;
 }
 
-std::string FormatOptionsHelp(std::span<const OptionSpec> specs)
+std::string FormatOptionsHelp(std::span<const OptionSpec> specs, bool show_debug)
 {
     std::string out;
     std::vector<std::string_view> categories;
@@ -333,7 +431,7 @@ std::string FormatOptionsHelp(std::span<const OptionSpec> specs)
     for (const auto category : categories) {
         std::string block;
         for (const auto& spec : specs) {
-            if (spec.category != category || spec.hidden) continue;
+            if (spec.category != category || spec.hidden || (spec.debug_only && !show_debug)) continue;
             block += "  -" + std::string{spec.name};
             if (!spec.value_name.empty()) block += "=<" + std::string{spec.value_name} + ">";
             block += "\n";

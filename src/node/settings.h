@@ -51,10 +51,18 @@ struct OptionSpec {
     bool network_only{false};
     /** Left out of -help. */
     bool hidden{false};
+    /** Shown only by -help-debug (test and developer knobs), as in Core. */
+    bool debug_only{false};
 };
 
-/** Longest configuration file read. */
+/** Longest configuration file read (each file: the main one and every
+ *  -includeconf one). */
 constexpr size_t MAX_CONFIG_FILE_SIZE = 1024 * 1024;
+/** Longest line of a configuration file: no option value needs more, and a
+ *  line without newlines is the shape of a file that is not a config. */
+constexpr size_t MAX_CONFIG_LINE_LENGTH = 64 * 1024;
+/** Most -includeconf files read (they cannot include further: Core's depth of one). */
+constexpr size_t MAX_INCLUDED_CONFIG_FILES = 32;
 
 /** Section names of the three networks. */
 inline constexpr std::string_view SECTION_MAIN{"main"};
@@ -72,23 +80,38 @@ public:
      *  options fail ("Error parsing command line arguments: ..."). */
     Result<void> ParseCommandLine(const std::vector<std::string>& tokens);
 
-    /** Parses configuration file text. Unknown names fail when `strict`
-     *  ("Invalid configuration value <name>"), and are ignored otherwise
-     *  (hpips-cli reads the node's file). Unknown sections are kept as
-     *  warnings (Warnings()). `-conf` and `-datadir` cannot be set in it. */
+    /** Parses configuration file text (untrusted: at most
+     *  MAX_CONFIG_FILE_SIZE bytes, lines of at most MAX_CONFIG_LINE_LENGTH).
+     *  `strict` is the node's reading: unknown names are skipped with a
+     *  warning ("Ignoring unknown configuration value <name>", as Core, so a
+     *  bitcoin.conf with options HPIPS lacks still starts the node), and
+     *  `-conf` / `-datadir` in the file are errors; otherwise (hpips-cli
+     *  reading the node's file) both are skipped silently. Unknown sections
+     *  are warnings too (Warnings()). */
     Result<void> ReadConfig(std::string_view text, bool strict);
 
-    /** Reads a configuration file (at most MAX_CONFIG_FILE_SIZE bytes). A
-     *  missing file is an error only if `must_exist`. */
+    /** Reads one configuration file (at most MAX_CONFIG_FILE_SIZE bytes),
+     *  without following -includeconf. A missing file is an error only if
+     *  `must_exist`. */
     Result<void> ReadConfigFile(const std::filesystem::path& path, bool strict, bool must_exist);
+
+    /** Reads the configuration file `path`, then, as Core does, every
+     *  `includeconf=<file>` of its top level and of the chosen network's
+     *  section (relative paths are below `datadir`; each must exist). At most
+     *  MAX_INCLUDED_CONFIG_FILES are read, and an included file cannot
+     *  include further (its includeconf lines are warnings). -includeconf on
+     *  the command line is an error. */
+    Result<void> ReadConfigFiles(const std::filesystem::path& path, const std::filesystem::path& datadir, bool strict,
+                                 bool must_exist);
 
     /** Chooses the network section whose values apply ("main", "test",
      *  "regtest"). Before this, only top-level values apply. */
     void SelectNetwork(std::string_view section);
 
-    /** The network chosen by -regtest / -testnet on the command line or at
-     *  the top level of the file: "main", "test" or "regtest"; an error if
-     *  both are set. */
+    /** The network chosen by -regtest / -testnet / -chain=<name> on the
+     *  command line or at the top level of the file: "main", "test" or
+     *  "regtest"; an error if more than one is set (as Core: even
+     *  -chain=regtest with -regtest) or -chain names another network. */
     Result<std::string> ChosenNetwork() const;
 
     /** True if the option has any value (a negation counts). */
@@ -115,6 +138,9 @@ public:
     const OptionSpec* Find(std::string_view name) const;
 
 private:
+    Result<void> ReadConfigText(std::string_view text, bool strict, bool included);
+    Result<void> ReadOneConfigFile(const std::filesystem::path& path, bool strict, bool must_exist, bool included);
+
     struct Value {
         std::string text;
         bool negated{false};
@@ -138,8 +164,9 @@ private:
 bool InterpretBool(std::string_view text);
 
 /** -help text for these options, grouped by category in table order:
- *  "  -name=<value>\n       help\n\n". */
-std::string FormatOptionsHelp(std::span<const OptionSpec> specs);
+ *  "  -name=<value>\n       help\n\n". Options marked debug_only appear
+ *  only with `show_debug` (-help-debug); hidden ones never. */
+std::string FormatOptionsHelp(std::span<const OptionSpec> specs, bool show_debug = false);
 
 /** The data directory of a network: `base` for main, `base/testnet`,
  *  `base/regtest`. */

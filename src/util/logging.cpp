@@ -37,6 +37,7 @@ struct LoggerState {
     Mutex mutex;
     std::FILE* file GUARDED_BY(mutex){nullptr};
     std::atomic<bool> print_to_console{true};
+    std::atomic<bool> timestamps{true};
     std::atomic<uint32_t> categories{0};
 };
 
@@ -96,6 +97,8 @@ void Logger::CloseFile()
 
 void Logger::SetPrintToConsole(bool on) { State().print_to_console = on; }
 
+void Logger::SetLogTimestamps(bool on) { State().timestamps = on; }
+
 void Logger::EnableCategory(LogCategory category)
 {
     State().categories.fetch_or(static_cast<uint32_t>(category));
@@ -113,8 +116,11 @@ bool Logger::Enabled(LogCategory category) const
 
 void Logger::Write(LogCategory category, std::string_view message)
 {
-    std::string line = Timestamp();
-    line += ' ';
+    std::string line;
+    if (State().timestamps.load(std::memory_order_relaxed)) {
+        line = Timestamp();
+        line += ' ';
+    }
     if (category != LogCategory::NONE) {
         line += '[';
         line += LogCategoryName(category);
@@ -132,6 +138,39 @@ void Logger::Write(LogCategory category, std::string_view message)
     if (state.print_to_console) {
         std::fwrite(line.data(), 1, line.size(), stderr);
     }
+}
+
+bool ShrinkDebugFile(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec || size <= DEBUG_LOG_SHRINK_THRESHOLD) return true;  // missing or small: nothing to do
+    std::FILE* in = std::fopen(path.c_str(), "rb");
+    if (in == nullptr) return false;
+    std::string tail(DEBUG_LOG_KEEP_BYTES, '\0');
+    const bool seeked = std::fseek(in, -static_cast<long>(DEBUG_LOG_KEEP_BYTES), SEEK_END) == 0;
+    const size_t got = seeked ? std::fread(tail.data(), 1, tail.size(), in) : 0;
+    std::fclose(in);
+    if (!seeked || got == 0) return false;
+    tail.resize(got);
+    // Start at a whole line: drop the part of the line the cut fell into.
+    if (const size_t newline = tail.find('\n'); newline != std::string::npos) tail.erase(0, newline + 1);
+    auto temp = path;
+    temp += ".shrink";
+    std::FILE* out = std::fopen(temp.c_str(), "wb");
+    if (out == nullptr) return false;
+    const bool written = std::fwrite(tail.data(), 1, tail.size(), out) == tail.size();
+    const bool closed = std::fclose(out) == 0;
+    if (!written || !closed) {
+        std::filesystem::remove(temp, ec);
+        return false;
+    }
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+        std::filesystem::remove(temp, ec);
+        return false;
+    }
+    return true;
 }
 
 Logger& GetLogger()

@@ -41,12 +41,26 @@ public:
     bool OpenFile(const std::filesystem::path& path);
     void CloseFile();
     void SetPrintToConsole(bool on);
+    /** Whether lines start with their UTC time (-logtimestamps, default on). */
+    void SetLogTimestamps(bool on);
     void EnableCategory(LogCategory category);
     void DisableCategory(LogCategory category);
     bool Enabled(LogCategory category) const;
     /** Writes one timestamped line (UTC, ISO 8601, independent of locale). */
     void Write(LogCategory category, std::string_view message);
 };
+
+/** -shrinkdebugfile: a log larger than this is cut at startup... */
+constexpr uint64_t DEBUG_LOG_SHRINK_THRESHOLD = 11'000'000;
+/** ...to its last this many bytes (from the first line start within them). */
+constexpr uint64_t DEBUG_LOG_KEEP_BYTES = 10'000'000;
+
+/** Keeps the last DEBUG_LOG_KEEP_BYTES of the log at `path` (starting at a
+ *  line) when it is larger than DEBUG_LOG_SHRINK_THRESHOLD, as Core's
+ *  -shrinkdebugfile; the file is rewritten through a temporary file and a
+ *  rename. Call before the logger opens it. Returns false on an I/O error
+ *  (the log is then left as it was). */
+bool ShrinkDebugFile(const std::filesystem::path& path);
 
 /** The process's logger. */
 Logger& GetLogger();

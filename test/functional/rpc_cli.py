@@ -2,9 +2,12 @@
 # Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 """hpips-cli as a bitcoin-cli user expects it: output formats, argument
 conversion, -named, -stdin, -stdinrpcpass, error format and exit code,
--getinfo, -rpcwait, -rpcconnect/-rpcport, -rpcwallet, missing credentials
-and the "could not connect" message."""
+-getinfo, -netinfo, -addrinfo, -chain, -rpcwait, -rpcconnect/-rpcport,
+-rpcwallet, missing credentials and the "could not connect" message; exit
+codes as bitcoin-cli's (abs(error code) modulo 256, 1 for a transport
+failure); the empty batch."""
 import decimal
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +16,8 @@ import time
 
 from test_framework.authproxy import JSONRPCException
 from test_framework.test_framework import HpipsTestFramework
-from test_framework.util import assert_equal, assert_in, assert_raises_rpc_error, get_free_port
+from test_framework.util import (assert_equal, assert_in, assert_raises_rpc_error, basic_auth, get_free_port,
+                                 http_post, write_config)
 
 
 class CLITest(HpipsTestFramework):
@@ -27,6 +31,9 @@ class CLITest(HpipsTestFramework):
         self.subtest("-stdin", self.test_stdin)
         self.subtest("error format and exit code", self.test_errors)
         self.subtest("-getinfo", self.test_getinfo)
+        self.subtest("-netinfo and -addrinfo", self.test_netinfo_addrinfo)
+        self.subtest("-chain", self.test_chain)
+        self.subtest("the empty batch", self.test_empty_batch)
         self.subtest("-rpcconnect, -rpcport, -rpcwallet, -rpcclienttimeout", self.test_connection_options)
         self.subtest("-stdinrpcpass and -rpcuser/-rpcpassword", self.test_rpcpass)
         self.subtest("missing credentials", self.test_no_credentials)
@@ -61,7 +68,7 @@ class CLITest(HpipsTestFramework):
         # Negative numbers after the method are arguments, not options.
         assert_equal(node.cli.echojson("-5"), [-5])
         code, out, err = node.cli_run("setmocktime", "-1")
-        assert_equal(code, 1)
+        assert_equal(code, 8)  # abs(-8)
         assert_in("error code: -8", err)
 
     def test_named(self):
@@ -81,20 +88,27 @@ class CLITest(HpipsTestFramework):
         code, out, err = node.cli_run("echojson", input="1\n[2]\n", options=["-stdin"])
         assert_equal(out, "[\n  1,\n  [\n    2\n  ]\n]\n")
         code, out, err = node.cli_run("echo", input="named=1\narg1=x\n", options=["-stdin", "-named"])
-        assert_equal(code, 1)
+        assert_equal(code, 8)  # -8, invalid parameter
         assert_in("Unknown named parameter named", err)
 
     def test_errors(self):
         node = self.nodes[0]
+        # bitcoin-cli exits with abs(code); the system keeps it modulo 256.
         code, out, err = node.cli_run("nosuchmethod", "x")
-        assert_equal((code, out), (1, ""))
+        assert_equal((code, out), (32601 % 256, ""))
         assert_equal(err, "error code: -32601\nerror message:\nMethod not found\n")
+        code, out, err = node.cli_run("getblockhash", "1000000")
+        assert_equal(code, 8)
+        assert_in("error code: -8\n", err)
         code, out, err = node.cli_run("setmocktime", '"x"')
-        assert_equal(code, 1)
+        assert_equal(code, 3)
         assert err.startswith("error code: -3\nerror message:\nWrong type passed:\n{\n"), err
         code, out, err = node.cli_run("uptime", "extra")
-        assert_equal(code, 1)
+        assert_equal(code, 1)  # abs(-1)
         assert err.startswith("error code: -1\nerror message:\nuptime\n"), err
+        # Client-side failures (argument conversion) exit 1.
+        code, out, err = node.cli_run("echojson", "{")
+        assert_equal(code, 1)
         code, out, err = node.cli_run()
         assert_equal((code, err), (1, "error: too few parameters (need at least command)\n"))
         code, out, err = node.cli_run("uptime", options=["-nosuchoption"])
@@ -109,6 +123,53 @@ class CLITest(HpipsTestFramework):
         assert out.endswith("Warnings: (none)\n"), out
         code, out, err = node.cli_run("extra", options=["-getinfo"])
         assert_equal((code, err), (1, "error: -getinfo takes no arguments\n"))
+
+    def test_netinfo_addrinfo(self):
+        node = self.nodes[0]
+        for level in ("0", "1", "2", "3", "4"):
+            code, out, err = node.cli_run(level, options=["-netinfo"])
+            assert_equal((code, err), (0, ""))
+            assert_in("ipv4    ipv6   total   block\n", out)
+            assert_in("\nin  ", out)
+            assert_in("\ntotal ", out)
+            if level != "0":
+                assert_in("Peer connections sorted by id:", out)
+        code, out, err = node.cli_run(options=["-netinfo"])
+        assert_equal(code, 0)
+        code, out, err = node.cli_run("help", options=["-netinfo"])
+        assert_equal(code, 0)
+        assert_in("-netinfo level", out)
+        code, out, err = node.cli_run("5", options=["-netinfo"])
+        assert_equal(code, 1)
+        assert_in("level from 0 to 4", err)
+        code, out, err = node.cli_run(options=["-addrinfo"])
+        assert_equal((code, err), (0, ""))
+        known = json.loads(out)["addresses_known"]
+        assert_equal(set(known), {"ipv4", "ipv6", "total"})
+        assert_equal(known["total"], known["ipv4"] + known["ipv6"])
+        assert_equal(known["total"], len(node.getnodeaddresses(0)))
+
+    def test_chain(self):
+        node = self.nodes[0]
+        # A file without regtest=1: -chain=regtest picks the regtest port and cookie.
+        conf = os.path.join(self.tmpdir, "cli_chain.conf")
+        write_config(conf, ["[regtest]", f"rpcport={node.rpc_port}"])
+        code, out, err = node.cli_run("getblockcount", options=[f"-conf={conf}", "-chain=regtest"])
+        assert_equal((code, err), (0, ""))
+        code, out, err = node.cli_run(options=[f"-conf={conf}", "-chain=regtest", "-getinfo"])
+        assert out.startswith("Chain: regtest\n"), out
+        # The node's own file says regtest=1: adding -chain is a conflict, as in Core.
+        code, out, err = node.cli_run("getblockcount", options=["-chain=regtest"])
+        assert_equal(code, 1)
+        assert_in("Invalid combination of -regtest, -testnet and -chain", err)
+        code, out, err = node.cli_run("getblockcount", options=[f"-conf={conf}", "-chain=nosuch"])
+        assert_equal(code, 1)
+        assert_in("Invalid -chain value 'nosuch'", err)
+
+    def test_empty_batch(self):
+        node = self.nodes[0]
+        status, _, body = http_post(node.rpc_port, b"[]", auth=basic_auth(*node.read_cookie()))
+        assert_equal((status, json.loads(body)), (200, []))
 
     def test_connection_options(self):
         node = self.nodes[0]

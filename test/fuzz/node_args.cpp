@@ -3,7 +3,7 @@
 // hpipsd's command line and hpips.conf through the parser hpipsd uses
 // (Settings over NodeOptions()): the input is command-line tokens, one per
 // line, then a NUL byte and the configuration file's text. The file is read
-// from disk with ReadConfigFile as AppInit does; then the network is chosen
+// from disk with ReadConfigFiles (includeconf too) as AppInit does; then the network is chosen
 // and every declared option is read through every typed getter. The getters
 // must agree with each other (an unset option reads as the fallback, a
 // negated one as false / "0" / 0, a switch's value as InterpretBool of its
@@ -86,7 +86,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         file.write(config.data(), static_cast<std::streamsize>(config.size()));
         Check(static_cast<bool>(file));
     }
-    const auto read{args.ReadConfigFile(conf_path, /*strict=*/true, /*must_exist=*/true)};
+    // With its includeconf files, as AppInit reads it (an include names a file
+    // in the same directory: "hpips.conf" itself, or a missing one).
+    const auto read{args.ReadConfigFiles(conf_path, dir.path(), /*strict=*/true, /*must_exist=*/true)};
     // The same text as hpips-cli reads it (unknown names ignored): whatever
     // the strict reader accepts, the lenient one accepts too.
     Settings lenient{NodeOptions()};

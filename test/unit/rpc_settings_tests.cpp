@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 namespace hpips {
 namespace {
@@ -19,6 +22,9 @@ constexpr auto SPECS = std::to_array<OptionSpec>({
     {"datadir", OptionKind::VALUE, "dir", "", "general"},
     {"conf", OptionKind::VALUE, "file", "", "general"},
     {"hiddenopt", OptionKind::VALUE, "", "", "general", false, true},
+    {"debugopt", OptionKind::VALUE, "", "", "debug", false, false, true},
+    {"chain", OptionKind::VALUE, "chain", "", "chain"},
+    {"includeconf", OptionKind::LIST, "file", "", "general"},
 });
 
 Settings Parse(const std::vector<std::string>& tokens, std::string_view conf = "", bool strict = true)
@@ -120,9 +126,21 @@ TEST(RpcSettingsTests, ConfigErrors)
         auto result = s.ReadConfig(conf, strict);
         return result ? std::string{} : result.error_message();
     };
-    EXPECT_EQ(error("nosuch=1\n"), "Invalid configuration value nosuch");
-    EXPECT_EQ(error("regtest.nosuch=1\n"), "Invalid configuration value nosuch");
+    // Unknown names are warnings, not errors (Core: a bitcoin.conf with
+    // txindex=1 or zmqpub* still starts the node).
+    EXPECT_EQ(error("nosuch=1\n"), "");
+    EXPECT_EQ(error("regtest.nosuch=1\n"), "");
     EXPECT_EQ(error("nosuch=1\n", false), "");
+    {
+        Settings w{SPECS};
+        ASSERT_TRUE(w.ReadConfig("txindex=1\nserver=1\nzmqpubrawblock=tcp://127.0.0.1:28332\n", true));
+        EXPECT_EQ(w.Warnings(), (std::vector<std::string>{"Ignoring unknown configuration value txindex",
+                                                          "Ignoring unknown configuration value zmqpubrawblock"}));
+        EXPECT_TRUE(w.GetBoolArg("server", false));
+        Settings quiet{SPECS};
+        ASSERT_TRUE(quiet.ReadConfig("txindex=1\n", false));
+        EXPECT_TRUE(quiet.Warnings().empty());
+    }
     EXPECT_EQ(error("server\n"), "parse error on line 1: server");
     EXPECT_EQ(error("\n\nnoserver\n"),
               "parse error on line 3: noserver, if you intended to specify a negated option, use noserver=1 instead");
@@ -137,6 +155,140 @@ TEST(RpcSettingsTests, ConfigErrors)
     ASSERT_TRUE(s.ReadConfig("[nosuchsection]\nserver=1\n", true));
     ASSERT_EQ(s.Warnings().size(), 1u);
     EXPECT_EQ(s.Warnings()[0], "Section [nosuchsection] is not recognized.");
+}
+
+TEST(RpcSettingsTests, ConfigLimits)
+{
+    // A line of MAX_CONFIG_LINE_LENGTH is read; one byte more is refused.
+    const std::string value(MAX_CONFIG_LINE_LENGTH - std::string_view{"rpcuser="}.size(), 'u');
+    Settings ok{SPECS};
+    ASSERT_TRUE(ok.ReadConfig("rpcuser=" + value + "\n", true));
+    EXPECT_EQ(ok.GetArg("rpcuser", "").size(), value.size());
+    Settings over{SPECS};
+    const auto long_line = over.ReadConfig("server=1\nrpcuser=" + value + "u\n", true);
+    ASSERT_FALSE(long_line);
+    EXPECT_EQ(long_line.error_message(), "parse error on line 2: line longer than 65536 bytes");
+
+    // Text of MAX_CONFIG_FILE_SIZE is read (comments); one byte more is refused.
+    std::string text;
+    while (text.size() + 1000 <= MAX_CONFIG_FILE_SIZE) text += "#" + std::string(998, 'c') + "\n";
+    text += std::string(MAX_CONFIG_FILE_SIZE - text.size(), '\n');
+    ASSERT_EQ(text.size(), MAX_CONFIG_FILE_SIZE);
+    Settings full{SPECS};
+    EXPECT_TRUE(full.ReadConfig(text, true));
+    Settings too_big{SPECS};
+    EXPECT_FALSE(too_big.ReadConfig(text + "\n", true));
+}
+
+/** A directory under the test's temporary directory, removed at the end. */
+class ConfDir {
+public:
+    ConfDir()
+    {
+        std::string tmpl{(std::filesystem::path{::testing::TempDir()} / "hpips_conf_XXXXXX").string()};
+        m_path = ::mkdtemp(tmpl.data());
+    }
+    ~ConfDir()
+    {
+        std::error_code ec;
+        std::filesystem::remove_all(m_path, ec);
+    }
+    const std::filesystem::path& path() const { return m_path; }
+    void Write(const std::string& name, std::string_view text) const
+    {
+        std::ofstream{m_path / name, std::ios::binary} << text;
+    }
+
+private:
+    std::filesystem::path m_path;
+};
+
+TEST(RpcSettingsTests, ConfigFileSize)
+{
+    const ConfDir dir;
+    dir.Write("exact.conf", std::string(MAX_CONFIG_FILE_SIZE, '\n'));
+    dir.Write("over.conf", std::string(MAX_CONFIG_FILE_SIZE + 1, '\n'));
+    Settings s{SPECS};
+    EXPECT_TRUE(s.ReadConfigFile(dir.path() / "exact.conf", true, true));
+    const auto over = s.ReadConfigFile(dir.path() / "over.conf", true, true);
+    ASSERT_FALSE(over);
+    EXPECT_NE(over.error_message().find("is too large"), std::string::npos);
+    EXPECT_FALSE(s.ReadConfigFile(dir.path() / "missing.conf", true, true));
+    EXPECT_TRUE(s.ReadConfigFile(dir.path() / "missing.conf", true, false));
+}
+
+TEST(RpcSettingsTests, IncludeConf)
+{
+    const ConfDir dir;
+    dir.Write("hpips.conf", "includeconf=extra.conf\nincludeconf=" + (dir.path() / "abs.conf").string() +
+                                "\n[regtest]\nincludeconf=rt.conf\n");
+    dir.Write("extra.conf", "rpcuser=fromextra\nincludeconf=nested.conf\n");
+    dir.Write("abs.conf", "rpcauth=a\n");
+    dir.Write("rt.conf", "rpcauth=b\n");
+    dir.Write("nested.conf", "rpcauth=never\n");
+    Settings s{SPECS};
+    ASSERT_TRUE(s.ReadConfigFiles(dir.path() / "hpips.conf", dir.path(), true, true));
+    EXPECT_EQ(s.GetArg("rpcuser", ""), "fromextra");
+    EXPECT_EQ(s.GetArgs("rpcauth"), std::vector<std::string>{"a"});  // main: [regtest]'s include not read
+    ASSERT_EQ(s.Warnings().size(), 1u);
+    EXPECT_EQ(s.Warnings()[0], "-includeconf cannot be used from included files; ignoring -includeconf=nested.conf");
+
+    // The network's section includes are read for that network.
+    Settings r{SPECS};
+    ASSERT_TRUE(r.ParseCommandLine({"-regtest"}));
+    ASSERT_TRUE(r.ReadConfigFiles(dir.path() / "hpips.conf", dir.path(), true, true));
+    r.SelectNetwork("regtest");
+    EXPECT_EQ(r.GetArgs("rpcauth"), (std::vector<std::string>{"b", "a"}));
+
+    // From the command line it is an error, as in Core.
+    Settings cli{SPECS};
+    ASSERT_TRUE(cli.ParseCommandLine({"-includeconf=extra.conf"}));
+    const auto from_cli = cli.ReadConfigFiles(dir.path() / "hpips.conf", dir.path(), true, true);
+    ASSERT_FALSE(from_cli);
+    EXPECT_EQ(from_cli.error_message(), "-includeconf cannot be used from commandline; -includeconf=extra.conf");
+
+    // A missing include is an error naming it.
+    dir.Write("missing.conf", "includeconf=nosuch.conf\n");
+    Settings missing{SPECS};
+    const auto not_found = missing.ReadConfigFiles(dir.path() / "missing.conf", dir.path(), true, true);
+    ASSERT_FALSE(not_found);
+    EXPECT_EQ(not_found.error_message(), "Failed to include configuration file " + (dir.path() / "nosuch.conf").string());
+
+    // MAX_INCLUDED_CONFIG_FILES includes are read; one more is refused.
+    std::string many;
+    for (size_t i = 0; i < MAX_INCLUDED_CONFIG_FILES; ++i) many += "includeconf=abs.conf\n";
+    dir.Write("many.conf", many);
+    dir.Write("toomany.conf", many + "includeconf=abs.conf\n");
+    Settings at_limit{SPECS};
+    EXPECT_TRUE(at_limit.ReadConfigFiles(dir.path() / "many.conf", dir.path(), true, true));
+    Settings over{SPECS};
+    const auto too_many = over.ReadConfigFiles(dir.path() / "toomany.conf", dir.path(), true, true);
+    ASSERT_FALSE(too_many);
+    EXPECT_EQ(too_many.error_message(), "Too many -includeconf files: 33 (at most 32)");
+}
+
+TEST(RpcSettingsTests, ChainOption)
+{
+    const auto chosen = [](const std::vector<std::string>& tokens, std::string_view conf = "") -> std::string {
+        Settings s{SPECS};
+        if (!s.ParseCommandLine(tokens)) return "parse error";
+        if (!s.ReadConfig(conf, true)) return "config error";
+        auto network = s.ChosenNetwork();
+        return network ? *network : "error: " + network.error_message();
+    };
+    EXPECT_EQ(chosen({"-chain=regtest"}), "regtest");
+    EXPECT_EQ(chosen({"-chain=test"}), "test");
+    EXPECT_EQ(chosen({"-chain=main"}), "main");
+    EXPECT_EQ(chosen({}, "chain=regtest\n"), "regtest");
+    EXPECT_EQ(chosen({"-chain=main"}, "chain=regtest\n"), "main");  // the command line wins
+    EXPECT_EQ(chosen({"-chain=regtest", "-regtest"}),
+              "error: Invalid combination of -regtest, -testnet and -chain. Can use at most one.");
+    EXPECT_EQ(chosen({"-chain=main", "-testnet"}),
+              "error: Invalid combination of -regtest, -testnet and -chain. Can use at most one.");
+    EXPECT_EQ(chosen({"-regtest", "-testnet"}),
+              "error: Invalid combination of -regtest, -testnet and -chain. Can use at most one.");
+    EXPECT_EQ(chosen({"-chain=signet"}), "error: Invalid -chain value 'signet': use main, test or regtest");
+    EXPECT_EQ(chosen({"-chain=regtest", "-noregtest"}), "regtest");
 }
 
 TEST(RpcSettingsTests, NetworkChoice)
@@ -175,6 +327,10 @@ TEST(RpcSettingsTests, HelpAndDirectories)
     EXPECT_NE(help.find("chain:\n\n  -regtest\n"), std::string::npos);
     EXPECT_NE(help.find("  -rpcport=<port>\n"), std::string::npos);
     EXPECT_EQ(help.find("hiddenopt"), std::string::npos);
+    EXPECT_EQ(help.find("debugopt"), std::string::npos);
+    const std::string help_debug = FormatOptionsHelp(SPECS, /*show_debug=*/true);
+    EXPECT_NE(help_debug.find("  -debugopt\n"), std::string::npos);
+    EXPECT_EQ(help_debug.find("hiddenopt"), std::string::npos);
     EXPECT_EQ(NetworkDataDir("/d", "main"), std::filesystem::path{"/d"});
     EXPECT_EQ(NetworkDataDir("/d", "test"), std::filesystem::path{"/d/testnet"});
     EXPECT_EQ(NetworkDataDir("/d", "regtest"), std::filesystem::path{"/d/regtest"});

@@ -1,0 +1,322 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+//
+// mempool.dat (chain/mempool_persist.cpp): the codec's round trip and every
+// refusal (magic, version, checksum, truncation, a count or a length over its
+// bound, trailing bytes), the file-size bound one byte over, and a load that
+// re-validates against the chain as it is now.
+#include <chain/chainstate.h>
+#include <chain/mempool.h>
+#include <chain/mempool_persist.h>
+#include <crypto/key.h>
+#include <crypto/sha256.h>
+#include <mining/block_assembler.h>
+#include <mining/miner.h>
+#include <primitives/sighash.h>
+#include <util/serialize.h>
+
+#include <gtest/gtest.h>
+
+#include "chain_test_util.h"
+
+#include <filesystem>
+#include <fstream>
+
+namespace hpips {
+namespace {
+
+using test::TempDir;
+
+/** A transaction that needs no chain (its input is made up). */
+Transaction FakeTx(uint8_t seed, size_t witness_bytes = 0)
+{
+    MutableTransaction mtx;
+    uint256 prev;
+    prev.data()[0] = seed;
+    mtx.inputs = {TxIn{OutPoint{prev, seed}, SEQUENCE_FINAL, std::vector<uint8_t>(witness_bytes, seed)}};
+    mtx.outputs = {TxOut{1'000 + seed, KeyDestination(PrivKey::FromBytes(std::vector<uint8_t>(32, 0x22))->GetXOnlyPubKey())}};
+    return Transaction{mtx};
+}
+
+/** `body` followed by its checksum, as a writer would finish it. */
+std::vector<uint8_t> WithChecksum(std::vector<uint8_t> body)
+{
+    const uint256 checksum = Sha256d(body);
+    body.insert(body.end(), checksum.span().begin(), checksum.span().end());
+    return body;
+}
+
+std::string DecodeError(const std::vector<uint8_t>& bytes)
+{
+    auto decoded = DecodeMempoolFile(bytes);
+    return decoded ? std::string{} : decoded.error_message();
+}
+
+TEST(MempoolFileCodec, RoundTrip)
+{
+    const std::vector<PersistedTx> txs{{FakeTx(1), 1'700'000'000}, {FakeTx(2, 300), -5}};
+    const auto bytes = EncodeMempoolFile(txs);
+    ASSERT_GE(bytes.size(), MEMPOOL_FILE_HEADER_SIZE + MEMPOOL_FILE_CHECKSUM_SIZE);
+    EXPECT_TRUE(std::equal(MEMPOOL_FILE_MAGIC.begin(), MEMPOOL_FILE_MAGIC.end(), bytes.begin()));
+    auto decoded = DecodeMempoolFile(bytes);
+    ASSERT_TRUE(decoded) << decoded.error_message();
+    ASSERT_EQ(decoded->size(), 2u);
+    EXPECT_EQ((*decoded)[0].tx.GetWtxid(), txs[0].tx.GetWtxid());
+    EXPECT_EQ((*decoded)[0].time, 1'700'000'000);
+    EXPECT_EQ((*decoded)[1].tx.GetWtxid(), txs[1].tx.GetWtxid());
+    EXPECT_EQ((*decoded)[1].time, -5);
+    // An empty pool is a valid file too.
+    auto empty = DecodeMempoolFile(EncodeMempoolFile({}));
+    ASSERT_TRUE(empty);
+    EXPECT_TRUE(empty->empty());
+    EXPECT_EQ(EncodeMempoolFile({}).size(), MEMPOOL_FILE_HEADER_SIZE + MEMPOOL_FILE_CHECKSUM_SIZE);
+}
+
+TEST(MempoolFileCodec, RefusesCorruption)
+{
+    const std::vector<PersistedTx> txs{{FakeTx(1), 10}, {FakeTx(2), 20}};
+    const auto good = EncodeMempoolFile(txs);
+
+    auto bad_magic = good;
+    bad_magic[0] ^= 1;
+    EXPECT_EQ(DecodeError(bad_magic), "not a mempool file (bad magic)");
+
+    // Any flipped byte is caught by the checksum (or earlier).
+    for (size_t i = MEMPOOL_FILE_HEADER_SIZE; i < good.size(); i += 7) {
+        auto flipped = good;
+        flipped[i] ^= 0x40;
+        EXPECT_NE(DecodeError(flipped), "") << "byte " << i;
+    }
+    auto bad_sum = good;
+    bad_sum.back() ^= 1;
+    EXPECT_EQ(DecodeError(bad_sum), "checksum mismatch");
+
+    // Truncated anywhere.
+    for (size_t size : {size_t{0}, size_t{3}, MEMPOOL_FILE_HEADER_SIZE, good.size() - 1}) {
+        EXPECT_NE(DecodeError({good.begin(), good.begin() + static_cast<std::ptrdiff_t>(size)}), "") << size;
+    }
+
+    // Another version, with a valid checksum, is named as such.
+    std::vector<uint8_t> body{good.begin(), good.end() - MEMPOOL_FILE_CHECKSUM_SIZE};
+    auto v2 = body;
+    v2[4] = 2;
+    EXPECT_EQ(DecodeError(WithChecksum(v2)), "unsupported version 2 (this node reads version 1)");
+
+    // A trailing byte before the checksum.
+    auto trailing = body;
+    trailing.push_back(0);
+    EXPECT_EQ(DecodeError(WithChecksum(trailing)), "trailing bytes");
+}
+
+TEST(MempoolFileCodec, BoundsCountAndLength)
+{
+    // A count one over what the bytes can hold is refused before allocating.
+    Writer w;
+    w.WriteBytes(MEMPOOL_FILE_MAGIC);
+    w.WriteU32(MEMPOOL_FILE_VERSION);
+    w.WriteU64(1);
+    std::vector<uint8_t> one_short = w.Take();  // claims one entry, holds none
+    EXPECT_EQ(DecodeError(WithChecksum(one_short)), "transaction count 1 larger than the file can hold");
+    Writer huge;
+    huge.WriteBytes(MEMPOOL_FILE_MAGIC);
+    huge.WriteU32(MEMPOOL_FILE_VERSION);
+    huge.WriteU64(UINT64_MAX);
+    EXPECT_NE(DecodeError(WithChecksum(huge.Take())), "");
+
+    // A length of MAX_TX_SIZE + 1 is refused by its value, not by reading.
+    Writer big;
+    big.WriteBytes(MEMPOOL_FILE_MAGIC);
+    big.WriteU32(MEMPOOL_FILE_VERSION);
+    big.WriteU64(1);
+    big.WriteI64(0);
+    big.WriteU32(static_cast<uint32_t>(MAX_TX_SIZE + 1));
+    big.WriteBytes(std::vector<uint8_t>(64, 0));
+    EXPECT_EQ(DecodeError(WithChecksum(big.Take())), "transaction 0 claims 4000001 bytes, more than MAX_TX_SIZE");
+
+    // A length that runs past the end.
+    Writer past;
+    past.WriteBytes(MEMPOOL_FILE_MAGIC);
+    past.WriteU32(MEMPOOL_FILE_VERSION);
+    past.WriteU64(1);
+    past.WriteI64(0);
+    past.WriteU32(1000);
+    past.WriteBytes(std::vector<uint8_t>(64, 0));
+    EXPECT_EQ(DecodeError(WithChecksum(past.Take())), "truncated");
+
+    // A transaction that does not decode exactly.
+    const auto wire = EncodeTransaction(FakeTx(3));
+    Writer junk;
+    junk.WriteBytes(MEMPOOL_FILE_MAGIC);
+    junk.WriteU32(MEMPOOL_FILE_VERSION);
+    junk.WriteU64(1);
+    junk.WriteI64(0);
+    junk.WriteU32(static_cast<uint32_t>(wire.size() + 1));
+    junk.WriteBytes(wire);
+    junk.WriteU8(0);
+    EXPECT_NE(DecodeError(WithChecksum(junk.Take())).find("transaction 0: "), std::string::npos);
+}
+
+/** A regtest chainstate with 102 mined blocks (2 mature coinbases) and a pool. */
+class MempoolPersistTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        ChainstateOptions options;
+        options.datadir = m_dir.path();
+        options.now = [this] { return m_now; };
+        auto opened = Chainstate::Open(Params(Network::REGTEST), options);
+        ASSERT_TRUE(opened) << opened.error_message();
+        m_chainstate = std::move(*opened);
+        m_pool = std::make_unique<Mempool>(*m_chainstate, MempoolOptions{});
+        for (int i = 0; i < 102; ++i) MineBlock({});
+    }
+
+    Destination Dest() const
+    {
+        return KeyDestination(m_key.GetXOnlyPubKey());
+    }
+
+    Block Mine(const std::vector<Transaction>& txs, Amount fees = 0)
+    {
+        m_now += 60;
+        auto tmpl = CreateBlockTemplate(*m_chainstate, Dest(), txs, fees, m_now, m_extra_nonce++);
+        EXPECT_TRUE(tmpl);
+        auto block = hpips::MineBlock(*tmpl, m_chainstate->Params(), nullptr, nullptr, nullptr);
+        EXPECT_TRUE(block && block->has_value());
+        return std::move(**block);
+    }
+
+    void MineBlock(const std::vector<Transaction>& txs, Amount fees = 0)
+    {
+        const Block block = Mine(txs, fees);
+        BlockValidationState state;
+        ASSERT_TRUE(m_chainstate->ProcessNewBlock(block, state)) << state.ToString();
+    }
+
+    /** The coinbase output of block `height`. */
+    std::pair<OutPoint, TxOut> Coinbase(int64_t height) const
+    {
+        const Block block = *m_chainstate->ReadBlock(*m_chainstate->GetBlockHashAt(height));
+        return {OutPoint{block.txs[0].GetTxid(), 0}, block.txs[0].outputs()[0]};
+    }
+
+    /** Spends `prevout` (worth `spent`) into `outputs` equal parts, paying `fee`. */
+    Transaction Spend(const OutPoint& prevout, const TxOut& spent, Amount fee, int outputs = 1) const
+    {
+        MutableTransaction mtx;
+        mtx.inputs = {TxIn{prevout, SEQUENCE_FINAL, {}}};
+        const Amount each = (spent.amount - fee) / outputs;
+        for (int i = 0; i < outputs; ++i) mtx.outputs.push_back(TxOut{each, Dest()});
+        mtx.outputs[0].amount += (spent.amount - fee) - each * outputs;
+        const Transaction unsigned_tx{mtx};
+        const auto pre = PrecomputedTxData::Compute(unsigned_tx, std::span{&spent, 1});
+        const auto sig = m_key.SignSchnorr(SignatureHash(unsigned_tx, 0, *pre, Network::REGTEST),
+                                           std::array<uint8_t, 32>{});
+        mtx.inputs[0].witness.assign(sig.begin(), sig.end());
+        return Transaction{mtx};
+    }
+
+    /** An orphan: spends an output of a transaction nobody has (`seed`
+     *  picks it), padded with witness bytes to exactly `size` bytes. Its
+     *  witness is never checked: an orphan waits for its parent first. */
+    Transaction Orphan(uint64_t seed, size_t size = 0) const
+    {
+        MutableTransaction mtx;
+        uint256 missing;
+        for (size_t i{0}; i < 8; ++i) missing.data()[i] = static_cast<uint8_t>(seed >> (8 * i));
+        missing.data()[31] = 0xee;
+        mtx.inputs = {TxIn{OutPoint{missing, 0}, SEQUENCE_FINAL, {}}};
+        mtx.outputs = {TxOut{1'000, Dest()}};
+        if (size == 0) return Transaction{mtx};
+        for (int round{0}; round < 4; ++round) {
+            const size_t now = Transaction{mtx}.GetTotalSize();
+            if (now == size) break;
+            mtx.inputs[0].witness.resize(mtx.inputs[0].witness.size() + size - now, 0x5a);
+        }
+        Transaction tx{mtx};
+        EXPECT_EQ(tx.GetTotalSize(), size);
+        return tx;
+    }
+
+    TempDir m_dir;
+    int64_t m_now{Params(Network::REGTEST).genesis.header.time + 100};
+    uint64_t m_extra_nonce{0};
+    PrivKey m_key = *PrivKey::FromBytes(std::vector<uint8_t>(32, 0x11));
+    std::unique_ptr<Chainstate> m_chainstate;
+    std::unique_ptr<Mempool> m_pool;
+};
+
+
+TEST_F(MempoolPersistTest, DumpAndLoadRevalidates)
+{
+    const auto [p1, s1] = Coinbase(1);
+    const auto [p2, s2] = Coinbase(2);
+    const Transaction parent = Spend(p1, s1, 10'000);
+    const Transaction child = Spend(OutPoint{parent.GetTxid(), 0}, parent.outputs()[0], 10'000);
+    const Transaction other = Spend(p2, s2, 10'000);
+    // Whatever the rates, the file lists the parent before its child.
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(parent).Accepted());
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(child).Accepted());
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(other).Accepted());
+    const auto path = m_dir.path() / MEMPOOL_FILE_NAME;
+    auto dumped = DumpMempool(*m_pool, path);
+    ASSERT_TRUE(dumped) << dumped.error_message();
+    EXPECT_EQ(*dumped, 3u);
+    for (const auto& file : std::filesystem::directory_iterator{m_dir.path()}) {
+        EXPECT_FALSE(file.path().filename().string().starts_with("mempool.dat.new")) << file.path();
+    }
+
+    // `other` is confirmed meanwhile: a fresh pool loads the two others and drops it.
+    MineBlock({other}, 10'000);
+    Mempool fresh{*m_chainstate, MempoolOptions{}};
+    auto loaded = LoadMempool(fresh, path, MaxMempoolFileSize(MempoolOptions{}.max_bytes));
+    ASSERT_TRUE(loaded) << loaded.error_message();
+    EXPECT_EQ(loaded->read, 3u);
+    EXPECT_EQ(loaded->accepted, 2u);
+    EXPECT_EQ(loaded->failed, 1u);
+    EXPECT_TRUE(fresh.Exists(parent.GetTxid()));
+    EXPECT_TRUE(fresh.Exists(child.GetTxid()));
+    EXPECT_FALSE(fresh.Exists(other.GetTxid()));
+    // Its input is spent now: it is not left waiting in the orphan pool.
+    EXPECT_EQ(fresh.OrphanCount(), 0u);
+
+    // A missing file is an empty load.
+    Mempool none{*m_chainstate, MempoolOptions{}};
+    auto missing = LoadMempool(none, m_dir.path() / "nosuch.dat", 1000);
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->read, 0u);
+}
+
+TEST_F(MempoolPersistTest, LoadIsAllOrNothing)
+{
+    const auto [p1, s1] = Coinbase(1);
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(Spend(p1, s1, 10'000)).Accepted());
+    const auto path = m_dir.path() / MEMPOOL_FILE_NAME;
+    ASSERT_TRUE(DumpMempool(*m_pool, path));
+    const auto size = std::filesystem::file_size(path);
+
+    // The file-size bound: exactly the size loads, one byte less of limit refuses.
+    Mempool at_limit{*m_chainstate, MempoolOptions{}};
+    auto ok = LoadMempool(at_limit, path, size);
+    ASSERT_TRUE(ok) << ok.error_message();
+    EXPECT_EQ(ok->accepted, 1u);
+    Mempool over{*m_chainstate, MempoolOptions{}};
+    auto refused = LoadMempool(over, path, size - 1);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error_message().find("more than the"), std::string::npos);
+    EXPECT_EQ(over.Size(), 0u);
+
+    // A corrupt file (last byte of the checksum) loads nothing.
+    {
+        std::fstream file{path, std::ios::in | std::ios::out | std::ios::binary};
+        file.seekp(-1, std::ios::end);
+        file.put('\x5a');
+    }
+    Mempool corrupt{*m_chainstate, MempoolOptions{}};
+    auto bad = LoadMempool(corrupt, path, size);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error_message().find("checksum mismatch"), std::string::npos);
+    EXPECT_EQ(corrupt.Size(), 0u);
+}
+
+}  // namespace
+}  // namespace hpips
