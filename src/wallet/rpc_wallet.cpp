@@ -413,7 +413,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             UnspentFilter filter;
             filter.min_conf = OptionalInt(request, 0, 1);
             filter.max_conf = OptionalInt(request, 1, 9'999'999);
-            filter.mature_only = false;
+            filter.mature_only = true;  // as Core: immature coinbases are not listed
             filter.unconfirmed_trusted_only = !OptionalParamBool(request, 3).value_or(true);
             std::set<std::vector<uint8_t>> wanted;
             const json::value* addresses = OptionalParam(request, 2);

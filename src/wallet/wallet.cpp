@@ -89,14 +89,12 @@ Result<std::shared_ptr<Wallet>> Wallet::Create(const std::string& name, const st
         meta.emplace_back(META_MNEMONIC, mnemonic);
         MemoryCleanse(mnemonic.data(), mnemonic.size());
     }
-    // A new wallet starts at the tip, unless it restores from a mnemonic or
-    // xpub: then the caller rescans (rescanblockchain) from where the coins are.
-    const bool restoring = create.mnemonic.has_value() || create.xpub.has_value();
-    if (!restoring) {
-        const ChainBlockRef tip = chain.Tip();
-        meta.emplace_back(META_BEST_HASH, tip.hash.GetHex());
-        meta.emplace_back(META_BEST_HEIGHT, std::to_string(tip.height));
-    }
+    // A new wallet starts at the tip: a restored one (mnemonic, xpub) finds
+    // its older coins with rescanblockchain from where they are, as in Core,
+    // so createwallet never blocks on a scan of the whole chain.
+    const ChainBlockRef tip = chain.Tip();
+    meta.emplace_back(META_BEST_HASH, tip.hash.GetHex());
+    meta.emplace_back(META_BEST_HEIGHT, std::to_string(tip.height));
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) return Error{"Cannot create wallet directory " + path.parent_path().string() + ": " + ec.message()};

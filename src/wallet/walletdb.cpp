@@ -170,10 +170,15 @@ Result<sqlite3*> OpenConnection(const std::filesystem::path& path, bool create)
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, 5000);
+    // The file is untrusted input: defensive mode (no writes to the schema
+    // through PRAGMAs), no functions from the schema, and checks of every
+    // b-tree cell as it is read, so a damaged file is an error, not a fault.
+    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
     // WAL: readers never block the writer; synchronous=FULL so a committed
     // state change survives power loss.
     char* err{nullptr};
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &err) != SQLITE_OK) {
+    if (sqlite3_exec(db, "PRAGMA cell_size_check=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, &err) != SQLITE_OK) {
         std::string message = "Cannot open wallet file " + path.string() + ": " + (err ? err : "unknown error") +
                               " (not an HPIPS wallet?)";
         sqlite3_free(err);
