@@ -170,23 +170,25 @@ class WalletBasicTest(HpipsTestFramework):
     def test_restart(self):
         before = self.n1.listtransactions()
         balances = self.n1.getbalances()
-        self.n1.stop()
-        self.n1.process = None
-        self.n1.start(["-wallet=w1", f"-addnode=127.0.0.1:{self.n0.p2p_port}"])
+        peer = f"-addnode=127.0.0.1:{self.n0.p2p_port}"
+        self.n1.restart(["-wallet=w1", peer])
         assert_equal(self.n1.listwallets(), ["w1"])
         assert_equal(self.n1.listtransactions(), before)
         assert_equal(self.n1.getbalances(), balances)
         # Without -wallet= and with no startup list, nothing is loaded.
-        self.n1.stop()
-        self.n1.process = None
-        self.n1.start([f"-addnode=127.0.0.1:{self.n0.p2p_port}"])
+        self.n1.restart([peer])
         assert_equal(self.n1.listwallets(), [])
         assert_raises_rpc_error(-18, "No wallet is loaded", self.n1.getbalance)
         # load_on_startup puts it on the startup list.
         self.n1.loadwallet("w1", True)
+        self.n1.restart([peer])
+        assert_equal(self.n1.listwallets(), ["w1"])
+        # -disablewallet: no wallet methods at all; a missing -wallet= stops the node.
+        self.n1.restart(["-disablewallet", peer])
+        assert_raises_rpc_error(-32601, "Method not found", self.n1.listwallets)
         self.n1.stop()
-        self.n1.process = None
-        self.n1.start([f"-addnode=127.0.0.1:{self.n0.p2p_port}"])
+        self.n1.assert_start_raises_init_error(["-wallet=nope"], "Path does not exist")
+        self.n1.start([peer])
         assert_equal(self.n1.listwallets(), ["w1"])
 
     def test_restore(self):
