@@ -28,7 +28,8 @@ CREATE TABLE outputs (txid BLOB NOT NULL, vout INTEGER NOT NULL, amount INTEGER 
                       branch INTEGER NOT NULL, idx INTEGER NOT NULL, height INTEGER, coinbase INTEGER NOT NULL,
                       from_me INTEGER NOT NULL, in_mempool INTEGER NOT NULL, spent_by BLOB,
                       PRIMARY KEY (txid, vout)) WITHOUT ROWID;
-CREATE INDEX outputs_unspent ON outputs (height, coinbase, amount, from_me, in_mempool) WHERE spent_by IS NULL;
+CREATE INDEX outputs_unspent ON outputs (height, coinbase, amount, from_me, in_mempool, spent_by)
+    WHERE spent_by IS NULL;
 CREATE INDEX outputs_by_spender ON outputs (spent_by) WHERE spent_by IS NOT NULL;
 )sql";
 

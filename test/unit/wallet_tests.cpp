@@ -144,9 +144,12 @@ TEST_F(WalletTest, CoinbaseMaturityAndSendConfirmReorg)
     // A disconnected coinbase stops counting at once.
     const auto tip = m_chainstate->TipHash();
     const Block last = MineBlock(payout);
-    const Amount immature = Balances(*m_wallet).immature;
+    const BalanceSums with_last = Balances(*m_wallet);
     ASSERT_TRUE(m_chainstate->InvalidateBlock(last.header.GetHash(), state));
-    EXPECT_EQ(Balances(*m_wallet).immature, immature - SUBSIDY);
+    // The tip is one lower, so the coinbase of height 4 is immature again.
+    const BalanceSums without_last = Balances(*m_wallet);
+    EXPECT_EQ(without_last.trusted + without_last.immature, with_last.trusted + with_last.immature - SUBSIDY);
+    EXPECT_EQ(without_last.trusted, with_last.trusted - SUBSIDY);
     EXPECT_EQ(m_chainstate->TipHash(), tip);
     auto orphan = m_wallet->GetTransaction(last.txs[0].GetTxid());
     ASSERT_TRUE(orphan);
