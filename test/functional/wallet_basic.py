@@ -13,7 +13,7 @@ Core's shapes. With two wallets loaded, a call without /wallet/<name> gets
 1's mnemonic finds the coins with rescanblockchain. Errors: -6 when funds
 are short, -16 for a passphrase (no encryption yet), -18 for a wallet that
 does not exist, -4 for one that exists or a corrupt file, -35 for one
-already loaded."""
+already loaded. With a wallet loaded, -mine pays to it instead of a key file."""
 import os
 import sys
 from decimal import Decimal
@@ -45,6 +45,7 @@ class WalletBasicTest(HpipsTestFramework):
         self.subtest("errors", self.test_errors)
         self.subtest("a restart keeps everything", self.test_restart)
         self.subtest("restore from the mnemonic and rescanblockchain", self.test_restore)
+        self.subtest("-mine pays to the loaded wallet", self.test_mine_to_wallet)
 
     def test_mine(self):
         assert_equal(self.n0.listwallets(), [])
@@ -204,6 +205,19 @@ class WalletBasicTest(HpipsTestFramework):
         assert_raises_rpc_error(-8, "stop_height must be greater", restored.rescanblockchain, 5, 4)
         assert_raises_rpc_error(-4, "Invalid mnemonic", self.n1.createwallet, wallet_name="bad",
                                 mnemonic="abandon " * 11 + "zoo")
+
+    def test_mine_to_wallet(self):
+        node = self.add_node(["-connect=0", "-keypool=5"])
+        node.start()
+        node.createwallet(wallet_name="miner", load_on_startup=True)
+        node.restart(["-mine", "-minerthreads=1"])
+        assert_equal(node.listwallets(), ["miner"])
+        wait_until(lambda: node.getbalances()["mine"]["immature"] > 0, timeout=60, what="a mined block in the wallet")
+        entry = node.listtransactions("*", 1)[0]
+        assert_equal(entry["category"], "immature")
+        # The wallet paid the miner, not a key file.
+        assert not os.path.exists(os.path.join(node.net_dir, "miner_key"))
+        node.stop()
 
 
 if __name__ == "__main__":
