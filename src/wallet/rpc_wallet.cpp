@@ -95,8 +95,6 @@ std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCReques
                    "Wallet file not specified (must request wallet RPC through /wallet/<filename> uri-path)."};
 }
 
-Amount ToAmount(Amount value) { return value; }
-
 json::object LastProcessedBlock(const WalletInfo& info)
 {
     json::object out;
@@ -365,7 +363,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             const int64_t min_conf = OptionalInt(request, 1, 0);
             auto balances = wallet->GetBalances(min_conf);
             if (!balances) throw RPCError{RPCErrorCode::DATABASE_ERROR, balances.error_message()};
-            return ValueFromAmount(ToAmount(balances->trusted));
+            return ValueFromAmount(balances->trusted);
         },
     });
 
@@ -453,8 +451,8 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                 entry["amount"] = ValueFromAmount(coin.amount);
                 const int64_t confirmations = coin.height ? best - *coin.height + 1 : 0;
                 entry["confirmations"] = confirmations;
-                const bool immature = coin.coinbase && coin.height && *coin.height + 100 > best + 1;
-                entry["spendable"] = !immature;
+                // Immature coinbases are filtered out above (mature_only), as in Core.
+                entry["spendable"] = true;
                 entry["solvable"] = true;
                 entry["safe"] = confirmations > 0 || coin.from_me;
                 out.push_back(std::move(entry));

@@ -160,6 +160,12 @@ class WalletBasicTest(HpipsTestFramework):
         assert_raises_rpc_error(-18, "Path does not exist", self.n0.loadwallet, "missing")
         assert_raises_rpc_error(-8, "plain name", self.n0.createwallet, "../escape")
         assert_raises_rpc_error(-8, "too long", self.n0.createwallet, "x" * 256)
+        assert_raises_rpc_error(-8, "mnemonic too long", self.n0.createwallet, wallet_name="m", mnemonic="a" * 1025)
+        assert_raises_rpc_error(-11, "Label too long", self.n1.getnewaddress, "x" * 1025)
+        assert_raises_rpc_error(-11, "Invalid label name", self.n1.getnewaddress, "*")
+        assert_raises_rpc_error(-8, "too many addresses", self.n1.listunspent, 1, 9999999, [self.addr1] * 10_001)
+        assert_raises_rpc_error(-8, "duplicated address", self.n1.listunspent, 1, 9999999, [self.addr1] * 2)
+        assert_raises_rpc_error(-5, "Invalid HPIPS address", self.n1.listunspent, 1, 9999999, ["nope"])
         # A corrupt file is refused with a clear error, and nothing is loaded.
         bad_dir = os.path.join(self.n0.net_dir, "wallets", "bad")
         os.makedirs(bad_dir)
@@ -189,6 +195,8 @@ class WalletBasicTest(HpipsTestFramework):
         assert_raises_rpc_error(-32601, "Method not found", self.n1.listwallets)
         self.n1.stop()
         self.n1.assert_start_raises_init_error(["-wallet=nope"], "Path does not exist")
+        self.n1.assert_start_raises_init_error(["-keypool=100001"], "-keypool")
+        self.n1.assert_start_raises_init_error(["-paytxfee=0.10000001"], "-paytxfee")
         self.n1.start([peer])
         assert_equal(self.n1.listwallets(), ["w1"])
 

@@ -227,5 +227,33 @@ TEST_F(WalletTest, WatchOnlyFromXpubSeesButCannotSpend)
     EXPECT_EQ(spend.error().failure, SendFailure::KEYS_DISABLED);
 }
 
+TEST_F(WalletTest, AtMostMaxLoadedWallets)
+{
+    CreateWalletOptions blank;
+    blank.blank = true;
+    // "w" is loaded: MAX_LOADED_WALLETS - 1 more fit, the next one does not.
+    for (size_t i = 1; i < MAX_LOADED_WALLETS; ++i) {
+        auto created = m_manager->Create("b" + std::to_string(i), blank);
+        ASSERT_TRUE(created) << created.error().message;
+    }
+    auto one_more = m_manager->Create("one_more", blank);
+    ASSERT_FALSE(one_more);
+    EXPECT_EQ(one_more.error().failure, WalletFailure::TOO_MANY);
+    EXPECT_FALSE(std::filesystem::exists(m_manager->WalletPath("one_more")));
+    // A blank wallet has no keys to hand out.
+    EXPECT_FALSE(m_manager->Get("b1")->GetNewAddress("", KeyBranch::RECEIVE));
+    ASSERT_TRUE(m_manager->Unload("b1"));
+    EXPECT_TRUE(m_manager->Create("one_more", blank));
+}
+
+TEST(WalletNames, PlainNamesOnly)
+{
+    EXPECT_TRUE(CheckWalletName(""));
+    EXPECT_TRUE(CheckWalletName("savings 2"));
+    EXPECT_TRUE(CheckWalletName(std::string(MAX_WALLET_NAME_LENGTH, 'x')));
+    EXPECT_FALSE(CheckWalletName(std::string(MAX_WALLET_NAME_LENGTH + 1, 'x')));
+    for (const char* bad : {".", "..", "a/b", "a\\b", "tab\there"}) EXPECT_FALSE(CheckWalletName(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace hpips::wallet
