@@ -144,6 +144,9 @@ class WalletBasicTest(HpipsTestFramework):
         w0 = self.wallet_rpc(self.n0, "w0")
         assert w0.getbalance() > 90
         assert_equal(self.wallet_rpc(self.n0, "other").getbalance(), 0)
+        # hpips-cli -rpcwallet picks the endpoint too.
+        assert_equal(self.n0.cli("-rpcwallet=other").getbalance(), 0)
+        assert_equal(self.n0.cli("-rpcwallet=w0").getwalletinfo()["walletname"], "w0")
         assert_raises_rpc_error(-18, "does not exist or is not loaded", self.wallet_rpc(self.n0, "nope").getbalance)
         assert_raises_rpc_error(-35, "already loaded", self.n0.loadwallet, "other")
         assert_equal(self.n0.unloadwallet("other"), {})
