@@ -435,6 +435,8 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             }
             auto coins = wallet->ListUnspent(filter);
             if (!coins) throw RPCError{RPCErrorCode::DATABASE_ERROR, coins.error_message()};
+            auto labels = wallet->Labels();
+            if (!labels) throw RPCError{RPCErrorCode::DATABASE_ERROR, labels.error_message()};
             const int64_t best = wallet->BestHeight();
             json::array out;
             for (const OutputRecord& coin : *coins) {
@@ -445,7 +447,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                 entry["vout"] = coin.outpoint.index;
                 entry["address"] = EncodeAddress(dest, wallet->GetNetwork());
                 if (coin.branch == static_cast<uint32_t>(KeyBranch::RECEIVE)) {
-                    if (auto label = wallet->LabelOf(coin.xonly)) entry["label"] = *label;
+                    if (const auto it = labels->find(coin.xonly); it != labels->end()) entry["label"] = it->second;
                 }
                 entry["scriptPubKey"] = DestinationHex(dest);
                 entry["amount"] = ValueFromAmount(coin.amount);

@@ -475,6 +475,12 @@ std::optional<std::string> Wallet::LabelOf(const std::vector<uint8_t>& xonly)
     return m_db->GetLabel(xonly);
 }
 
+Result<std::map<std::vector<uint8_t>, std::string>> Wallet::Labels()
+{
+    LockGuard lock{m_mutex};
+    return m_db->LoadLabels();
+}
+
 TxView Wallet::MakeView(const TxRecord& record)
 {
     TxView view;

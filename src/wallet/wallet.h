@@ -160,6 +160,8 @@ public:
     /** The address of a key the wallet knows (by x-only bytes) and its label. */
     std::string AddressOf(std::span<const uint8_t> xonly) const;
     std::optional<std::string> LabelOf(const std::vector<uint8_t>& xonly) LOCKS_EXCLUDED(m_mutex);
+    /** Every label by key. */
+    Result<std::map<std::vector<uint8_t>, std::string>> Labels() LOCKS_EXCLUDED(m_mutex);
 
     std::optional<TxView> GetTransaction(const uint256& txid) LOCKS_EXCLUDED(m_mutex);
     /** listtransactions: entries newest first, `skip` skipped, `count` taken,

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,6 +136,8 @@ public:
     Result<std::vector<KeyRecord>> LoadKeys();
     Result<void> SetLabel(const std::vector<uint8_t>& xonly, const std::string& label);
     std::optional<std::string> GetLabel(const std::vector<uint8_t>& xonly);
+    /** Every label by key (one query, for listings of many outputs). */
+    Result<std::map<std::vector<uint8_t>, std::string>> LoadLabels();
 
     // Transactions.
     std::optional<TxRecord> GetTx(const uint256& txid);
