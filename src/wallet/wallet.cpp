@@ -667,6 +667,10 @@ Result<int64_t> Wallet::Rescan(int64_t start, int64_t stop)
         auto block = m_chain.ReadBlock(ref->hash);
         if (!block) return Error{"Cannot read block " + ref->hash.GetHex() + ": " + block.error_message()};
         LockGuard lock{m_mutex};
+        // A block disconnected since it was read is skipped: checked under
+        // m_mutex, so a disconnect after this check has its event delivered
+        // after this write (the event needs m_mutex) and undoes it.
+        if (!m_chain.ActiveBlock(ref->hash)) break;
         if (auto r = ConnectBlockLocked(*block, *ref, /*is_tip_event=*/false); !r) return r.error();
         last = height;
     }
