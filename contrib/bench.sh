@@ -6,11 +6,13 @@
 # reference loop for conv).
 #
 # Then bench/p2p_bench.py runs real nodes on loopback: P2P initial sync
-# against -reindex of the same chain, 5-node propagation, 125 idle peers.
+# against -reindex of the same chain, 5-node propagation, 125 idle peers;
+# and bench/txindex_bench.py times a -txindex build over a regtest chain.
 #
 # Usage: contrib/bench.sh [--filter REGEX] [--repetitions N] [--build-dir DIR]
-#                         [--p2p-blocks N | --no-p2p]
-#   --filter applies to the Google benchmarks; "p2p" runs only the P2P one.
+#                         [--p2p-blocks N | --no-p2p] [--txindex-blocks N | --no-txindex]
+#   --filter applies to the Google benchmarks; "p2p" runs only the P2P one,
+#   "txindex" only the -txindex one.
 #   HPIPS_BENCH_SKIP_DEPS=1  do not run install-deps.sh (packages already there)
 # Raw JSON results stay in <build-dir>/bench-results/.
 set -euo pipefail
@@ -21,6 +23,8 @@ FILTER=""
 REPETITIONS=3
 P2P_BLOCKS=10000
 RUN_P2P=1
+TXINDEX_BLOCKS=10000
+RUN_TXINDEX=1
 # Every benchmark program the project may have; missing ones are skipped.
 BENCHES=(bench_gemm bench_light bench_pouw bench_chain bench_wallet)
 
@@ -31,7 +35,9 @@ while [ $# -gt 0 ]; do
     --build-dir) BUILD="$2"; shift 2 ;;
     --p2p-blocks) P2P_BLOCKS="$2"; shift 2 ;;
     --no-p2p) RUN_P2P=0; shift ;;
-    -h|--help) sed -n '3,16p' "$0"; exit 0 ;;
+    --txindex-blocks) TXINDEX_BLOCKS="$2"; shift 2 ;;
+    --no-txindex) RUN_TXINDEX=0; shift ;;
+    -h|--help) sed -n '3,19p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +47,11 @@ if [ "${HPIPS_BENCH_SKIP_DEPS:-0}" != "1" ]; then
 fi
 
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHPIPS_BENCH=ON -DHPIPS_CUDA=OFF >/dev/null
+
+if [ "$FILTER" = "txindex" ]; then
+  cmake --build "$BUILD" --target hpipsd hpips-cli -j"$(nproc)" >"$BUILD/txindex.build.log" 2>&1
+  exec python3 "$ROOT/bench/txindex_bench.py" --bindir "$BUILD/bin" --blocks "$TXINDEX_BLOCKS"
+fi
 
 if [ "$FILTER" = "p2p" ]; then
   cmake --build "$BUILD" --target hpipsd hpips-cli -j"$(nproc)" >"$BUILD/p2p.build.log" 2>&1
@@ -95,5 +106,14 @@ if [ "$RUN_P2P" = "1" ] && [ -z "$FILTER" ]; then
     python3 "$ROOT/bench/p2p_bench.py" --bindir "$BUILD/bin" --blocks "$P2P_BLOCKS"
   else
     echo "bench.sh: WARNING: hpipsd failed to build (see $BUILD/p2p.build.log); P2P benchmark skipped" >&2
+  fi
+fi
+
+if [ "$RUN_TXINDEX" = "1" ] && [ -z "$FILTER" ]; then
+  echo
+  if cmake --build "$BUILD" --target hpipsd hpips-cli -j"$(nproc)" >"$BUILD/txindex.build.log" 2>&1; then
+    python3 "$ROOT/bench/txindex_bench.py" --bindir "$BUILD/bin" --blocks "$TXINDEX_BLOCKS"
+  else
+    echo "bench.sh: WARNING: hpipsd failed to build (see $BUILD/txindex.build.log); -txindex benchmark skipped" >&2
   fi
 fi

@@ -58,13 +58,16 @@ bool Chainstate::ProcessNewBlock(const Block& block, BlockValidationState& state
 }
 
 bool Chainstate::PreCheckBlock(const Block& block, BlockValidationState& state, ParentInfo& parent_info,
-                               bool force_processing, bool& worth_processing) const
+                               bool force_processing, bool& worth_processing, bool& header_known) const
 {
     worth_processing = true;
+    header_known = false;
     const uint256 hash = block.GetHash();
     if (const BlockIndex* known = Lookup(hash)) {
         if (known->IsInvalid()) return state.Invalid(BlockFailure::CACHED_INVALID, "duplicate-invalid");
         if (known->HasStatus(BlockStatus::HAVE_DATA)) return state.Invalid(BlockFailure::DUPLICATE, "duplicate");
+        // Only headers whose ticket passed CheckBlockHeaderProof enter the index.
+        header_known = true;
     }
     if (hash == m_params.genesis_hash) return state.Invalid(BlockFailure::DUPLICATE, "duplicate");
     const BlockIndex* parent = Lookup(block.header.prev_block);
@@ -90,9 +93,10 @@ bool Chainstate::AcceptBlock(const Block& block, BlockValidationState& state, bo
     if (new_block) *new_block = false;
     ParentInfo parent;
     bool worth_processing{true};
+    bool header_known{false};
     {
         LockGuard lock{m_mutex};
-        if (!PreCheckBlock(block, state, parent, force_processing, worth_processing)) return false;
+        if (!PreCheckBlock(block, state, parent, force_processing, worth_processing, header_known)) return false;
     }
     if (!worth_processing) {
         LogDebug(LogCategory::VALIDATION, "ignoring unrequested block {}: less work than the tip",
@@ -101,7 +105,7 @@ bool Chainstate::AcceptBlock(const Block& block, BlockValidationState& state, bo
     }
     // With no lock held: the cheap ticket check, the body, then the full
     // proof (one tile re-executed), so readers and other blocks go on.
-    if (!CheckBlockHeaderProof(block.header, m_params, state)) return false;
+    if (!header_known && !CheckBlockHeaderProof(block.header, m_params, state)) return false;
     // The body, size first; a body that does not match its header (MUTATED)
     // says nothing about the header and is never remembered.
     BlockValidationState body_state;
@@ -112,7 +116,7 @@ bool Chainstate::AcceptBlock(const Block& block, BlockValidationState& state, bo
     }
     // Failing the full proof means the header has no real work behind it, or
     // the opening was swapped (MUTATED): no trace either way.
-    if (!CheckBlockProof(block, m_params, state)) return false;
+    if (!CheckBlockOpening(block, m_params, state)) return false;
 
     LockGuard change{m_change_mutex};
     if (m_fatal_error) return state.Invalid(BlockFailure::SYSTEM, "system-error", "the node is shutting down");

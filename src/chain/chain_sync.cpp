@@ -80,6 +80,15 @@ std::optional<Chainstate::HeaderInfo> Chainstate::GetHeaderInfo(const uint256& h
                       index->IsInvalid(), m_chain.Contains(index)};
 }
 
+bool Chainstate::IsAncestorOrSelf(const uint256& ancestor, const uint256& descendant) const
+{
+    LockGuard lock{m_mutex};
+    const BlockIndex* older = Lookup(ancestor);
+    const BlockIndex* newer = Lookup(descendant);
+    if (older == nullptr || newer == nullptr || older->height > newer->height) return false;
+    return newer->GetAncestor(older->height) == older;
+}
+
 uint256 Chainstate::BestHeaderHash() const
 {
     LockGuard lock{m_mutex};

@@ -362,14 +362,22 @@ Result<void> Chainstate::FlushIfNeeded(bool force)
     const int64_t now = Now();
     const bool cache_full = m_coins->DynamicMemoryUsage() > m_options.coins_cache_bytes;
     const bool periodic = now - m_last_flush >= m_options.flush_interval_seconds;
-    // The block index is cheap to write and makes stored blocks survive a
-    // crash; write it whenever it changed. Files first: an index entry or a
-    // coin must never point at data a crash could lose.
-    if (!m_dirty.empty() || force || cache_full || periodic) {
+    const bool flush_coins = force || cache_full || periodic;
+    // The block index makes stored blocks survive a crash. Caught up with the
+    // best header (a new block at the tip), it is written at once; while
+    // catching up (more blocks known to come), with the coins or once
+    // BLOCK_INDEX_WRITE_INTERVAL passed since the last write (a steady clock:
+    // mock time must not stop it). Files first: an index entry or a coin
+    // must never point at data a crash could lose.
+    const auto steady_now = std::chrono::steady_clock::now();
+    const bool catching_up = m_best_header != nullptr && m_best_header->chain_work > m_chain.Tip()->chain_work;
+    const bool write_index = !m_dirty.empty() && (flush_coins || !catching_up ||
+                                                  steady_now - m_last_index_write >= BLOCK_INDEX_WRITE_INTERVAL);
+    if (write_index || flush_coins) {
         if (auto synced = m_storage->FlushFiles(); !synced) return synced;
     }
-    const bool flush_coins = force || cache_full || periodic;
-    if (!m_dirty.empty()) {
+    if (write_index) {
+        m_last_index_write = steady_now;
         std::vector<BlockIndexRecord> records;
         records.reserve(m_dirty.size());
         for (const BlockIndex* index : m_dirty) {
@@ -482,6 +490,22 @@ Result<Block> Chainstate::ReadBlock(const uint256& hash) const
     // A stored block's position never changes and its record is complete
     // before the index says HAVE_DATA: read it with no lock held.
     return m_storage->ReadBlock(pos, hash);
+}
+
+Result<BlockUndo> Chainstate::ReadBlockUndo(const uint256& hash) const
+{
+    FlatFilePos pos;
+    {
+        LockGuard lock{m_mutex};
+        const BlockIndex* index = Lookup(hash);
+        if (index == nullptr) return Error{"Block not found"};
+        if (!index->HasStatus(BlockStatus::HAVE_UNDO) || index->undo_pos.IsNull()) {
+            return Error{"Undo data not available"};
+        }
+        pos = index->undo_pos;
+    }
+    // As ReadBlock: a written undo record never moves.
+    return m_storage->ReadUndo(pos, hash);
 }
 
 std::optional<Coin> Chainstate::GetCoin(const OutPoint& outpoint) const

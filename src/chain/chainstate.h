@@ -17,6 +17,7 @@
 #include <util/threadsafety.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -84,6 +85,17 @@ public:
     /** A chain operation that moved the tip is over; `tip_hash` is the new tip. */
     virtual void ActiveTipChanged(const uint256& /*tip_hash*/, int64_t /*tip_height*/) {}
 };
+
+/** While the chain catches up with a better header chain (initial download,
+ *  a reindex, a long reorg), the longest a stored or connected block waits
+ *  before its block-index record (and the block and undo files it points
+ *  into) reaches disk, unless a coins flush or the crash knob writes it
+ *  sooner. Writing the index after every block cost two fdatasyncs per
+ *  block, which bounded a fast download by the disk's sync latency; a crash
+ *  then loses about this much of downloaded blocks, which are fetched again
+ *  (Core waits up to an hour). A block that makes the tip the best header
+ *  known (a new block, a mined one) is written at once, as before. */
+constexpr std::chrono::milliseconds BLOCK_INDEX_WRITE_INTERVAL{1000};
 
 /** How to open a chainstate. */
 struct ChainstateOptions {
@@ -233,6 +245,11 @@ public:
     std::optional<uint256> GetBlockHashAt(int64_t height) const LOCKS_EXCLUDED(m_mutex);
     /** The full block from disk (read with no lock held). */
     Result<Block> ReadBlock(const uint256& hash) const LOCKS_EXCLUDED(m_mutex);
+    /** The undo data of a block that has been connected once (the coins its
+     *  transactions spent; read with no lock held): what getblock 3 and
+     *  getrawtransaction 2 show as fees and prevouts. An error when the block
+     *  is unknown, genesis, or was never connected. */
+    Result<BlockUndo> ReadBlockUndo(const uint256& hash) const LOCKS_EXCLUDED(m_mutex);
     /** The unspent coin at `outpoint` in the tip's UTXO set. */
     std::optional<Coin> GetCoin(const OutPoint& outpoint) const LOCKS_EXCLUDED(m_mutex);
     /** Calls `fn` with the coin of each outpoint (nullopt when missing), the
@@ -287,6 +304,10 @@ public:
         bool in_active_chain{false};
     };
     std::optional<HeaderInfo> GetHeaderInfo(const uint256& hash) const LOCKS_EXCLUDED(m_mutex);
+    /** True when both headers are known and `ancestor` is `descendant` or
+     *  one of its ancestors (a peer whose best block is `descendant` has
+     *  `ancestor`). Cost: O(log height). */
+    bool IsAncestorOrSelf(const uint256& ancestor, const uint256& descendant) const LOCKS_EXCLUDED(m_mutex);
     /** The hash of the most-work valid header known (tip or beyond). */
     uint256 BestHeaderHash() const LOCKS_EXCLUDED(m_mutex);
     /** Index entries without block data (see MAX_HEADERS_ONLY). */
@@ -324,9 +345,12 @@ private:
     /** Adds (or finds) the index entry of `header`, whose parent must be known. */
     BlockIndex* AddToIndex(const BlockHeader& header) EXCLUSIVE_LOCKS_REQUIRED(m_change_mutex, m_mutex);
     /** The context checks of a block against the index, without its proof:
-     *  known, parent, header context, header ticket. Fills `parent`. */
+     *  known, parent, header context. Fills `parent`; `header_known` says the
+     *  header is in the index already (so its ticket passed
+     *  CheckBlockHeaderProof when it entered). */
     bool PreCheckBlock(const Block& block, BlockValidationState& state, ParentInfo& parent,
-                       bool force_processing, bool& worth_processing) const EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+                       bool force_processing, bool& worth_processing, bool& header_known) const
+        EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Checks and stores a block (PoUW check with no lock held); with
      *  `stored_pos` (reindex) the block is already on disk there. */
     bool AcceptBlock(const Block& block, BlockValidationState& state, bool* new_block, bool force_processing,
@@ -415,6 +439,8 @@ private:
      *  tips across a restart. */
     uint64_t m_next_sequence GUARDED_BY(m_mutex){2};
     int64_t m_last_flush GUARDED_BY(m_mutex){0};
+    /** Steady time of the last block-index write (see BLOCK_INDEX_WRITE_INTERVAL). */
+    std::chrono::steady_clock::time_point m_last_index_write GUARDED_BY(m_mutex){};
     bool m_reindexing GUARDED_BY(m_mutex){false};
     std::vector<ChainListener*> m_listeners GUARDED_BY(m_mutex);
     /** Latched once initial block download is over. */

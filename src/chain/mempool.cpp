@@ -204,6 +204,7 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
         state.Invalid(TxFailure::POLICY, "mempool full");
         return result;
     }
+    ++m_transactions_updated;
     Notify(Notification{true, std::make_shared<const MempoolEntry>(*added), txid, tx.GetWtxid(), {}});
     LogDebug(LogCategory::MEMPOOL, "accepted {} (fee {}, {} bytes, pool {} txs)", txid.GetHex(), *fee, result.size,
              m_entries.size());
@@ -239,6 +240,7 @@ void Mempool::RemoveEntry(const uint256& txid, MempoolRemovalReason reason)
     m_by_fee_rate.erase(entry);
     m_bytes -= entry->size;
     m_entries.erase(it);
+    ++m_transactions_updated;
     Notify(Notification{false, nullptr, txid, wtxid, reason});
 }
 

@@ -178,6 +178,9 @@ public:
     std::vector<uint256> Txids() const LOCKS_EXCLUDED(m_mutex);
     std::vector<MempoolEntry> Entries() const LOCKS_EXCLUDED(m_mutex);
     size_t Size() const LOCKS_EXCLUDED(m_mutex);
+    /** Counts every transaction added or removed since start (Core's
+     *  GetTransactionsUpdated): getblocktemplate's long poll compares it. */
+    uint64_t TransactionsUpdated() const { return m_transactions_updated.load(); }
     size_t Bytes() const LOCKS_EXCLUDED(m_mutex);
     size_t OrphanCount() const LOCKS_EXCLUDED(m_mutex);
     /** Total bytes of the orphans (at most MAX_ORPHAN_TOTAL_BYTES). */
@@ -266,6 +269,7 @@ private:
     std::map<OutPoint, uint256> m_spenders GUARDED_BY(m_mutex);
     size_t m_bytes GUARDED_BY(m_mutex){0};
     uint64_t m_next_sequence GUARDED_BY(m_mutex){0};
+    std::atomic<uint64_t> m_transactions_updated{0};
     /** Witness txid -> txid of every pool transaction. */
     std::map<uint256, uint256> m_by_wtxid GUARDED_BY(m_mutex);
     /** Orphans by txid, and their arrival order for eviction (oldest first). */

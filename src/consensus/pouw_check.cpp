@@ -30,7 +30,11 @@ bool CheckBlockHeaderProof(const BlockHeader& header, const ChainParams& params,
 
 bool CheckBlockProof(const Block& block, const ChainParams& params, BlockValidationState& state)
 {
-    if (!CheckBlockHeaderProof(block.header, params, state)) return false;
+    return CheckBlockHeaderProof(block.header, params, state) && CheckBlockOpening(block, params, state);
+}
+
+bool CheckBlockOpening(const Block& block, const ChainParams& params, BlockValidationState& state)
+{
     if (auto verified = pouw::VerifyTicket(block.header, block.opening, params.shape_rules); !verified) {
         return PouwFailed(verified.error(), state);
     }

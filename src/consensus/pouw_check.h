@@ -22,6 +22,11 @@ bool CheckBlockHeaderProof(const BlockHeader& header, const ChainParams& params,
  *  hash and never passes through here. */
 bool CheckBlockProof(const Block& block, const ChainParams& params, BlockValidationState& state);
 
+/** CheckBlockProof without its header part, for a caller that already ran
+ *  CheckBlockHeaderProof on this header (the chain, for a header it accepted
+ *  before): the same failures otherwise. */
+bool CheckBlockOpening(const Block& block, const ChainParams& params, BlockValidationState& state);
+
 }  // namespace hpips
 
 #endif  // HPIPS_CONSENSUS_POUW_CHECK_H

@@ -362,6 +362,13 @@ void BlockSync::Announce(Peer& peer)
     if (m_chainstate.IsInitialBlockDownload()) return;
     const uint256 tip = m_chainstate.TipHash();
     if (std::find(known.begin(), known.end(), tip) != known.end()) return;
+    // A peer whose chain holds our tip needs no announcement: while we catch
+    // up from it, every block would otherwise go back as a headers message
+    // it has to check (Core: PeerHasHeader).
+    if (std::any_of(known.begin(), known.end(),
+                    [&](const uint256& hash) { return m_chainstate.IsAncestorOrSelf(tip, hash); })) {
+        return;
+    }
     bool prefer_headers{false};
     {
         LockGuard lock{peer.m_mutex};
@@ -388,6 +395,10 @@ void BlockSync::RequestBlocks(Peer& peer)
         const SyncPeer& sync = m_peers[id];
         target = sync.best_known;
         room = MAX_BLOCKS_IN_FLIGHT_PER_PEER - std::min(MAX_BLOCKS_IN_FLIGHT_PER_PEER, sync.in_flight.size());
+        // Asked in batches: while more than half the blocks asked for are
+        // still coming, the peer stays busy and one getdata per block would
+        // only cost both sides a message each.
+        if (sync.in_flight.size() > MAX_BLOCKS_IN_FLIGHT_PER_PEER / 2) room = 0;
     }
     if (!target || room == 0) return;
     const int64_t max_height = m_chainstate.Height() + BLOCK_DOWNLOAD_WINDOW;

@@ -79,12 +79,30 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n)
     m_bytes_recv += n;
     m_totals.bytes_recv += n;
     m_last_recv = m_clock.Now();
-    std::span<const uint8_t> data{m_read_buffer.data(), n};
+    m_unparsed_begin = 0;
+    m_unparsed_end = n;
+    ParseReceived();
+}
+
+void Connection::ParseReceived()
+{
     bool queued{false};
     bool pause{false};
-    while (!data.empty()) {
-        const size_t consumed = m_parser.Feed(data);
-        data = data.subspan(consumed);
+    while (m_unparsed_begin < m_unparsed_end) {
+        {
+            // Checked before each message, not once per read: one read can
+            // hold thousands of small messages, and each costs its
+            // QUEUED_MESSAGE_OVERHEAD too.
+            LockGuard lock{m_mutex};
+            if (m_recv_queue_bytes >= MAX_RECEIVE_QUEUE_BYTES) {
+                m_read_paused = true;
+                pause = true;
+                break;
+            }
+        }
+        const std::span<const uint8_t> data{m_read_buffer.data() + m_unparsed_begin,
+                                            m_unparsed_end - m_unparsed_begin};
+        m_unparsed_begin += m_parser.Feed(data);
         if (const auto error = m_parser.Error()) {
             const std::string reason =
                 std::string{FrameErrorName(*error)} + ": " + m_parser.ErrorDetail();
@@ -101,8 +119,10 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n)
             queued = true;
         }
     }
-    {
+    if (!pause) {
         LockGuard lock{m_mutex};
+        // The bytes are all parsed; a full queue still waits before the
+        // next read.
         if (m_recv_queue_bytes >= MAX_RECEIVE_QUEUE_BYTES) {
             m_read_paused = true;
             pause = true;
@@ -110,6 +130,12 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n)
     }
     if (queued && m_on_message) m_on_message();
     if (!pause) DoRead();
+}
+
+void Connection::ResumeRead()
+{
+    if (IsDisconnecting()) return;
+    ParseReceived();
 }
 
 std::optional<NetMessage> Connection::PopMessage(bool& more)
@@ -129,7 +155,7 @@ std::optional<NetMessage> Connection::PopMessage(bool& more)
             resume = true;
         }
     }
-    if (resume) boost::asio::post(m_strand, [self = shared_from_this()] { self->DoRead(); });
+    if (resume) boost::asio::post(m_strand, [self = shared_from_this()] { self->ResumeRead(); });
     return message;
 }
 
@@ -171,17 +197,26 @@ void Connection::PushMessage(std::string_view command, std::span<const uint8_t> 
 void Connection::DoWrite()
 {
     if (IsDisconnecting()) return;
-    const std::vector<uint8_t>* front{nullptr};
     {
         LockGuard lock{m_mutex};
         if (m_send_queue.empty()) {
             m_writing = false;
             return;
         }
-        // Only this strand pops the queue, so the front stays put while written.
-        front = &m_send_queue.front();
+        // Every queued frame up to WRITE_BATCH_BYTES goes in one gathered
+        // write: a burst of blocks or small answers costs one system call,
+        // not one each. Only this strand pops the queue, and a deque keeps
+        // references to its elements across push_back, so they stay put.
+        m_write_buffers.clear();
+        size_t bytes{0};
+        for (const std::vector<uint8_t>& frame : m_send_queue) {
+            if (!m_write_buffers.empty() && bytes + frame.size() > WRITE_BATCH_BYTES) break;
+            m_write_buffers.emplace_back(frame.data(), frame.size());
+            bytes += frame.size();
+        }
+        m_write_batch = m_write_buffers.size();
     }
-    boost::asio::async_write(m_socket, boost::asio::buffer(*front),
+    boost::asio::async_write(m_socket, m_write_buffers,
                              boost::asio::bind_executor(m_strand, [self = shared_from_this()](
                                                                       const boost::system::error_code& ec, size_t n) {
                                  self->OnWrite(ec, n);
@@ -202,8 +237,10 @@ void Connection::OnWrite(const boost::system::error_code& ec, size_t n)
     {
         LockGuard lock{m_mutex};
         const bool was_paused = m_send_queue_bytes > SEND_BUFFER_SOFT_LIMIT;
-        m_send_queue_bytes -= m_send_queue.front().size() + QUEUED_MESSAGE_OVERHEAD;
-        m_send_queue.pop_front();
+        for (; m_write_batch > 0; --m_write_batch) {
+            m_send_queue_bytes -= m_send_queue.front().size() + QUEUED_MESSAGE_OVERHEAD;
+            m_send_queue.pop_front();
+        }
         resumed = was_paused && m_send_queue_bytes <= SEND_BUFFER_SOFT_LIMIT;
     }
     // The message handler may go on with this peer's messages.
@@ -229,8 +266,8 @@ void Connection::CloseSocket()
     m_socket.close(ec);
     LockGuard lock{m_mutex};
     // Nothing will be written or read any more: release the buffers now,
-    // except a frame an aborted write may still name (freed with the object).
-    while (m_send_queue.size() > (m_writing ? 1u : 0u)) {
+    // except the frames an aborted write may still name (freed with the object).
+    while (m_send_queue.size() > m_write_batch) {
         m_send_queue_bytes -= m_send_queue.back().size() + QUEUED_MESSAGE_OVERHEAD;
         m_send_queue.pop_back();
     }

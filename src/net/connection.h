@@ -30,9 +30,11 @@
  *
  * Reading: bytes go through a FrameParser into a queue of complete
  * messages that the message-handler thread pops. When the queued messages
- * hold MAX_RECEIVE_QUEUE_BYTES or more, reading pauses until the handler
- * drains the queue: a fast sender is slowed by TCP, never buffered without
- * limit. A framing error (bad magic, bad command, oversized, bad checksum)
+ * hold MAX_RECEIVE_QUEUE_BYTES or more, parsing and reading pause until
+ * the handler drains the queue: a fast sender is slowed by TCP, never
+ * buffered without limit. The queue never holds more than
+ * MAX_RECEIVE_QUEUE_BYTES plus one message (bytes already read wait in the
+ * read buffer, unparsed). A framing error (bad magic, bad command, oversized, bad checksum)
  * is a protocol violation: the connection reports it through
  * on_violation and closes.
  *
@@ -86,6 +88,9 @@ constexpr size_t MAX_SEND_QUEUE_BYTES = SEND_BUFFER_SOFT_LIMIT + 2 * (MESSAGE_HE
  *  buffer's allocation): counted toward both queue limits so that a flood
  *  of tiny messages is bounded by the memory it really takes. */
 constexpr size_t QUEUED_MESSAGE_OVERHEAD = 96;
+/** Bytes of queued frames gathered into one write at most (a single larger
+ *  frame is written alone). */
+constexpr size_t WRITE_BATCH_BYTES = 1024 * 1024;
 /** Bytes read from the socket at once. */
 constexpr size_t READ_CHUNK_SIZE = 64 * 1024;
 
@@ -196,6 +201,11 @@ public:
 private:
     void DoRead();
     void OnRead(const boost::system::error_code& ec, size_t n);
+    /** Parses the read buffer's unparsed bytes into queued messages until
+     *  they run out (then reads on) or the queue is full (then pauses with
+     *  the rest kept for ResumeRead). */
+    void ParseReceived();
+    void ResumeRead();
     void DoWrite();
     void OnWrite(const boost::system::error_code& ec, size_t n);
     void CloseSocket();
@@ -212,6 +222,10 @@ private:
     // Read path: only on the strand.
     FrameParser m_parser;
     std::array<uint8_t, READ_CHUNK_SIZE> m_read_buffer{};
+    /** m_read_buffer[m_unparsed_begin, m_unparsed_end): bytes read but not
+     *  yet fed to the parser because the receive queue filled up. */
+    size_t m_unparsed_begin{0};
+    size_t m_unparsed_end{0};
 
     std::atomic<bool> m_disconnecting{false};
     std::atomic<uint64_t> m_bytes_sent{0};
@@ -226,8 +240,13 @@ private:
     bool m_read_paused GUARDED_BY(m_mutex){false};
     std::deque<std::vector<uint8_t>> m_send_queue GUARDED_BY(m_mutex);
     size_t m_send_queue_bytes GUARDED_BY(m_mutex){0};
-    /** Bytes of the front of the send queue already written. */
+    /** A write is posted or in progress (DoWrite runs until the queue is empty). */
     bool m_writing GUARDED_BY(m_mutex){false};
+    /** Frames at the front of the send queue that the write in progress
+     *  names (0 when none). */
+    size_t m_write_batch GUARDED_BY(m_mutex){0};
+    /** The buffers of the write in progress (only on the strand). */
+    std::vector<boost::asio::const_buffer> m_write_buffers;
     std::map<std::string, uint64_t> m_sent_per_msg GUARDED_BY(m_mutex);
     std::map<std::string, uint64_t> m_recv_per_msg GUARDED_BY(m_mutex);
 };

@@ -160,7 +160,9 @@ Result<void> ConnectionManager::Start(NetEventsInterface& events)
     m_started = true;
     for (size_t i{0}; i < m_acceptors.size(); ++i) Accept(i);
     m_tick_timer = std::make_unique<boost::asio::steady_timer>(m_ioc);
-    ScheduleTick();
+    // The first round at once: -connect and -addnode peers are dialled as
+    // the node starts, not a tick later.
+    ScheduleTick(std::chrono::milliseconds{0});
     const size_t threads = std::max<size_t>(1, m_options.io_threads);
     for (size_t i{0}; i < threads; ++i) {
         m_io_threads.emplace_back([this] {
@@ -433,9 +435,9 @@ void ConnectionManager::OnConnected(const std::shared_ptr<PendingConnect>& pendi
     AddConnection(std::move(pending->socket), pending->type, pending->name, PF_NONE);
 }
 
-void ConnectionManager::ScheduleTick()
+void ConnectionManager::ScheduleTick(std::chrono::milliseconds delay)
 {
-    m_tick_timer->expires_after(TICK_INTERVAL);
+    m_tick_timer->expires_after(delay);
     m_tick_timer->async_wait([this](const boost::system::error_code& ec) {
         if (ec || m_interrupt) return;
         try {
@@ -443,7 +445,7 @@ void ConnectionManager::ScheduleTick()
         } catch (const std::exception& e) {
             LogInfo("network maintenance: unexpected error: {}", e.what());
         }
-        ScheduleTick();
+        ScheduleTick(TICK_INTERVAL);
     });
 }
 

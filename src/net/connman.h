@@ -244,8 +244,9 @@ private:
     bool AttemptToEvictConnection() LOCKS_EXCLUDED(m_nodes_mutex);
     uint32_t WhitelistPermissions(const NetAddr& addr) const;
 
-    /** The outbound/maintenance timer: every OPEN_CONNECTIONS_INTERVAL. */
-    void ScheduleTick();
+    /** The outbound/maintenance timer: the next round after `delay` (0 at
+     *  start, TICK_INTERVAL after each round). */
+    void ScheduleTick(std::chrono::milliseconds delay);
     void Tick();
     void OpenAutomaticConnection();
     void OpenManualConnections();

@@ -5,6 +5,7 @@
 #include <chain/blob_store.h>
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
+#include <chain/txindex.h>
 #include <mining/miner.h>
 #include <net/block_sync.h>
 #include <net/blob_relay.h>
@@ -62,6 +63,8 @@ struct NodeContext {
     /** The chain: blocks, coins and the rules that move between them. */
     std::unique_ptr<Chainstate> chainstate;
     std::unique_ptr<Mempool> mempool;
+    /** The transaction index (-txindex); null when off. Stopped before the chainstate. */
+    std::unique_ptr<TxIndex> txindex;
     /** Job data (blobs) in <datadir>/blobs. */
     std::unique_ptr<BlobStore> blob_store;
     /** What the chain RPC methods read and drive (refers to the members above). */

@@ -358,6 +358,29 @@ void StopWallets(NodeContext& node)
 
 // ---- end of the wallet section ----
 
+/** -txindex: opens <datadir>/indexes/txindex (wiped with -reindex, as
+ *  Core does) and starts building it in the background. Off, the database
+ *  is left as it is, and a later start with -txindex resumes from its best
+ *  block. */
+Result<void> StartTxIndex(NodeContext& node)
+{
+    if (!node.args->GetBoolArg("txindex", false)) return {};
+    TxIndexOptions options;
+    options.dir = node.data_dir / "indexes" / std::string{TXINDEX_NAME};
+    options.wipe = node.args->GetBoolArg("reindex", false);
+    options.fatal_error = [&node](const std::string& message) {
+        std::cerr << "Error: " << message << std::endl;
+        node.exit_status = 1;
+        node.shutdown.Request();
+    };
+    auto index = TxIndex::Open(*node.chainstate, std::move(options));
+    if (!index) return Error{"Error opening the transaction index: " + index.error_message()};
+    node.txindex = std::move(*index);
+    node.chain_context->txindex = node.txindex.get();
+    node.txindex->Start();
+    return {};
+}
+
 Result<void> StartMiner(NodeContext& node)
 {
     const Settings& args = *node.args;
@@ -616,6 +639,7 @@ Result<void> AppInit(NodeContext& node)
     }
     if (auto chain = LoadChain(node); !chain) return chain;
     if (auto wallets = LoadWallets(node); !wallets) return wallets;
+    if (auto txindex = StartTxIndex(node); !txindex) return txindex;
     // The miner starts before the chain methods are registered: the RPC
     // context never changes while a method can read it.
     if (auto miner = StartMiner(node); !miner) return miner;
@@ -642,7 +666,9 @@ void Shutdown(NodeContext& node)
     node.miner.reset();
     node.wallet_manager.reset();
     node.wallet_chain.reset();
+    if (node.txindex) node.txindex->Stop();
     node.chain_context.reset();
+    node.txindex.reset();
     node.rpc_mining_pool.reset();
     node.mempool.reset();
     node.blob_store.reset();

@@ -35,6 +35,10 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      GENERAL},
     {"reindex", OptionKind::BOOL, "",
      "If enabled, wipe chain state and block index, and rebuild them from blk*.dat files on disk", GENERAL},
+    {"txindex", OptionKind::BOOL, "",
+     "Maintain a full transaction index, used by the getrawtransaction rpc call (default: 0). Built in the "
+     "background in <datadir>/indexes/txindex; see getindexinfo",
+     GENERAL},
     {"server", OptionKind::BOOL, "", "Accept command line and JSON-RPC commands (default: 1)", RPC},
 
     {"regtest", OptionKind::BOOL, "",

@@ -254,14 +254,19 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
         .description = "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\n"
                        "If verbosity is 1, returns an Object with information about block <hash>.\n"
                        "If verbosity is 2, returns an Object with information about block <hash> and information "
-                       "about each transaction.",
+                       "about each transaction, including its fee.\n"
+                       "If verbosity is 3, returns an Object with information about block <hash> and information "
+                       "about each transaction, including prevout information for inputs.",
         .args = {{"blockhash", RPCArgType::STRING, false, "", "The block hash"},
                  {"verbosity", RPCArgType::ANY, true, "1",
-                  "0 for hex-encoded data, 1 for a JSON object, 2 for JSON object with transaction data "
+                  "0 for hex-encoded data, 1 for a JSON object, 2 for JSON object with transaction data, and 3 "
+                  "for JSON object with transaction data including prevout information for inputs "
                   "(a boolean means 1 or 0)"}},
         .result = "\"hex\"    (string) verbosity 0: the block, hex-encoded\n"
                   "{ ...getblockheader fields..., \"size\", \"strippedsize\", \"weight\", \"opening_size\", "
-                  "\"tx\": [ \"txid\" or transaction objects ] }    (json object) verbosity 1 and 2",
+                  "\"tx\": [ \"txid\" or transaction objects ] }    (json object) verbosity 1, 2 and 3; "
+                  "transaction objects carry \"fee\" (not the coinbase) and, with 3, \"vin[].prevout\": "
+                  "{ \"generated\", \"height\", \"value\", \"scriptPubKey\" }",
         .examples = HelpExampleCli("getblock", "\"<blockhash>\"") + HelpExampleRpc("getblock", "\"<blockhash>\""),
         .handler = [ctx](const RPCRequest& request) -> json::value {
             const uint256 hash = ParseHashV(request.params[0], "blockhash");
@@ -271,14 +276,20 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
                     verbosity = value->get_bool() ? 1 : 0;
                 } else {
                     const int64_t level = IntFromValue(*value);
-                    verbosity = level <= 0 ? 0 : level == 1 ? 1 : 2;
+                    verbosity = static_cast<int>(std::clamp<int64_t>(level, 0, 3));
                 }
             }
             const BlockInfo info = LookupBlockOrThrow(*ctx, hash);
             auto block = ctx->chainstate.ReadBlock(hash);
             if (!block) throw RPCError{RPCErrorCode::MISC_ERROR, "Block not available: " + block.error_message()};
             if (verbosity == 0) return json::value(HexStr(EncodeBlock(*block)));
-            return BlockToJSON(*block, info, ctx->params, verbosity);
+            // Fees and prevouts come from the undo data of a block connected
+            // once (genesis and blocks never connected have none).
+            std::optional<BlockUndo> undo;
+            if (verbosity >= 2 && info.height > 0) {
+                if (auto read = ctx->chainstate.ReadBlockUndo(hash)) undo = std::move(*read);
+            }
+            return BlockToJSON(*block, info, ctx->params, verbosity, undo ? &*undo : nullptr);
         },
     });
 
@@ -420,10 +431,12 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
                   "  \"bestblock\" : \"hex\",      (string) The hash of the block at the tip of the chain\n"
                   "  \"confirmations\" : n,      (numeric) The number of confirmations (0 in the mempool)\n"
                   "  \"value\" : n,              (numeric) The transaction value in coins\n"
-                  "  \"destination\" : {         (json object) replaces Core's scriptPubKey\n"
-                  "    \"address\" : \"str\",      (string, optional) the address, for a key destination\n"
-                  "    \"kind\" : \"str\",         (string) \"key\" or \"unknown\"\n"
-                  "    \"hex\" : \"hex\"           (string) the destination's encoding\n"
+                  "  \"scriptPubKey\" : {        (json object) The output's destination, as Core's scriptPubKey\n"
+                  "    \"asm\" : \"str\",          (string) \"<kind> <payload hex>\" (\"1 <x-only key>\" for a key)\n"
+                  "    \"desc\" : \"str\",         (string) Inferred descriptor for the output: addr(...)#checksum\n"
+                  "    \"hex\" : \"hex\",          (string) The destination's encoding (kind, length, payload)\n"
+                  "    \"address\" : \"str\",      (string, optional) The HPIPS address (only if well-defined)\n"
+                  "    \"type\" : \"str\"          (string) The type, eg witness_v1_taproot (doc/rpc.md)\n"
                   "  },\n"
                   "  \"coinbase\" : true|false   (boolean) Coinbase or not\n"
                   "}",
@@ -450,7 +463,7 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
             out["bestblock"] = tip.hash.GetHex();
             out["confirmations"] = confirmations;
             out["value"] = ValueFromAmount(coin->out.amount);
-            out["destination"] = DestinationToJSON(coin->out.destination, ctx->params.network);
+            out["scriptPubKey"] = ScriptPubKeyToJSON(coin->out.destination, ctx->params.network);
             out["coinbase"] = coin->coinbase;
             return out;
         },

@@ -11,6 +11,7 @@ class Mempool;
 class Miner;
 class NodeClock;
 class ThreadPool;
+class TxIndex;
 struct ChainParams;
 
 /** What the chain RPC methods (blockchain, rawtransaction, mining,
@@ -35,6 +36,8 @@ struct ChainContext {
     ThreadPool* mining_pool{nullptr};
     /** The store of job data (blobs); null when the node has none. */
     BlobStore* blobs{nullptr};
+    /** The transaction index (-txindex); null when off. */
+    TxIndex* txindex{nullptr};
 };
 
 }  // namespace hpips

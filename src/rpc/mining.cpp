@@ -25,12 +25,15 @@
 #include <boost/json/object.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <chrono>
 #include <deque>
 #include <limits>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace hpips {
@@ -178,6 +181,92 @@ json::object FillerRules(const ChainParams& params)
                       "\", prev_block_hash || miner_key || index u32 LE)";
     out["unit_id_rule"] = "U = TaggedHash(\"" + std::string{pouw::UNIT_ID_TAG} + "\", 148-byte descriptor)";
     out["opening"] = "the 148-byte filler descriptor (doc/pouw.md §8)";
+    return out;
+}
+
+/** A placeholder payee for templates whose coinbase the client builds: the
+ *  x coordinate of secp256k1's generator, a valid x-only key nobody uses as
+ *  a payout. Only the transactions and coinbasevalue of such a template are
+ *  returned. */
+Destination PlaceholderPayout()
+{
+    const auto bytes = ParseHex("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798").value();
+    std::array<uint8_t, XONLY_KEY_SIZE> key{};
+    std::copy(bytes.begin(), bytes.end(), key.begin());
+    return Destination::ForKey(key);
+}
+
+/** "<tip hash hex><mempool update count>": what a long poll waits to change. */
+std::string MakeLongPollId(const uint256& tip, uint64_t transactions_updated)
+{
+    return tip.GetHex() + std::to_string(transactions_updated);
+}
+
+/** Waits as LONGPOLL_* say for `longpollid` to go stale. */
+void WaitForLongPoll(const ChainContext& ctx, const std::string& longpollid)
+{
+    if (longpollid.size() < 64 || longpollid.size() > MAX_LONGPOLLID_LENGTH) {
+        throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid longpollid"};
+    }
+    const std::string tip_hex = longpollid.substr(0, 64);
+    uint64_t updates_seen{0};
+    const std::string counter = longpollid.substr(64);
+    if (!counter.empty()) {
+        const auto [end, ec] = std::from_chars(counter.data(), counter.data() + counter.size(), updates_seen);
+        if (ec != std::errc{} || end != counter.data() + counter.size()) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid longpollid"};
+        }
+    }
+    const auto start = std::chrono::steady_clock::now();
+    while (true) {
+        if (ctx.chainstate.TipHash().GetHex() != tip_hex) return;
+        const auto waited = std::chrono::steady_clock::now() - start;
+        if (waited >= std::chrono::seconds{LONGPOLL_MAX_SECONDS}) return;
+        if (waited >= std::chrono::seconds{LONGPOLL_MEMPOOL_SECONDS} &&
+            ctx.mempool.TransactionsUpdated() != updates_seen) {
+            return;
+        }
+        if (ctx.interrupt != nullptr && ctx.interrupt->load()) {
+            throw RPCError{RPCErrorCode::CLIENT_NOT_CONNECTED, "Shutting down"};
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{LONGPOLL_CHECK_INTERVAL_MS});
+    }
+}
+
+/** getblocktemplate's "proposal" mode (BIP 23): null when the block would
+ *  be valid on the tip (everything but its proof), otherwise the reason. */
+json::value CheckProposal(const ChainContext& ctx, const std::string& hex)
+{
+    const auto bytes = ParseBoundedHex(hex, MAX_BLOCK_HEX_LENGTH);
+    if (!bytes) throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "Block decode failed"};
+    auto block = DecodeBlock(*bytes);
+    if (!block) throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "Block decode failed"};
+    if (const auto known = ctx.chainstate.GetBlockInfo(block->GetHash())) {
+        if (known->in_active_chain) return json::value("duplicate");
+        return json::value("duplicate-inconclusive");
+    }
+    if (block->header.prev_block != ctx.chainstate.TipHash()) return json::value("inconclusive-not-best-prevblk");
+    BlockValidationState state;
+    if (!ctx.chainstate.TestBlockValidity(*block, state, TestBlockOptions{.check_pouw = false})) {
+        return json::value(state.GetReason().empty() ? std::string{"rejected"} : state.GetReason());
+    }
+    return nullptr;
+}
+
+/** The `pouw` object of getblocktemplate: what a miner needs beyond BIP 22. */
+json::object PouwTemplateObject(const ChainContext& ctx)
+{
+    json::object out;
+    out["rules_version"] = pouw::RULES_VERSION;
+    out["max_tile_count"] = ctx.params.shape_rules.MaxTileCount();
+    out["miner_key_rule"] = "the coinbase has one output, to a KEY destination; its x-only key is the miner key "
+                            "bound into the PoUW seed";
+    out["coinbase_rule"] = "one input spending the null outpoint, lock_time = height (doc/transactions.md)";
+    out["seed_input"] = "the 76-byte header template: version, previousblockhash, merkle root, time, bits";
+    out["filler"] = FillerRules(ctx.params);
+    // The job market (open job units a miner may work on) is not built yet:
+    // every unit is a filler unit.
+    out["job_units"] = json::array{};
     return out;
 }
 
@@ -389,6 +478,133 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                 throw RPCError{RPCErrorCode::DESERIALIZATION_ERROR, "Block does not start with a coinbase"};
             }
             return SubmitAndReport(*ctx, *block);
+        },
+    });
+
+    methods.push_back({
+        .category = "mining",
+        .name = "getblocktemplate",
+        .description = "Returns data needed to construct a block to work on (BIP 22/23), plus an HPIPS \"pouw\" "
+                       "object with the proof-of-useful-work rules. The client builds the coinbase (or names "
+                       "\"coinbase_address\" to get it as coinbasetxn), computes the Merkle root, mines a ticket "
+                       "(doc/pouw.md) and submits the block with submitblock. With \"longpollid\" the call waits "
+                       "until the tip moves (or the mempool changed and " +
+                       std::to_string(LONGPOLL_MEMPOOL_SECONDS) + " s passed; at most " +
+                       std::to_string(LONGPOLL_MAX_SECONDS) + " s). mode \"proposal\" checks a block without "
+                       "its proof.",
+        .args = {{"template_request", RPCArgType::OBJECT, true, "{}",
+                  "{\"mode\": \"template\"|\"proposal\", \"capabilities\": [...], \"rules\": [...], "
+                  "\"longpollid\": \"str\", \"data\": \"hex\" (proposal), \"coinbase_address\": \"address\" "
+                  "(HPIPS)}"}},
+        .result = "{ \"version\", \"rules\", \"vbavailable\", \"vbrequired\", \"previousblockhash\", "
+                  "\"transactions\": [{\"data\", \"txid\", \"hash\", \"depends\", \"fee\", \"sigops\", "
+                  "\"weight\"}], \"coinbaseaux\", \"coinbasevalue\", [\"coinbasetxn\"], \"longpollid\", "
+                  "\"target\", \"mintime\", \"mutable\", \"noncerange\", \"sigoplimit\", \"sizelimit\", "
+                  "\"weightlimit\", \"curtime\", \"bits\", \"height\", \"pouw\" }  (doc/mining.md)",
+        .examples = HelpExampleCli("getblocktemplate", "") +
+                    HelpExampleCli("getblocktemplate", "'{\"coinbase_address\": \"myaddress\"}'"),
+        .handler = [shared, ctx](const RPCRequest& request) -> json::value {
+            const json::value* param = OptionalParam(request, 0);
+            json::object template_request;
+            if (param != nullptr) {
+                if (!param->is_object()) {
+                    throw RPCError{RPCErrorCode::TYPE_ERROR, "template_request must be an object"};
+                }
+                template_request = param->as_object();
+            }
+            const auto string_field = [&](const char* name) -> std::optional<std::string> {
+                const auto it = template_request.find(name);
+                if (it == template_request.end() || it->value().is_null()) return std::nullopt;
+                if (!it->value().is_string()) {
+                    throw RPCError{RPCErrorCode::TYPE_ERROR, std::string{name} + " must be a string"};
+                }
+                return std::string{it->value().as_string()};
+            };
+            const std::string mode = string_field("mode").value_or("template");
+            if (mode == "proposal") {
+                const auto data = string_field("data");
+                if (!data) throw RPCError{RPCErrorCode::TYPE_ERROR, "Missing data String key for proposal"};
+                return CheckProposal(*ctx, *data);
+            }
+            if (mode != "template") throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid mode"};
+            if (ctx->params.network != Network::REGTEST && ctx->chainstate.IsInitialBlockDownload()) {
+                throw RPCError{RPCErrorCode::CLIENT_IN_INITIAL_DOWNLOAD, "HPIPS is in initial sync and waiting for blocks..."};
+            }
+            if (const auto longpollid = string_field("longpollid")) WaitForLongPoll(*ctx, *longpollid);
+            const auto address = string_field("coinbase_address");
+            const Destination payout =
+                address ? ParseMiningAddress(*ctx, *address, "Error: Invalid coinbase_address") : PlaceholderPayout();
+            if (!payout.IsKey()) {
+                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "coinbase_address must be a key address"};
+            }
+            // The mempool counter first: a change while the template is built
+            // makes the next long poll answer at once rather than miss it.
+            const uint64_t updates = ctx->mempool.TransactionsUpdated();
+            auto tmpl = CreateTemplateFromMempool(ctx->chainstate, ctx->mempool, payout, ctx->clock.Now(),
+                                                  shared->extra_nonce++);
+            if (!tmpl) throw RPCError{RPCErrorCode::INTERNAL_ERROR, "Couldn't create new block: " + tmpl.error_message()};
+            const BlockHeader& header = tmpl->block.header;
+            const auto next = ctx->chainstate.GetNextBlockContext();
+            const auto target = TargetFromBits(header.bits);
+
+            json::array transactions;
+            std::map<uint256, int64_t> position;  // txid -> 1-based index in "transactions"
+            for (size_t i{1}; i < tmpl->block.txs.size(); ++i) {
+                const Transaction& tx = tmpl->block.txs[i];
+                json::object entry;
+                const std::vector<uint8_t> bytes = EncodeTransaction(tx);
+                entry["data"] = HexStr(bytes);
+                entry["txid"] = tx.GetTxid().GetHex();
+                entry["hash"] = tx.GetWtxid().GetHex();
+                json::array depends;
+                std::set<int64_t> seen;
+                for (const TxIn& in : tx.inputs()) {
+                    const auto it = position.find(in.prevout.txid);
+                    if (it != position.end() && seen.insert(it->second).second) depends.push_back(it->second);
+                }
+                entry["depends"] = std::move(depends);
+                const auto pooled = ctx->mempool.Get(tx.GetTxid());
+                entry["fee"] = pooled ? pooled->fee : 0;
+                // HPIPS counts no signature operations against a block limit.
+                entry["sigops"] = 0;
+                entry["weight"] = 4 * bytes.size();
+                position.emplace(tx.GetTxid(), static_cast<int64_t>(i));
+                transactions.push_back(std::move(entry));
+            }
+
+            json::object out;
+            out["capabilities"] = json::array{"proposal"};
+            out["version"] = header.version;
+            out["rules"] = json::array{};
+            out["vbavailable"] = json::object{};
+            out["vbrequired"] = 0;
+            out["previousblockhash"] = header.prev_block.GetHex();
+            out["transactions"] = std::move(transactions);
+            out["coinbaseaux"] = json::object{};
+            out["coinbasevalue"] = tmpl->block.txs[0].outputs()[0].amount;
+            if (address) {
+                const Transaction& coinbase = tmpl->block.txs[0];
+                json::object coinbasetxn;
+                coinbasetxn["data"] = HexStr(EncodeTransaction(coinbase));
+                coinbasetxn["txid"] = coinbase.GetTxid().GetHex();
+                coinbasetxn["hash"] = coinbase.GetWtxid().GetHex();
+                coinbasetxn["depends"] = json::array{};
+                coinbasetxn["fee"] = -tmpl->fees;
+                out["coinbasetxn"] = std::move(coinbasetxn);
+            }
+            out["longpollid"] = MakeLongPollId(header.prev_block, updates);
+            out["target"] = target ? ArithToUint256(*target).GetHex() : std::string(64, '0');
+            out["mintime"] = next.min_time;
+            out["mutable"] = json::array{"time", "transactions", "prevblock"};
+            out["noncerange"] = "0000000000000000ffffffffffffffff";
+            out["sigoplimit"] = 0;
+            out["sizelimit"] = MAX_BLOCK_SIZE;
+            out["weightlimit"] = 4 * MAX_BLOCK_SIZE;
+            out["curtime"] = header.time;
+            out["bits"] = BitsHex(header.bits);
+            out["height"] = tmpl->height;
+            out["pouw"] = PouwTemplateObject(*ctx);
+            return out;
         },
     });
 

@@ -11,8 +11,8 @@
 
 /** The "mining" and "generating" RPC methods (doc/rpc.md, "Chain methods"):
  *  getmininginfo, getnetworkhashps, generatetoaddress, generateblock,
- *  submitblock, and HPIPS's getworktemplate / submitwork for external
- *  miners. Every block, from any of them, goes through
+ *  submitblock, getblocktemplate (BIP 22/23, with an HPIPS `pouw` object),
+ *  and HPIPS's getworktemplate / submitwork for external miners. Every block, from any of them, goes through
  *  Chainstate::ProcessNewBlock. */
 namespace hpips {
 
@@ -26,6 +26,17 @@ constexpr int64_t NETWORK_RATE_WINDOW = 120;
 /** Most block templates getworktemplate remembers for submitwork; the
  *  oldest is forgotten first. */
 constexpr size_t MAX_WORK_TEMPLATES = 16;
+
+/** getblocktemplate's long poll: it answers when the tip moves, or once
+ *  the mempool changed and LONGPOLL_MEMPOOL_SECONDS passed (Core's rule), and
+ *  in any case after LONGPOLL_MAX_SECONDS (BIP 22 lets a server answer early;
+ *  a worker thread is never held without end). Checked every
+ *  LONGPOLL_CHECK_INTERVAL_MS. */
+constexpr int64_t LONGPOLL_MEMPOOL_SECONDS = 60;
+constexpr int64_t LONGPOLL_MAX_SECONDS = 120;
+constexpr int64_t LONGPOLL_CHECK_INTERVAL_MS = 50;
+/** Longest longpollid accepted (64 hex digits, then a decimal counter). */
+constexpr size_t MAX_LONGPOLLID_LENGTH = 64 + 20;
 
 /** Registers the methods above in `table`; they keep a pointer to
  *  `context`, which must outlive the table's use. Fails if a name is taken. */

@@ -1,6 +1,7 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <rpc/misc_chain.h>
 
+#include <chain/txindex.h>
 #include <consensus/params.h>
 #include <primitives/address.h>
 #include <rpc/tx_json.h>
@@ -67,6 +68,34 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
             out["isvalid"] = false;
             out["error_locations"] = std::move(locations);
             out["error"] = dest.error_message();
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "util",
+        .name = "getindexinfo",
+        .description = "Returns the status of one or all available indices currently running in the node.",
+        .args = {{"index_name", RPCArgType::STRING, true, "", "Filter results for an index with a specific name."}},
+        .result = "{                               (json object) An object with one key per index (none without "
+                  "-txindex)\n"
+                  "  \"txindex\" : {                 (json object) The name of the index\n"
+                  "    \"synced\" : true|false,      (boolean) Whether the index is synced or not\n"
+                  "    \"best_block_height\" : n     (numeric) The block height to which the index is synced\n"
+                  "  }\n"
+                  "}",
+        .examples = HelpExampleCli("getindexinfo", "") + HelpExampleRpc("getindexinfo", "") +
+                    HelpExampleCli("getindexinfo", "txindex") + HelpExampleRpc("getindexinfo", "txindex"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const json::value* name = OptionalParam(request, 0);
+            json::object out;
+            if (ctx->txindex == nullptr) return out;
+            if (name != nullptr && ParamString(request, 0) != TXINDEX_NAME) return out;
+            const TxIndexSummary summary = ctx->txindex->Summary();
+            json::object entry;
+            entry["synced"] = summary.synced;
+            entry["best_block_height"] = summary.best_block_height;
+            out[TXINDEX_NAME] = std::move(entry);
             return out;
         },
     });

@@ -3,6 +3,7 @@
 
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
+#include <chain/txindex.h>
 #include <consensus/params.h>
 #include <crypto/key.h>
 #include <crypto/random.h>
@@ -221,20 +222,25 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
         .description = "Return the raw transaction data.\n\n"
                        "By default, this call only returns a transaction if it is in the mempool. If -txindex is "
                        "enabled and no blockhash argument is passed, it will return the transaction if it is in a "
-                       "block in the blockchain (HPIPS has no -txindex yet).\n\n"
+                       "block in the blockchain.\n\n"
                        "If a blockhash argument is passed, it will return the transaction if the specified block "
                        "is available and the transaction is in that block.\n\n"
                        "If verbosity is 0 or omitted, returns the serialized transaction as a hex-encoded string.\n"
                        "If verbosity is 1, returns a JSON Object with information about the transaction.\n"
-                       "If verbosity is 2, also its fee when known (mempool transactions).",
+                       "If verbosity is 2, returns a JSON Object with information about the transaction, including "
+                       "fee and prevout information (for a confirmed transaction, from its block's undo data; for "
+                       "a mempool transaction, the fee only).",
         .args = {{"txid", RPCArgType::STRING, false, "", "The transaction id"},
                  {"verbosity", RPCArgType::ANY, true, "0",
-                  "0 for hex-encoded data, 1 for a JSON object, and 2 for JSON object with fee (a boolean means 1 or 0)"},
+                  "0 for hex-encoded data, 1 for a JSON object, and 2 for JSON object with fee and prevout (a "
+                  "boolean means 1 or 0)"},
                  {"blockhash", RPCArgType::STRING, true, "", "The block in which to look for the transaction"}},
         .result = "\"str\"    (string) The serialized, hex-encoded data for 'txid' (verbosity 0)\n"
-                  "{ \"in_active_chain\", \"blockhash\", \"confirmations\", \"time\", \"blocktime\", \"hex\", "
-                  "...decoderawtransaction fields..., \"fee\" }    (json object) verbosity 1 and 2",
+                  "{ \"in_active_chain\" (only with blockhash), ...decoderawtransaction fields..., \"hex\", "
+                  "\"blockhash\", \"confirmations\", \"time\", \"blocktime\" (confirmed only), \"fee\" and "
+                  "\"vin[].prevout\" (verbosity 2) }    (json object) verbosity 1 and 2",
         .examples = HelpExampleCli("getrawtransaction", "\"mytxid\"") +
+                    HelpExampleCli("getrawtransaction", "\"mytxid\" 1") +
                     HelpExampleCli("getrawtransaction", "\"mytxid\" 1 \"myblockhash\""),
         .handler = [ctx](const RPCRequest& request) -> json::value {
             const uint256 txid = ParseHashV(request.params[0], "parameter 1");
@@ -245,38 +251,84 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
                                "The genesis block coinbase is not considered an ordinary transaction and cannot be "
                                "retrieved"};
             }
+            // A confirmed transaction: from the given block or the index.
+            std::optional<Transaction> found;
+            uint256 block_hash;
+            uint32_t position{0};
             if (blockhash_param != nullptr) {
-                const uint256 blockhash = ParseHashV(*blockhash_param, "parameter 3");
-                const auto info = ctx->chainstate.GetBlockInfo(blockhash);
-                if (!info) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Block hash not found"};
-                auto block = ctx->chainstate.ReadBlock(blockhash);
-                if (!block) throw RPCError{RPCErrorCode::MISC_ERROR, "Block not available"};
-                for (const Transaction& tx : block->txs) {
-                    if (tx.GetTxid() != txid) continue;
-                    if (verbosity == 0) return json::value(HexStr(EncodeTransaction(tx)));
-                    json::object out;
-                    out["in_active_chain"] = info->in_active_chain;
-                    json::object body = TxToJSON(tx, ctx->params.network, std::nullopt, /*include_hex=*/true);
-                    out["blockhash"] = blockhash.GetHex();
-                    out["confirmations"] = info->in_active_chain ? info->confirmations : 0;
-                    out["time"] = info->header.time;
-                    out["blocktime"] = info->header.time;
-                    for (auto& member : body) out[member.key()] = std::move(member.value());
-                    return out;
+                block_hash = ParseHashV(*blockhash_param, "parameter 3");
+                if (!ctx->chainstate.GetBlockInfo(block_hash)) {
+                    throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Block hash not found"};
                 }
-                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY,
-                               "No such transaction found in the provided block. Use gettransaction for wallet "
-                               "transactions."};
+                auto block = ctx->chainstate.ReadBlock(block_hash);
+                if (!block) throw RPCError{RPCErrorCode::MISC_ERROR, "Block not available"};
+                for (uint32_t i{0}; i < block->txs.size(); ++i) {
+                    if (block->txs[i].GetTxid() != txid) continue;
+                    found = std::move(block->txs[i]);
+                    position = i;
+                    break;
+                }
+                if (!found) {
+                    throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY,
+                                   "No such transaction found in the provided block. Use gettransaction for wallet "
+                                   "transactions."};
+                }
+            } else {
+                if (const auto entry = ctx->mempool.Get(txid)) {
+                    if (verbosity == 0) return json::value(HexStr(EncodeTransaction(entry->tx)));
+                    const std::optional<Amount> fee =
+                        verbosity >= 2 ? std::optional<Amount>{entry->fee} : std::nullopt;
+                    return TxToJSON(entry->tx, ctx->params.network, fee, /*include_hex=*/true);
+                }
+                std::string not_found{"No such mempool transaction. Use -txindex or provide a block hash to enable "
+                                      "blockchain transaction queries"};
+                if (ctx->txindex != nullptr) {
+                    auto indexed = ctx->txindex->FindTx(txid);
+                    if (!indexed) {
+                        throw RPCError{RPCErrorCode::MISC_ERROR, "Transaction index: " + indexed.error_message()};
+                    }
+                    if (*indexed) {
+                        found = std::move((*indexed)->tx);
+                        block_hash = (*indexed)->block_hash;
+                        position = (*indexed)->position;
+                    } else if (!ctx->txindex->Summary().synced) {
+                        not_found = "No such mempool transaction. Blockchain transactions are still in the process "
+                                    "of being indexed";
+                    } else {
+                        not_found = "No such mempool or blockchain transaction";
+                    }
+                }
+                if (!found) {
+                    throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY,
+                                   not_found + ". Use gettransaction for wallet transactions."};
+                }
             }
-            const auto entry = ctx->mempool.Get(txid);
-            if (!entry) {
-                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY,
-                               "No such mempool transaction. Use -txindex or provide a block hash to enable "
-                               "blockchain transaction queries."};
+            if (verbosity == 0) return json::value(HexStr(EncodeTransaction(*found)));
+            // The block may have left the active chain since it was read:
+            // its info is read once, after, and reported as it is now.
+            const auto info = ctx->chainstate.GetBlockInfo(block_hash);
+            std::optional<Amount> fee;
+            std::optional<BlockUndo> undo;
+            if (verbosity >= 2 && position > 0) {
+                if (auto read = ctx->chainstate.ReadBlockUndo(block_hash);
+                    read && read->txs.size() > position - 1) {
+                    undo = std::move(*read);
+                    fee = FeeFromSpent(*found, undo->txs[position - 1]);
+                }
             }
-            if (verbosity == 0) return json::value(HexStr(EncodeTransaction(entry->tx)));
-            const std::optional<Amount> fee = verbosity >= 2 ? std::optional<Amount>{entry->fee} : std::nullopt;
-            return TxToJSON(entry->tx, ctx->params.network, fee, /*include_hex=*/true);
+            json::object out;
+            if (blockhash_param != nullptr) out["in_active_chain"] = info && info->in_active_chain;
+            json::object body = TxToJSON(*found, ctx->params.network, fee, /*include_hex=*/true,
+                                         undo ? &undo->txs[position - 1] : nullptr);
+            for (auto& member : body) out[member.key()] = std::move(member.value());
+            out["blockhash"] = block_hash.GetHex();
+            const bool active = info && info->in_active_chain;
+            out["confirmations"] = active ? info->confirmations : 0;
+            if (info) {
+                out["time"] = info->header.time;
+                out["blocktime"] = info->header.time;
+            }
+            return out;
         },
     });
 
@@ -295,7 +347,8 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
                   "  \"locktime\" : xxx,      (numeric) The lock time\n"
                   "  \"vin\" : [ { \"txid\", \"vout\", \"txinwitness\" : [ \"hex\" ], \"sequence\" } or "
                   "{ \"coinbase\", \"sequence\" }, ... ],\n"
-                  "  \"vout\" : [ { \"value\", \"n\", \"destination\" : { \"address\", \"kind\", \"hex\" } }, ... ]\n"
+                  "  \"vout\" : [ { \"value\", \"n\", \"scriptPubKey\" : { \"asm\", \"desc\", \"hex\", \"address\", "
+                  "\"type\" } }, ... ]\n"
                   "}",
         .examples = HelpExampleCli("decoderawtransaction", "\"hexstring\"") +
                     HelpExampleRpc("decoderawtransaction", "\"hexstring\""),

@@ -3,6 +3,7 @@
 
 #include <consensus/block_check.h>
 #include <primitives/address.h>
+#include <primitives/descriptor.h>
 #include <rpc/json.h>
 #include <rpc/util.h>
 #include <util/serialize.h>
@@ -34,7 +35,10 @@ std::string TrimZeros(std::string text)
 
 }  // namespace
 
-std::string_view DestinationKindName(const Destination& dest) { return dest.IsKey() ? "key" : "unknown"; }
+std::string_view DestinationTypeName(const Destination& dest)
+{
+    return dest.IsKey() ? "witness_v1_taproot" : "nonstandard";
+}
 
 std::string DestinationHex(const Destination& dest)
 {
@@ -43,17 +47,46 @@ std::string DestinationHex(const Destination& dest)
     return HexStr(w.data());
 }
 
-json::object DestinationToJSON(const Destination& dest, Network net)
+std::string DestinationAsm(const Destination& dest)
 {
-    json::object out;
-    const std::string address = EncodeAddress(dest, net);
-    if (!address.empty()) out["address"] = address;
-    out["kind"] = DestinationKindName(dest);
-    out["hex"] = DestinationHex(dest);
+    std::string out = std::to_string(dest.kind);
+    if (!dest.payload.empty()) out += " " + HexStr(dest.payload);
     return out;
 }
 
-json::object TxToJSON(const Transaction& tx, Network net, std::optional<Amount> fee, bool include_hex)
+json::object ScriptPubKeyToJSON(const Destination& dest, Network net)
+{
+    json::object out;
+    out["asm"] = DestinationAsm(dest);
+    out["desc"] = DestinationDescriptor(dest, net);
+    out["hex"] = DestinationHex(dest);
+    const std::string address = EncodeAddress(dest, net);
+    if (!address.empty()) out["address"] = address;
+    out["type"] = DestinationTypeName(dest);
+    return out;
+}
+
+std::optional<Amount> FeeFromSpent(const Transaction& tx, const TxUndo& spent)
+{
+    if (tx.IsCoinbase() || spent.spent.size() != tx.inputs().size()) return std::nullopt;
+    Amount in_sum{0};
+    for (const Coin& coin : spent.spent) {
+        const auto sum = CheckedMoneyAdd(in_sum, coin.out.amount);
+        if (!sum) return std::nullopt;
+        in_sum = *sum;
+    }
+    Amount out_sum{0};
+    for (const TxOut& o : tx.outputs()) {
+        const auto sum = CheckedMoneyAdd(out_sum, o.amount);
+        if (!sum) return std::nullopt;
+        out_sum = *sum;
+    }
+    if (in_sum < out_sum) return std::nullopt;
+    return in_sum - out_sum;
+}
+
+json::object TxToJSON(const Transaction& tx, Network net, std::optional<Amount> fee, bool include_hex,
+                      const TxUndo* spent)
 {
     json::object out;
     out["txid"] = tx.GetTxid().GetHex();
@@ -65,7 +98,9 @@ json::object TxToJSON(const Transaction& tx, Network net, std::optional<Amount> 
     out["locktime"] = tx.lock_time();
     json::array vin;
     const bool coinbase = tx.IsCoinbase();
-    for (const TxIn& in : tx.inputs()) {
+    const bool with_prevouts = spent != nullptr && !coinbase && spent->spent.size() == tx.inputs().size();
+    for (size_t n{0}; n < tx.inputs().size(); ++n) {
+        const TxIn& in = tx.inputs()[n];
         json::object input;
         if (coinbase) {
             input["coinbase"] = HexStr(in.witness);
@@ -73,6 +108,15 @@ json::object TxToJSON(const Transaction& tx, Network net, std::optional<Amount> 
             input["txid"] = in.prevout.txid.GetHex();
             input["vout"] = in.prevout.index;
             if (!in.witness.empty()) input["txinwitness"] = json::array{json::value(HexStr(in.witness))};
+            if (with_prevouts) {
+                const Coin& coin = spent->spent[n];
+                json::object prevout;
+                prevout["generated"] = coin.coinbase;
+                prevout["height"] = coin.height;
+                prevout["value"] = ValueFromAmount(coin.out.amount);
+                prevout["scriptPubKey"] = ScriptPubKeyToJSON(coin.out.destination, net);
+                input["prevout"] = std::move(prevout);
+            }
         }
         input["sequence"] = in.sequence;
         vin.push_back(std::move(input));
@@ -84,7 +128,7 @@ json::object TxToJSON(const Transaction& tx, Network net, std::optional<Amount> 
         json::object entry;
         entry["value"] = ValueFromAmount(output.amount);
         entry["n"] = i;
-        entry["destination"] = DestinationToJSON(output.destination, net);
+        entry["scriptPubKey"] = ScriptPubKeyToJSON(output.destination, net);
         vout.push_back(std::move(entry));
     }
     out["vout"] = std::move(vout);
@@ -176,7 +220,8 @@ json::object BlockHeaderToJSON(const BlockInfo& info, const ChainParams& params)
     return out;
 }
 
-json::object BlockToJSON(const Block& block, const BlockInfo& info, const ChainParams& params, int verbosity)
+json::object BlockToJSON(const Block& block, const BlockInfo& info, const ChainParams& params, int verbosity,
+                         const BlockUndo* undo)
 {
     json::object out = BlockHeaderToJSON(info, params);
     const size_t size = BlockSerializedSize(block);
@@ -194,9 +239,15 @@ json::object BlockToJSON(const Block& block, const BlockInfo& info, const ChainP
         // Fees are known without undo data only when every input spends an
         // output of an earlier transaction of this block.
         std::map<OutPoint, Amount> created;
-        for (const Transaction& tx : block.txs) {
+        // Undo data has one entry per transaction but the coinbase.
+        const bool have_undo = undo != nullptr && !block.txs.empty() && undo->txs.size() == block.txs.size() - 1;
+        for (size_t t{0}; t < block.txs.size(); ++t) {
+            const Transaction& tx = block.txs[t];
+            const TxUndo* spent = have_undo && t > 0 ? &undo->txs[t - 1] : nullptr;
             std::optional<Amount> fee;
-            if (!tx.IsCoinbase()) {
+            if (spent != nullptr) {
+                fee = FeeFromSpent(tx, *spent);
+            } else if (!tx.IsCoinbase()) {
                 Amount in_sum{0};
                 bool known{true};
                 for (const TxIn& in : tx.inputs()) {
@@ -222,7 +273,7 @@ json::object BlockToJSON(const Block& block, const BlockInfo& info, const ChainP
             for (uint32_t i{0}; i < tx.outputs().size(); ++i) {
                 created.emplace(OutPoint{tx.GetTxid(), i}, tx.outputs()[i].amount);
             }
-            txs.push_back(TxToJSON(tx, params.network, fee, /*include_hex=*/true));
+            txs.push_back(TxToJSON(tx, params.network, fee, /*include_hex=*/true, verbosity >= 3 ? spent : nullptr));
         }
     }
     out["tx"] = std::move(txs);

@@ -3,6 +3,7 @@
 #define HPIPS_RPC_TX_JSON_H
 
 #include <chain/chainstate.h>
+#include <chain/undo.h>
 #include <consensus/params.h>
 #include <primitives/amount.h>
 #include <primitives/block.h>
@@ -21,8 +22,8 @@
 
 /** Transactions, destinations and blocks as RPC JSON, in Bitcoin Core's
  *  shapes (decoderawtransaction, getrawtransaction, getblockheader, getblock)
- *  with HPIPS's differences: an output pays a `destination` {address, kind,
- *  hex} instead of a scriptPubKey; an input's witness is one byte string
+ *  with HPIPS's differences: an output pays a destination, shown as Core's
+ *  scriptPubKey object (see ScriptPubKeyToJSON); an input's witness is one byte string
  *  (shown as the single element of `txinwitness`); a header carries a `pouw`
  *  proof object. There is no weight discount, so vsize = weight = size. */
 namespace hpips {
@@ -30,22 +31,38 @@ namespace hpips {
 /** Most digits after the decimal point FormatRatio writes. */
 constexpr unsigned MAX_RATIO_DECIMALS = 80;
 
-/** The name RPC gives a destination kind: "key", or "unknown" for kinds this
- *  software does not know (they still round-trip). */
-std::string_view DestinationKindName(const Destination& dest);
+/** The `type` RPC gives an output paying `dest` (doc/rpc.md, "Outputs"):
+ *  "witness_v1_taproot" for a KEY destination — Core's name for the outputs
+ *  whose address has the same form (bech32m, witness version 1, a 32-byte
+ *  x-only key as the program), so tooling that knows taproot addresses
+ *  treats HPIPS addresses alike — and "nonstandard" for any other kind (no
+ *  address), as Core names a script it cannot classify. */
+std::string_view DestinationTypeName(const Destination& dest);
 
 /** Hex of the destination's encoding (kind u8 ‖ CompactSize length ‖
  *  payload): what Core shows as scriptPubKey hex. */
 std::string DestinationHex(const Destination& dest);
 
-/** {"address" (when it has one), "kind", "hex"}. */
-boost::json::object DestinationToJSON(const Destination& dest, Network net);
+/** The readable form of a destination: "<kind number> <payload hex>" (just
+ *  the number for an empty payload). A KEY destination reads "1 <x-only
+ *  key>", which is also how Core writes a taproot output's asm. */
+std::string DestinationAsm(const Destination& dest);
+
+/** Core's scriptPubKey object for an output paying `dest`: {asm, desc, hex,
+ *  address (when it has one), type}; desc is DestinationDescriptor. */
+boost::json::object ScriptPubKeyToJSON(const Destination& dest, Network net);
+
+/** The fee of `tx` given the coins its inputs spent (`spent`, in input
+ *  order): nullopt when the counts differ or the sums are out of range. */
+std::optional<Amount> FeeFromSpent(const Transaction& tx, const TxUndo& spent);
 
 /** Core's decoderawtransaction object: txid, hash (wtxid), version, size,
- *  vsize, weight, locktime, vin, vout; plus "fee" when given and "hex" when
- *  `include_hex`. */
+ *  vsize, weight, locktime, vin, vout (each with a scriptPubKey); plus "fee"
+ *  when given, "hex" when `include_hex`, and — with `spent`, the coins the
+ *  inputs spent in input order — each input's "prevout" {generated, height,
+ *  value, scriptPubKey} (Core's verbosity 3 / getrawtransaction 2). */
 boost::json::object TxToJSON(const Transaction& tx, Network net, std::optional<Amount> fee = std::nullopt,
-                             bool include_hex = false);
+                             bool include_hex = false, const TxUndo* spent = nullptr);
 
 /** num / den as a plain decimal string (no exponent), truncated: with a
  *  non-zero integer part, 8 decimals; otherwise enough decimals for
@@ -78,10 +95,13 @@ boost::json::object BlockHeaderToJSON(const BlockInfo& info, const ChainParams& 
 
 /** Core's getblock object: the header fields plus size, strippedsize,
  *  weight, opening_size and tx — txids with verbosity 1, transaction objects
- *  (TxToJSON with hex) with verbosity 2; a transaction whose inputs all come
- *  from earlier transactions of the same block also gets its "fee". */
+ *  (TxToJSON with hex) with verbosity 2 and 3. With the block's `undo` data
+ *  every transaction but the coinbase gets its "fee", and with verbosity 3
+ *  each input its "prevout". Without it (a block never connected) only a
+ *  transaction whose inputs all come from earlier transactions of the same
+ *  block gets its "fee", and there are no prevouts. */
 boost::json::object BlockToJSON(const Block& block, const BlockInfo& info, const ChainParams& params,
-                                int verbosity);
+                                int verbosity, const BlockUndo* undo = nullptr);
 
 }  // namespace hpips
 

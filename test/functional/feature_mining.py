@@ -165,8 +165,8 @@ class MiningTest(HpipsTestFramework):
             assert_in("coinbase", coinbase["vin"][0])
             assert_equal(len(coinbase["vout"]), 1)
             assert_equal(coinbase["vout"][0]["value"], SUBSIDY)
-            assert_equal(coinbase["vout"][0]["destination"]["address"], self.key.address)
-            assert_equal(coinbase["vout"][0]["destination"]["kind"], "key")
+            assert_equal(coinbase["vout"][0]["scriptPubKey"]["address"], self.key.address)
+            assert_equal(coinbase["vout"][0]["scriptPubKey"]["type"], "witness_v1_taproot")
             # The transaction hex sits inside the block hex; decoding it gives the same object.
             assert_in(coinbase["hex"], raw)
             decoded = node.decoderawtransaction(coinbase["hex"])
@@ -215,7 +215,7 @@ class MiningTest(HpipsTestFramework):
         assert_equal(info["miner"]["running"], True)
         assert_greater_than_or_equal(info["miner"]["blocks_found"], 1)
         first = node.getblock(node.getblockhash(1), 2)
-        assert_equal(first["tx"][0]["vout"][0]["destination"]["address"], key.address)
+        assert_equal(first["tx"][0]["vout"][0]["scriptPubKey"]["address"], key.address)
         assert_equal(first["pouw"]["miner_key"], key.xonly.hex())
         node.stop()
         log = node.debug_log()
@@ -226,7 +226,7 @@ class MiningTest(HpipsTestFramework):
         best = node.getbestblockhash()
         assert height > MINE_TARGET_HEIGHT, height
         assert "miner" not in node.getmininginfo()
-        assert_equal(node.getblock(node.getblockhash(1), 2)["tx"][0]["vout"][0]["destination"]["address"],
+        assert_equal(node.getblock(node.getblockhash(1), 2)["tx"][0]["vout"][0]["scriptPubKey"]["address"],
                      key.address)
         time.sleep(1)
         assert_equal(node.getblockcount(), height)
@@ -241,7 +241,7 @@ class MiningTest(HpipsTestFramework):
         key_file = os.path.join(node.net_dir, "miner_key")
         assert os.path.exists(key_file)
         assert_equal(os.stat(key_file).st_mode & 0o777, 0o600)
-        address = node.getblock(node.getblockhash(1), 2)["tx"][0]["vout"][0]["destination"]["address"]
+        address = node.getblock(node.getblockhash(1), 2)["tx"][0]["vout"][0]["scriptPubKey"]["address"]
         assert_equal(node.validateaddress(address)["isvalid"], True)
         with open(key_file, encoding="ascii") as f:
             wif = f.read().strip()
@@ -250,7 +250,7 @@ class MiningTest(HpipsTestFramework):
         height = node.getblockcount()
         wait_until(lambda: node.getblockcount() > height, timeout=60, what="a block after the restart")
         tip = node.getblock(node.getbestblockhash(), 2)
-        assert_equal(tip["tx"][0]["vout"][0]["destination"]["address"], address)
+        assert_equal(tip["tx"][0]["vout"][0]["scriptPubKey"]["address"], address)
         with open(key_file, encoding="ascii") as f:
             assert_equal(f.read().strip(), wif)
         node.stop()

@@ -10,6 +10,7 @@ hash and the fee in the coinbase."""
 import sys
 from decimal import Decimal
 
+from test_framework.descriptors import address_spk
 from test_framework.key import Key
 from test_framework.test_framework import HpipsTestFramework
 from test_framework.util import assert_equal, assert_in, assert_raises_rpc_error
@@ -106,8 +107,8 @@ class RawTransactionTest(HpipsTestFramework):
         out = tx["vout"][0]
         assert_equal(out["value"], SUBSIDY - FEE)
         assert_equal(out["n"], 0)
-        assert_equal(out["destination"], {"address": self.other.address, "kind": "key",
-                                          "hex": "0120" + self.other.xonly.hex()})
+        assert_equal(out["scriptPubKey"], address_spk(self.other.address, self.other.xonly))
+        assert "destination" not in out
         # A non-zero locktime makes the default sequence non-final; an explicit one stays.
         locked = node.decoderawtransaction(node.createrawtransaction(
             [{"txid": self.coinbase[1], "vout": 0}], {self.other.address: 1}, 50))
@@ -121,7 +122,7 @@ class RawTransactionTest(HpipsTestFramework):
             [{"txid": self.coinbase[1], "vout": 0}],
             [{self.other.address: Decimal("1.5")}, {self.key.address: Decimal("0.25")}]))
         assert_equal([o["value"] for o in two["vout"]], [Decimal("1.5"), Decimal("0.25")])
-        assert_equal([o["destination"]["address"] for o in two["vout"]], [self.other.address, self.key.address])
+        assert_equal([o["scriptPubKey"]["address"] for o in two["vout"]], [self.other.address, self.key.address])
 
     def test_create_errors(self):
         node = self.nodes[0]
@@ -348,7 +349,7 @@ class RawTransactionTest(HpipsTestFramework):
         assert_equal(out["confirmations"], 1)
         assert_equal(out["coinbase"], False)
         assert_equal(out["bestblock"], block_hash)
-        assert_equal(out["destination"]["address"], self.key.address)
+        assert_equal(out["scriptPubKey"], address_spk(self.key.address, self.key.xonly))
         assert_equal(node.gettxout(self.mature_id, 0)["value"], SUBSIDY - FEE)
         # A confirmed transaction cannot be sent again.
         assert_raises_rpc_error(-27, "Transaction already in block chain", node.sendrawtransaction, self.child)

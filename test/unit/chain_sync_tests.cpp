@@ -88,6 +88,28 @@ TEST_F(ChainSyncTest, HeadersAfterALocatorStopAtTheCountAndTheStopHash)
     EXPECT_EQ(chainstate.GetHeadersAfter(nowhere, uint256{}, 2'000).size(), 12u);
 }
 
+TEST_F(ChainSyncTest, AncestorOrSelfFollowsTheBranch)
+{
+    MineAndSubmit(chainstate, wallet, clock, 5);
+    const uint256 tip = chainstate.TipHash();
+    const uint256 genesis = Regtest().genesis.GetHash();
+    const auto branch = ForgedHeaders(TipHeader(), 3);
+    const auto other = ForgedHeaders(TipHeader(), 2, /*salt=*/1);
+    SubmitHeaders(branch);
+    SubmitHeaders(other);
+    const uint256 leaf = branch.back().GetHash();
+    EXPECT_TRUE(chainstate.IsAncestorOrSelf(tip, tip));
+    EXPECT_TRUE(chainstate.IsAncestorOrSelf(genesis, leaf));
+    EXPECT_TRUE(chainstate.IsAncestorOrSelf(tip, leaf));
+    EXPECT_TRUE(chainstate.IsAncestorOrSelf(branch.front().GetHash(), leaf));
+    EXPECT_FALSE(chainstate.IsAncestorOrSelf(leaf, tip));                       // the other way
+    EXPECT_FALSE(chainstate.IsAncestorOrSelf(other.front().GetHash(), leaf));  // a sibling branch
+    uint256 unknown;
+    unknown.data()[0] = 0xab;
+    EXPECT_FALSE(chainstate.IsAncestorOrSelf(unknown, leaf));
+    EXPECT_FALSE(chainstate.IsAncestorOrSelf(tip, unknown));
+}
+
 TEST_F(ChainSyncTest, HeadersNeverCountAsWorkButBecomeDownloads)
 {
     MineAndSubmit(chainstate, wallet, clock, 2);

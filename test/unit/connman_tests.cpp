@@ -216,6 +216,36 @@ TEST(ConnmanTest, PeerThatStopsReadingIsPausedThenDisconnected)
     EXPECT_FALSE(a.connman->GetBanMan().IsDiscouraged(LOCALHOST));
 }
 
+TEST(ConnmanTest, QueuedFramesAreGatheredIntoWritesWholeAndInOrder)
+{
+    TestNetwork a;
+    RawPeer peer{a.Port()};
+    peer.Handshake();
+    ASSERT_TRUE(peer.Sync());
+    const auto conn = a.connman->FindNode(a.connman->GetNodeStats().at(0).conn.info.id);
+    ASSERT_TRUE(conn);
+    // Small frames, then frames that cross WRITE_BATCH_BYTES, then one
+    // larger than a batch on its own: each arrives whole, in the order
+    // pushed, whatever the writes gathered.
+    std::vector<size_t> sizes;
+    for (size_t i{0}; i < 300; ++i) sizes.push_back(8 + i % 50);
+    for (size_t i{0}; i < 5; ++i) sizes.push_back(WRITE_BATCH_BYTES / 3 + i);
+    sizes.push_back(WRITE_BATCH_BYTES + 1);
+    for (size_t i{0}; i < 20; ++i) sizes.push_back(100 + i);
+    for (size_t i{0}; i < sizes.size(); ++i) {
+        std::vector<uint8_t> payload(sizes[i], static_cast<uint8_t>(i));
+        conn->PushMessage(cmd::BLOCK, payload);
+    }
+    for (size_t i{0}; i < sizes.size(); ++i) {
+        const auto message = peer.ReadUntil(cmd::BLOCK);
+        ASSERT_TRUE(message) << "frame " << i;
+        ASSERT_EQ(message->payload.size(), sizes[i]) << "frame " << i;
+        EXPECT_EQ(message->payload.front(), static_cast<uint8_t>(i));
+        EXPECT_EQ(message->payload.back(), static_cast<uint8_t>(i));
+    }
+    EXPECT_TRUE(WaitFor([&] { return conn->SendQueueBytes() == 0; }));
+}
+
 TEST(ConnmanTest, SendQueueHardLimitDisconnects)
 {
     TestNetwork a;

@@ -123,8 +123,13 @@ TEST_F(BlockchainRpcTest, GetBlockAtEachVerbosity)
     EXPECT_EQ(coinbase.at("txid").as_string(), block->txs[0].GetTxid().GetHex());
     EXPECT_TRUE(coinbase.at("vin").at(0).as_object().contains("coinbase"));
     EXPECT_EQ(Num(coinbase.at("vout").at(0).at("value")), "50.00000000");
-    EXPECT_EQ(coinbase.at("vout").at(0).at("destination").at("address").as_string(), Address());
-    EXPECT_EQ(coinbase.at("vout").at(0).at("destination").at("kind").as_string(), "key");
+    const json::object& spk = coinbase.at("vout").at(0).at("scriptPubKey").as_object();
+    EXPECT_EQ(spk.at("address").as_string(), Address());
+    EXPECT_EQ(spk.at("type").as_string(), "witness_v1_taproot");
+    EXPECT_EQ(std::string{spk.at("desc").as_string()}.substr(0, 5), "addr(");
+    EXPECT_EQ(std::string{spk.at("asm").as_string()}.substr(0, 2), "1 ");
+    EXPECT_EQ(std::string{spk.at("hex").as_string()}.substr(0, 4), "0120");
+    EXPECT_FALSE(coinbase.at("vout").at(0).as_object().contains("destination"));
     EXPECT_FALSE(coinbase.contains("fee"));
     EXPECT_EQ(coinbase.at("hex").as_string(), HexStr(EncodeTransaction(block->txs[0])));
 
@@ -235,8 +240,9 @@ TEST_F(BlockchainRpcTest, GetTxOutChainAndMempool)
     EXPECT_EQ(out.at("confirmations").to_number<int64_t>(), 101);
     EXPECT_EQ(Num(out.at("value")), "50.00000000");
     EXPECT_TRUE(out.at("coinbase").as_bool());
-    EXPECT_EQ(out.at("destination").at("address").as_string(), Address());
-    EXPECT_EQ(std::string{out.at("destination").at("hex").as_string()}.substr(0, 4), "0120");
+    EXPECT_EQ(out.at("scriptPubKey").at("address").as_string(), Address());
+    EXPECT_EQ(std::string{out.at("scriptPubKey").at("hex").as_string()}.substr(0, 4), "0120");
+    EXPECT_EQ(out.at("scriptPubKey").at("type").as_string(), "witness_v1_taproot");
     EXPECT_TRUE(Call("gettxout", "[" + Quote(coinbase) + ", 1]").is_null());
     EXPECT_TRUE(Call("gettxout", "[\"" + std::string(64, '4') + "\", 0]").is_null());
 
@@ -277,11 +283,18 @@ TEST_F(BlockchainRpcTest, MethodsHaveHelp)
     for (const char* name : {"getblockchaininfo", "getblockcount", "getbestblockhash", "getblockhash", "getblockheader",
                              "getblock", "getchaintips", "getdifficulty", "getmempoolinfo", "getrawmempool",
                              "getmempoolentry", "gettxout", "gettxoutsetinfo", "invalidateblock", "reconsiderblock",
-                             "validateaddress"}) {
+                             "validateaddress", "getindexinfo"}) {
         const std::string help = m_table.Help(name);
         EXPECT_EQ(help.rfind(name, 0), 0u) << help;
         EXPECT_NE(help.find("Result:"), std::string::npos) << name;
     }
+}
+
+TEST_F(BlockchainRpcTest, GetIndexInfoWithoutIndexIsEmpty)
+{
+    EXPECT_TRUE(Call("getindexinfo").as_object().empty());
+    EXPECT_TRUE(Call("getindexinfo", "[\"txindex\"]").as_object().empty());
+    EXPECT_EQ(Fail("getindexinfo", "[1]").code, -3);
 }
 
 TEST_F(BlockchainRpcTest, ValidateAddress)

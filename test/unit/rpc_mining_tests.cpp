@@ -25,7 +25,7 @@ TEST_F(MiningRpcTest, GenerateToAddress)
     EXPECT_EQ(hashes.at(0).as_string(), *HashAt(1));
     // The coinbase pays the address.
     const json::value out = Call("gettxout", "[" + Quote(CoinbaseTxid(2)) + ", 0]");
-    EXPECT_EQ(out.at("destination").at("address").as_string(), Address());
+    EXPECT_EQ(out.at("scriptPubKey").at("address").as_string(), Address());
 
     EXPECT_TRUE(Call("generatetoaddress", "[0, " + Quote(Address()) + "]").as_array().empty());
     // No tries, no blocks.
@@ -244,7 +244,8 @@ TEST_F(MiningRpcTest, WorkTemplateMinedExternally)
 TEST_F(MiningRpcTest, GetBlockShowsFeesOfInBlockChains)
 {
     Mine(101);
-    // A parent from a coinbase and its child, mined together: only the child's fee is knowable.
+    // A parent from a coinbase and its child, mined together: the undo data
+    // gives both fees (the parent's input comes from an earlier block).
     const std::string parent = SignedSpend(CoinbaseTxid(1), 0, "49.999");
     const std::string parent_txid = Str(Call("decoderawtransaction", "[" + Quote(parent) + "]").at("txid"));
     // The parent is in neither the chain nor the pool: describe its output with prevtxs.
@@ -258,8 +259,14 @@ TEST_F(MiningRpcTest, GetBlockShowsFeesOfInBlockChains)
     const std::string hash =
         Str(Call("generateblock", "[" + Quote(Address()) + ", [" + Quote(parent) + ", " + Quote(child) + "]]").at("hash"));
     const json::value block = Call("getblock", "[" + Quote(hash) + ", 2]");
-    EXPECT_FALSE(block.at("tx").at(1).as_object().contains("fee"));
+    EXPECT_EQ(Num(block.at("tx").at(1).at("fee")), "0.00100000");
     EXPECT_EQ(Num(block.at("tx").at(2).at("fee")), "0.00200000");
+    // Verbosity 3: the child's prevout is the parent's output, created at this height.
+    const json::value three = Call("getblock", "[" + Quote(hash) + ", 3]");
+    const json::object& prevout = three.at("tx").at(2).at("vin").at(0).at("prevout").as_object();
+    EXPECT_FALSE(prevout.at("generated").as_bool());
+    EXPECT_EQ(prevout.at("height").to_number<int64_t>(), 102);
+    EXPECT_EQ(Num(prevout.at("value")), "49.99900000");
     EXPECT_EQ(Num(block.at("tx").at(0).at("vout").at(0).at("value")), "50.00300000");
 }
 

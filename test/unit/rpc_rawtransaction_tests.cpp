@@ -30,7 +30,7 @@ TEST_F(RawTransactionRpcTest, CreateDecodeSignSendAndGet)
     EXPECT_FALSE(decoded.at("vin").at(0).as_object().contains("txinwitness"));
     EXPECT_EQ(Num(decoded.at("vout").at(0).at("value")), "49.99000000");
     EXPECT_EQ(decoded.at("vout").at(0).at("n").to_number<int64_t>(), 0);
-    EXPECT_EQ(decoded.at("vout").at(0).at("destination").at("address").as_string(), Address());
+    EXPECT_EQ(decoded.at("vout").at(0).at("scriptPubKey").at("address").as_string(), Address());
     EXPECT_FALSE(decoded.as_object().contains("hex"));
 
     const json::value signed_tx = Call("signrawtransactionwithkey", "[" + Quote(raw) + ", [" + Quote(Wif()) + "]]");
@@ -66,7 +66,7 @@ TEST_F(RawTransactionRpcTest, CreateDecodeSignSendAndGet)
     EXPECT_EQ(error.code, -5);
     EXPECT_EQ(error.message,
               "No such mempool transaction. Use -txindex or provide a block hash to enable blockchain transaction "
-              "queries.");
+              "queries. Use gettransaction for wallet transactions.");
     EXPECT_EQ(Str(Call("getrawtransaction", "[" + Quote(txid) + ", 0, " + Quote(block) + "]")), hex);
     verbose = Call("getrawtransaction", "[" + Quote(txid) + ", 1, " + Quote(block) + "]");
     EXPECT_TRUE(verbose.at("in_active_chain").as_bool());
@@ -75,10 +75,30 @@ TEST_F(RawTransactionRpcTest, CreateDecodeSignSendAndGet)
     EXPECT_EQ(verbose.at("txid").as_string(), txid);
     EXPECT_TRUE(verbose.as_object().contains("blocktime"));
 
-    // The block's fee is known from its own transactions only when they spend each other.
+    EXPECT_FALSE(verbose.as_object().contains("fee"));
+    EXPECT_FALSE(verbose.at("vin").at(0).as_object().contains("prevout"));
+
+    // Fees and prevouts come from the block's undo data.
     const json::value full = Call("getblock", "[" + Quote(block) + ", 2]");
     EXPECT_EQ(full.at("tx").as_array().size(), 2u);
-    EXPECT_FALSE(full.at("tx").at(1).as_object().contains("fee"));
+    EXPECT_EQ(Num(full.at("tx").at(1).at("fee")), "0.01000000");
+    EXPECT_FALSE(full.at("tx").at(0).as_object().contains("fee"));
+    EXPECT_FALSE(full.at("tx").at(1).at("vin").at(0).as_object().contains("prevout"));
+    const json::value three = Call("getblock", "[" + Quote(block) + ", 3]");
+    const json::object& prevout = three.at("tx").at(1).at("vin").at(0).at("prevout").as_object();
+    EXPECT_TRUE(prevout.at("generated").as_bool());
+    EXPECT_EQ(prevout.at("height").to_number<int64_t>(), 1);
+    EXPECT_EQ(Num(prevout.at("value")), "50.00000000");
+    EXPECT_EQ(prevout.at("scriptPubKey").at("address").as_string(), Address());
+    EXPECT_EQ(prevout.at("scriptPubKey").at("type").as_string(), "witness_v1_taproot");
+    EXPECT_EQ(Call("getblock", "[" + Quote(block) + ", 4]"), three);  // higher levels mean 3
+    verbose = Call("getrawtransaction", "[" + Quote(txid) + ", 2, " + Quote(block) + "]");
+    EXPECT_EQ(Num(verbose.at("fee")), "0.01000000");
+    EXPECT_EQ(verbose.at("vin").at(0).at("prevout"), three.at("tx").at(1).at("vin").at(0).at("prevout"));
+    // A coinbase has neither.
+    verbose = Call("getrawtransaction", "[" + Quote(CoinbaseTxid(102)) + ", 2, " + Quote(block) + "]");
+    EXPECT_FALSE(verbose.as_object().contains("fee"));
+    EXPECT_FALSE(verbose.at("vin").at(0).as_object().contains("prevout"));
 }
 
 TEST_F(RawTransactionRpcTest, GetRawTransactionErrors)
