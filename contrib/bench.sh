@@ -26,7 +26,7 @@ RUN_P2P=1
 TXINDEX_BLOCKS=10000
 RUN_TXINDEX=1
 # Every benchmark program the project may have; missing ones are skipped.
-BENCHES=(bench_gemm bench_light bench_pouw bench_chain)
+BENCHES=(bench_gemm bench_light bench_pouw bench_chain bench_wallet)
 
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -24,6 +24,8 @@
 #include <rpc/server.h>
 #include <util/clock.h>
 #include <util/thread_pool.h>
+#include <wallet/chain_interface.h>
+#include <wallet/wallet_manager.h>
 
 #include <atomic>
 
@@ -84,6 +86,10 @@ struct NodeContext {
     /** Transaction relay, a handler of peerman and a listener of the mempool
      *  (destroyed after the connections stop, before peerman). */
     std::unique_ptr<net::TxRelay> tx_relay;
+    /** Wallets (src/wallet): the chain as they see it, and the loaded
+     *  wallets (null with -disablewallet). Torn down before the chain. */
+    std::unique_ptr<wallet::WalletChain> wallet_chain;
+    std::unique_ptr<wallet::WalletManager> wallet_manager;
     /** Raised at the start of shutdown: long RPC mining calls return at once. */
     std::atomic<bool> interrupt{false};
     /** bitcoind habits (node/init.cpp). The configuration file read. */

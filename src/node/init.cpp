@@ -15,6 +15,8 @@
 #include <rpc/net.h>
 #include <rpc/rawtransaction.h>
 #include <node/options.h>
+#include <node/wallet_chain.h>
+#include <primitives/amount_format.h>
 #include <rpc/control.h>
 #include <rpc/mempool_file.h>
 #include <rpc/protocol.h>
@@ -22,6 +24,8 @@
 #include <rpc/util.h>
 #include <util/args.h>
 #include <util/logging.h>
+#include <wallet/rpc_wallet.h>
+#include <wallet/wallet_manager.h>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -215,6 +219,15 @@ Result<Destination> MinerPayout(const NodeContext& node)
         if (!dest) return Error{"Invalid -mineraddress: " + dest.error_message()};
         return *dest;
     }
+    // With a wallet loaded, the miner pays to a new address of the first one.
+    if (node.wallet_manager) {
+        if (const auto wallets = node.wallet_manager->Wallets(); !wallets.empty()) {
+            auto address = wallets.front()->GetNewAddress("", wallet::KeyBranch::RECEIVE);
+            if (!address) return Error{"Cannot get a mining address from wallet \"" + wallets.front()->Name() + "\": " + address.error_message()};
+            LogInfo("miner: no -mineraddress given; paying to {} of wallet \"{}\"", *address, wallets.front()->Name());
+            return *DecodeAddress(*address, node.network);
+        }
+    }
     const auto path = node.data_dir / MINER_KEY_FILE;
     std::optional<PrivKey> key;
     if (std::ifstream in{path}; in) {
@@ -336,6 +349,66 @@ Result<void> LoadChain(NodeContext& node)
     LogInfo("Chain loaded: height={} best={}", tip.height, tip.hash.GetHex());
     return {};
 }
+
+// ---- Wallet (src/wallet, doc/wallet.md) ----
+
+/** Parses a fee rate option in coins per 1000 bytes (-paytxfee, -fallbackfee). */
+Result<wallet::WalletFeeRate> FeeRateOption(const Settings& args, std::string_view name, wallet::WalletFeeRate fallback)
+{
+    if (!args.IsSet(name)) return fallback;
+    const std::string text = args.GetArg(name, "");
+    auto amount = ParseMoney(text);
+    if (!amount || *amount > wallet::MAX_WALLET_FEE_RATE) {
+        return Error{"Invalid amount for -" + std::string{name} + "=<amount>: '" + text.substr(0, 64) + "'"};
+    }
+    return *amount;
+}
+
+/** Opens the wallets of -wallet= (or the startup list) and registers the
+ *  wallet RPC methods; nothing with -disablewallet. Runs after the chain is
+ *  loaded and before the miner starts (it may pay to a wallet). */
+Result<void> LoadWallets(NodeContext& node)
+{
+    const Settings& args = *node.args;
+    if (args.GetBoolArg("disablewallet", false)) {
+        LogInfo("Wallet disabled!");
+        return {};
+    }
+    wallet::WalletOptions options;
+    const auto keypool = IntInRange(args, "keypool", wallet::DEFAULT_KEYPOOL_SIZE, 1, wallet::MAX_KEYPOOL_SIZE);
+    if (!keypool) return keypool.error();
+    options.keypool = *keypool;
+    auto fallback = FeeRateOption(args, "fallbackfee", wallet::DEFAULT_FALLBACK_FEE);
+    if (!fallback) return fallback.error();
+    auto pay = FeeRateOption(args, "paytxfee", *fallback);
+    if (!pay) return pay.error();
+    options.fee_rate = *pay;
+    options.relay_fee_rate = node.mempool->Options().min_relay_fee_rate;
+
+    node.wallet_chain = std::make_unique<NodeWalletChain>(*node.chainstate, *node.mempool, node.clock);
+    node.wallet_manager =
+        std::make_unique<wallet::WalletManager>(*node.wallet_chain, node.data_dir / "wallets", options);
+    std::vector<std::string> names = args.IsSet("wallet") ? args.GetArgs("wallet") : node.wallet_manager->StartupList();
+    for (const auto& name : names) {
+        if (node.wallet_manager->Get(name)) continue;
+        auto loaded = node.wallet_manager->Load(name);
+        if (!loaded) return Error{loaded.error().message};
+    }
+    if (node.rpc_table) {
+        if (auto registered = wallet::RegisterWalletRPCCommands(*node.rpc_table, *node.wallet_manager); !registered) {
+            return registered;
+        }
+    }
+    return {};
+}
+
+/** Unloads every wallet: no wallet hears of the chain after this. */
+void StopWallets(NodeContext& node)
+{
+    if (node.wallet_manager) node.wallet_manager->UnloadAll();
+}
+
+// ---- end of the wallet section ----
 
 /** -txindex: opens <datadir>/indexes/txindex (wiped with -reindex, as
  *  Core does) and starts building it in the background. Off, the database
@@ -693,6 +766,7 @@ Result<void> AppInitMain(NodeContext& node)
         if (auto rpc = StartRPC(node); !rpc) return rpc;
     }
     if (auto chain = LoadChain(node); !chain) return chain;
+    if (auto wallets = LoadWallets(node); !wallets) return wallets;
     if (auto txindex = StartTxIndex(node); !txindex) return txindex;
     // The miner starts before the chain methods are registered: the RPC
     // context never changes while a method can read it.
@@ -722,9 +796,12 @@ void Shutdown(NodeContext& node)
     if (node.rpc_server) node.rpc_server->Stop();
     node.rpc_server.reset();
     StopNetwork(node);
+    StopWallets(node);
     // Nothing reads the chain any more: take it down in reverse order. The
     // chainstate flushes everything to disk as it closes.
     node.miner.reset();
+    node.wallet_manager.reset();
+    node.wallet_chain.reset();
     if (node.txindex) node.txindex->Stop();
     // -persistmempool: the pool as it stands, now that nothing adds to it.
     if (node.mempool && node.persist_mempool && node.mempool_load_tried) {

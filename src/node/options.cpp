@@ -12,6 +12,7 @@ constexpr std::string_view CONNECTION{"Connection options"};
 constexpr std::string_view DEBUG{"Debugging/Testing options"};
 constexpr std::string_view MINING{"Mining options"};
 constexpr std::string_view RPC{"RPC server options"};
+constexpr std::string_view WALLET{"Wallet options"};
 
 constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"?", OptionKind::BOOL, "", "Print this help message and exit", GENERAL, false, true},
@@ -200,6 +201,19 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"rpcuser", OptionKind::VALUE, "user", "Username for JSON-RPC connections", RPC},
     {"rpcworkqueue", OptionKind::VALUE, "n",
      "Set the depth of the work queue to service RPC calls (default: 16)", RPC},
+
+    // Wallet (src/wallet, doc/wallet.md).
+    {"disablewallet", OptionKind::BOOL, "", "Do not load the wallet and disable wallet RPC calls", WALLET},
+    {"fallbackfee", OptionKind::VALUE, "amt",
+     "Fee rate (in HPIPS/kvB) the wallet pays when no other is set (default: 0.0002)", WALLET},
+    {"keypool", OptionKind::VALUE, "n",
+     "Set key pool size to <n>: keys derived ahead on each branch, the gap limit of a restore (default: 1000)",
+     WALLET},
+    {"paytxfee", OptionKind::VALUE, "amt", "Fee rate (in HPIPS/kvB) to add to transactions you send", WALLET},
+    {"wallet", OptionKind::LIST, "name",
+     "Load the wallet <name> from <datadir>/wallets at startup. Can be used multiple times to load multiple "
+     "wallets (default: those saved with load_on_startup)",
+     WALLET},
 });
 
 }  // namespace

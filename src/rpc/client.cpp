@@ -148,6 +148,7 @@ constexpr auto CONVERT_PARAMS = std::to_array<ConvertParam>({
     {"createwallet", 4, "avoid_reuse"},
     {"createwallet", 5, "descriptors"},
     {"createwallet", 6, "load_on_startup"},
+    {"createwallet", 7, "external_signer"},
     {"loadwallet", 1, "load_on_startup"},
     {"unloadwallet", 1, "load_on_startup"},
     {"rescanblockchain", 0, "start_height"},

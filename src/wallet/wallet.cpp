@@ -1,0 +1,702 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#include <wallet/wallet.h>
+
+#include <consensus/params.h>
+#include <crypto/cleanse.h>
+#include <crypto/random.h>
+#include <primitives/address.h>
+#include <primitives/sighash.h>
+#include <util/logging.h>
+
+#include <algorithm>
+
+namespace hpips::wallet {
+namespace {
+
+constexpr char META_NETWORK[] = "network";
+constexpr char META_MNEMONIC[] = "mnemonic";
+constexpr char META_XPUB[] = "account_xpub";
+constexpr char META_BLANK[] = "blank";
+constexpr char META_BEST_HASH[] = "best_block_hash";
+constexpr char META_BEST_HEIGHT[] = "best_block_height";
+constexpr char META_NEXT_RECEIVE[] = "next_receive_index";
+constexpr char META_NEXT_CHANGE[] = "next_change_index";
+
+/** A block that may disagree with the wallet's best block when it is loaded
+ *  is looked for this far back (deeper reorgs while the wallet was not
+ *  loaded need rescanblockchain). */
+constexpr int64_t MAX_LOAD_REORG_DEPTH = 1000;
+
+std::optional<int64_t> ParseMetaInt(const std::optional<std::string>& text)
+{
+    if (!text || text->empty() || text->size() > 20) return std::nullopt;
+    int64_t value{0};
+    bool negative{false};
+    size_t i{0};
+    if ((*text)[0] == '-') {
+        negative = true;
+        i = 1;
+    }
+    if (i == text->size()) return std::nullopt;
+    for (; i < text->size(); ++i) {
+        const char c = (*text)[i];
+        if (c < '0' || c > '9') return std::nullopt;
+        if (value > (INT64_MAX - (c - '0')) / 10) return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    return negative ? -value : value;
+}
+
+std::vector<uint8_t> ToVector(std::span<const uint8_t> bytes) { return {bytes.begin(), bytes.end()}; }
+
+}  // namespace
+
+Wallet::Wallet(std::string name, std::unique_ptr<WalletDB> db, std::optional<KeyChain> keys, WalletChain& chain,
+               const WalletOptions& options)
+    : m_name{std::move(name)}, m_chain{chain}, m_network{chain.GetNetwork()}, m_options{options}, m_db{std::move(db)},
+      m_keys{std::move(keys)}
+{
+}
+
+Wallet::~Wallet() { Detach(); }
+
+void Wallet::Fatal(const std::string& what, const std::string& message) const
+{
+    LogInfo("Wallet {}: error while {}: {}", m_name, what, message);
+}
+
+Result<std::shared_ptr<Wallet>> Wallet::Create(const std::string& name, const std::filesystem::path& path,
+                                               WalletChain& chain, const WalletOptions& options,
+                                               const CreateWalletOptions& create)
+{
+    std::vector<std::pair<std::string, std::string>> meta;
+    meta.emplace_back(META_NETWORK, std::string{NetworkName(chain.GetNetwork())});
+    if (create.xpub) {
+        auto keys = KeyChain::FromAccountXpub(*create.xpub);
+        if (!keys) return keys.error();
+        meta.emplace_back(META_XPUB, keys->AccountXpub());
+    } else if (create.disable_private_keys || create.blank) {
+        if (create.mnemonic) return Error{"A mnemonic cannot be given to a wallet without private keys or a blank one"};
+        meta.emplace_back(META_BLANK, "1");
+    } else {
+        std::string mnemonic = create.mnemonic ? *create.mnemonic : KeyChain::NewMnemonic();
+        auto keys = KeyChain::FromMnemonic(mnemonic, chain.GetNetwork());
+        if (!keys) {
+            MemoryCleanse(mnemonic.data(), mnemonic.size());
+            return keys.error();
+        }
+        meta.emplace_back(META_XPUB, keys->AccountXpub());
+        meta.emplace_back(META_MNEMONIC, mnemonic);
+        MemoryCleanse(mnemonic.data(), mnemonic.size());
+    }
+    // A new wallet starts at the tip: a restored one (mnemonic, xpub) finds
+    // its older coins with rescanblockchain from where they are, as in Core,
+    // so createwallet never blocks on a scan of the whole chain.
+    const ChainBlockRef tip = chain.Tip();
+    meta.emplace_back(META_BEST_HASH, tip.hash.GetHex());
+    meta.emplace_back(META_BEST_HEIGHT, std::to_string(tip.height));
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return Error{"Cannot create wallet directory " + path.parent_path().string() + ": " + ec.message()};
+    auto db = WalletDB::Create(path, meta);
+    for (auto& [key, value] : meta) MemoryCleanse(value.data(), value.size());
+    if (!db) return db.error();
+    return FromDB(name, std::move(*db), chain, options);
+}
+
+Result<std::shared_ptr<Wallet>> Wallet::Load(const std::string& name, const std::filesystem::path& path,
+                                             WalletChain& chain, const WalletOptions& options)
+{
+    auto db = WalletDB::Open(path);
+    if (!db) return db.error();
+    return FromDB(name, std::move(*db), chain, options);
+}
+
+Result<std::shared_ptr<Wallet>> Wallet::FromDB(const std::string& name, std::unique_ptr<WalletDB> db,
+                                               WalletChain& chain, const WalletOptions& options)
+{
+    const auto network = db->GetMeta(META_NETWORK);
+    if (!network || *network != std::string{NetworkName(chain.GetNetwork())}) {
+        return Error{"Wallet " + name + " is for another network (" + network.value_or("unknown").substr(0, 16) + ")"};
+    }
+    std::optional<KeyChain> keys;
+    if (auto mnemonic = db->GetMeta(META_MNEMONIC)) {
+        auto chain_keys = KeyChain::FromMnemonic(*mnemonic, chain.GetNetwork());
+        MemoryCleanse(mnemonic->data(), mnemonic->size());
+        if (!chain_keys) return Error{"Wallet " + name + " has a damaged seed: " + chain_keys.error_message()};
+        keys = std::move(*chain_keys);
+    } else if (auto xpub = db->GetMeta(META_XPUB)) {
+        auto chain_keys = KeyChain::FromAccountXpub(*xpub);
+        if (!chain_keys) return Error{"Wallet " + name + " has a damaged xpub: " + chain_keys.error_message()};
+        keys = std::move(*chain_keys);
+    } else if (db->GetMeta(META_BLANK) != "1") {
+        return Error{"Wallet " + name + " has neither keys nor the blank flag"};
+    }
+    auto keys_loaded = db->LoadKeys();
+    if (!keys_loaded) return keys_loaded.error();
+
+    std::shared_ptr<Wallet> wallet{new Wallet{name, std::move(db), std::move(keys), chain, options}};
+    LockGuard lock{wallet->m_mutex};
+    for (const KeyRecord& key : *keys_loaded) {
+        if (key.branch > 1 || key.xonly.size() != XONLY_KEY_SIZE) {
+            return Error{"Wallet " + name + " has a damaged key record"};
+        }
+        XOnlyBytes bytes;
+        std::copy(key.xonly.begin(), key.xonly.end(), bytes.begin());
+        wallet->m_key_index[bytes] = {static_cast<KeyBranch>(key.branch), key.index};
+        wallet->m_derived[key.branch] = std::max(wallet->m_derived[key.branch], key.index + 1);
+    }
+    const auto next_receive = ParseMetaInt(wallet->m_db->GetMeta(META_NEXT_RECEIVE)).value_or(0);
+    const auto next_change = ParseMetaInt(wallet->m_db->GetMeta(META_NEXT_CHANGE)).value_or(0);
+    if (next_receive < 0 || next_receive > MAX_KEY_INDEX || next_change < 0 || next_change > MAX_KEY_INDEX) {
+        return Error{"Wallet " + name + " has a damaged key counter"};
+    }
+    wallet->m_next_index = {static_cast<uint32_t>(next_receive), static_cast<uint32_t>(next_change)};
+    wallet->m_best_height = ParseMetaInt(wallet->m_db->GetMeta(META_BEST_HEIGHT)).value_or(-1);
+    if (auto hash = wallet->m_db->GetMeta(META_BEST_HASH)) {
+        wallet->m_best_hash = uint256::FromHex(*hash).value_or(uint256{});
+    }
+    if (auto topped = wallet->m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(wallet->m_mutex) { return wallet->TopUp(); });
+        !topped) {
+        return Error{"Wallet " + name + ": cannot derive keys: " + topped.error_message()};
+    }
+    return wallet;
+}
+
+Result<void> Wallet::Attach()
+{
+    // Events first, then catch up: a block connected meanwhile is seen twice
+    // at worst, and recording is idempotent.
+    m_chain.AddListener(this);
+    m_attached = true;
+    int64_t start{0};
+    {
+        LockGuard lock{m_mutex};
+        if (m_best_height >= 0 && !m_best_hash.IsNull()) {
+            if (m_chain.ActiveBlock(m_best_hash)) {
+                start = m_best_height + 1;
+            } else {
+                // The chain moved away from the wallet's best block while the
+                // wallet was not loaded: forget confirmations above the
+                // fork's possible depth and scan again from there.
+                start = std::max<int64_t>(0, m_best_height - MAX_LOAD_REORG_DEPTH);
+                auto stale = m_db->ListConfirmedFrom(start);
+                if (!stale) return stale.error();
+                auto undone = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+                    for (const TxRecord& tx : *stale) {
+                        if (tx.block_hash && m_chain.ActiveBlock(*tx.block_hash)) continue;
+                        if (auto r = m_db->SetTxBlock(tx.txid, std::nullopt, std::nullopt, 0); !r) return r;
+                        if (auto r = Deactivate(tx.txid); !r) return r;
+                    }
+                    return {};
+                });
+                if (!undone) return undone;
+            }
+        }
+    }
+    const int64_t tip = m_chain.Tip().height;
+    if (start <= tip) {
+        LogInfo("Wallet {}: scanning blocks {} to {}", m_name, start, tip);
+        if (auto scanned = Rescan(start, tip); !scanned) return scanned.error();
+    }
+    // Pending transactions go back to the mempool (it may have been lost at
+    // restart); those it refuses stop counting.
+    std::vector<Transaction> resubmit;
+    {
+        LockGuard lock{m_mutex};
+        auto pending = m_db->ListUnconfirmedTxs();
+        if (!pending) return pending.error();
+        for (const TxRecord& record : *pending) {
+            if (record.coinbase) continue;
+            auto tx = DecodeTransaction(record.raw);
+            if (tx) resubmit.push_back(std::move(*tx));
+        }
+    }
+    for (const Transaction& tx : resubmit) {
+        if (m_chain.InMempool(tx.GetTxid())) continue;
+        if (auto sent = m_chain.BroadcastTransaction(tx); !sent) {
+            LockGuard lock{m_mutex};
+            auto r = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return Deactivate(tx.GetTxid()); });
+            if (!r) Fatal("resubmitting", r.error_message());
+        }
+    }
+    return {};
+}
+
+void Wallet::Detach()
+{
+    if (m_attached) {
+        m_chain.RemoveListener(this);
+        m_attached = false;
+    }
+}
+
+Result<void> Wallet::TopUp()
+{
+    if (!m_keys) return {};
+    const int64_t pool = std::max<int64_t>(m_options.keypool, 1);
+    for (uint32_t branch = 0; branch < 2; ++branch) {
+        const int64_t want = std::min<int64_t>(int64_t{m_next_index[branch]} + pool, int64_t{MAX_KEY_INDEX} + 1);
+        while (int64_t{m_derived[branch]} < want) {
+            const uint32_t index = m_derived[branch];
+            auto key = m_keys->PubKeyAt(static_cast<KeyBranch>(branch), index);
+            if (!key) return key.error();
+            KeyRecord record{branch, index, ToVector(key->bytes()), false};
+            if (auto r = m_db->AddKey(record); !r) return r;
+            XOnlyBytes bytes;
+            std::copy(key->bytes().begin(), key->bytes().end(), bytes.begin());
+            m_key_index[bytes] = {static_cast<KeyBranch>(branch), index};
+            ++m_derived[branch];
+        }
+    }
+    return {};
+}
+
+Result<void> Wallet::MarkUsed(const KeyPos& pos)
+{
+    const auto branch = static_cast<uint32_t>(pos.branch);
+    if (pos.index < m_next_index[branch]) return {};
+    for (uint32_t i = m_next_index[branch]; i <= pos.index; ++i) {
+        if (auto r = m_db->SetKeyIssued(branch, i); !r) return r;
+    }
+    m_next_index[branch] = pos.index + 1;
+    if (auto r = m_db->SetMeta(branch == 0 ? META_NEXT_RECEIVE : META_NEXT_CHANGE, std::to_string(pos.index + 1)); !r) {
+        return r;
+    }
+    return TopUp();
+}
+
+std::optional<Wallet::KeyPos> Wallet::FindKey(const Destination& dest) const
+{
+    if (!dest.IsKey()) return std::nullopt;
+    XOnlyBytes bytes;
+    std::copy(dest.payload.begin(), dest.payload.end(), bytes.begin());
+    const auto it = m_key_index.find(bytes);
+    if (it == m_key_index.end()) return std::nullopt;
+    return it->second;
+}
+
+Result<bool> Wallet::SyncTransaction(const Transaction& tx, const std::optional<ChainBlockRef>& block, bool in_mempool,
+                                     int64_t time)
+{
+    const uint256& txid = tx.GetTxid();
+    auto existing = m_db->GetTx(txid);
+    bool from_me{false};
+    bool all_inputs_mine{!tx.IsCoinbase()};
+    Amount input_total{0};
+    if (!tx.IsCoinbase()) {
+        for (const TxIn& in : tx.inputs()) {
+            auto spent = m_db->GetOutput(in.prevout);
+            if (!spent) {
+                all_inputs_mine = false;
+                continue;
+            }
+            from_me = true;
+            input_total += spent->amount;
+            if (auto r = m_db->MarkSpent(in.prevout, txid); !r) return r.error();
+        }
+    }
+    std::vector<std::pair<uint32_t, KeyPos>> mine;
+    for (uint32_t i = 0; i < tx.outputs().size(); ++i) {
+        if (auto pos = FindKey(tx.outputs()[i].destination)) mine.emplace_back(i, *pos);
+    }
+    if (!from_me && mine.empty() && !existing) return false;
+
+    TxRecord record = existing.value_or(TxRecord{});
+    if (!existing) {
+        record.txid = txid;
+        record.raw = EncodeTransaction(tx);
+        record.time = time;
+        record.coinbase = tx.IsCoinbase();
+    }
+    record.from_me = record.from_me || from_me;
+    if (from_me && all_inputs_mine) {
+        Amount output_total{0};
+        for (const TxOut& out : tx.outputs()) output_total += out.amount;
+        record.fee = input_total - output_total;
+    }
+    if (block) {
+        record.block_hash = block->hash;
+        record.block_height = block->height;
+        record.block_time = block->time;
+    }
+    record.in_mempool = in_mempool;
+    if (auto r = m_db->WriteTx(record); !r) return r.error();
+
+    for (const auto& [index, pos] : mine) {
+        OutputRecord out;
+        out.outpoint = {txid, index};
+        out.amount = tx.outputs()[index].amount;
+        out.xonly = tx.outputs()[index].destination.payload;
+        out.branch = static_cast<uint32_t>(pos.branch);
+        out.index = pos.index;
+        out.coinbase = tx.IsCoinbase();
+        out.from_me = record.from_me;
+        if (auto r = m_db->AddOutput(out); !r) return r.error();
+        if (auto r = MarkUsed(pos); !r) return r.error();
+    }
+    if (auto r = m_db->SetOutputsState(txid, record.block_height, record.in_mempool); !r) return r.error();
+    return true;
+}
+
+Result<void> Wallet::SetBest(const uint256& hash, int64_t height)
+{
+    m_best_hash = hash;
+    m_best_height = height;
+    if (auto r = m_db->SetMeta(META_BEST_HASH, hash.GetHex()); !r) return r;
+    return m_db->SetMeta(META_BEST_HEIGHT, std::to_string(height));
+}
+
+Result<void> Wallet::Deactivate(const uint256& txid)
+{
+    if (auto r = m_db->SetTxMempool(txid, false); !r) return r;
+    if (auto r = m_db->SetOutputsState(txid, std::nullopt, false); !r) return r;
+    return m_db->ReleaseSpentBy(txid);
+}
+
+Result<void> Wallet::ConnectBlockLocked(const Block& block, const ChainBlockRef& ref, bool is_tip_event)
+{
+    return m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        for (const Transaction& tx : block.txs) {
+            auto synced = SyncTransaction(tx, ref, /*in_mempool=*/false, ref.time);
+            if (!synced) return synced.error();
+        }
+        if (is_tip_event || ref.height > m_best_height) return SetBest(ref.hash, ref.height);
+        return {};
+    });
+}
+
+void Wallet::BlockConnected(const Block& block, const ChainBlockRef& ref)
+{
+    LockGuard lock{m_mutex};
+    if (auto r = ConnectBlockLocked(block, ref, /*is_tip_event=*/true); !r) Fatal("connecting a block", r.error_message());
+}
+
+void Wallet::BlockDisconnected(const Block& block, const ChainBlockRef& ref)
+{
+    LockGuard lock{m_mutex};
+    auto r = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        for (const Transaction& tx : block.txs) {
+            const uint256& txid = tx.GetTxid();
+            auto record = m_db->GetTx(txid);
+            if (!record) continue;
+            if (auto w = m_db->SetTxBlock(txid, std::nullopt, std::nullopt, 0); !w) return w;
+            // Back in the mempool (the pool re-accepts a disconnected block's
+            // transactions) or gone: a coinbase never comes back.
+            const bool pending = !tx.IsCoinbase() && m_chain.InMempool(txid);
+            if (pending) {
+                if (auto w = m_db->SetTxMempool(txid, true); !w) return w;
+                if (auto w = m_db->SetOutputsState(txid, std::nullopt, true); !w) return w;
+            } else if (auto w = Deactivate(txid); !w) {
+                return w;
+            }
+        }
+        return SetBest(block.header.prev_block, ref.height - 1);
+    });
+    if (!r) Fatal("disconnecting a block", r.error_message());
+}
+
+void Wallet::TransactionAddedToMempool(const Transaction& tx, int64_t time)
+{
+    LockGuard lock{m_mutex};
+    auto r = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        // A transaction already confirmed (a race with its block) keeps its block.
+        if (auto existing = m_db->GetTx(tx.GetTxid()); existing && existing->block_height) return {};
+        auto synced = SyncTransaction(tx, std::nullopt, /*in_mempool=*/true, time);
+        if (!synced) return synced.error();
+        return {};
+    });
+    if (!r) Fatal("adding a mempool transaction", r.error_message());
+}
+
+void Wallet::TransactionRemovedFromMempool(const uint256& txid, MempoolRemoval reason)
+{
+    if (reason == MempoolRemoval::BLOCK) return;  // its block confirms it
+    LockGuard lock{m_mutex};
+    auto r = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        auto record = m_db->GetTx(txid);
+        if (!record || record->block_height) return {};
+        return Deactivate(txid);
+    });
+    if (!r) Fatal("removing a mempool transaction", r.error_message());
+}
+
+Result<std::string> Wallet::GetNewAddress(const std::string& label, KeyBranch branch)
+{
+    if (label.size() > MAX_LABEL_LENGTH) return Error{"Label too long"};
+    LockGuard lock{m_mutex};
+    if (!m_keys) return Error{"This wallet has no available keys"};
+    const auto b = static_cast<uint32_t>(branch);
+    const uint32_t index = m_next_index[b];
+    if (index > MAX_KEY_INDEX) return Error{"Keypool ran out"};
+    std::optional<XOnlyPubKey> key;
+    auto r = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        if (auto used = MarkUsed({branch, index}); !used) return used;
+        auto derived = m_keys->PubKeyAt(branch, index);
+        if (!derived) return derived.error();
+        key = *derived;
+        if (branch == KeyBranch::RECEIVE) return m_db->SetLabel(ToVector(key->bytes()), label);
+        return {};
+    });
+    if (!r) return r.error();
+    return EncodeAddress(KeyDestination(*key), m_network);
+}
+
+Result<BalanceSums> Wallet::GetBalances(int64_t min_conf)
+{
+    LockGuard lock{m_mutex};
+    return m_db->Balances(m_best_height, min_conf);
+}
+
+Result<std::vector<OutputRecord>> Wallet::ListUnspent(UnspentFilter filter)
+{
+    LockGuard lock{m_mutex};
+    filter.tip_height = m_best_height;
+    return m_db->ListUnspent(filter);
+}
+
+int64_t Wallet::BestHeight() const
+{
+    LockGuard lock{m_mutex};
+    return m_best_height;
+}
+
+std::string Wallet::AddressOf(std::span<const uint8_t> xonly) const
+{
+    Destination dest;
+    dest.kind = static_cast<uint8_t>(DestinationKind::KEY);
+    dest.payload.assign(xonly.begin(), xonly.end());
+    return EncodeAddress(dest, m_network);
+}
+
+std::optional<std::string> Wallet::LabelOf(const std::vector<uint8_t>& xonly)
+{
+    LockGuard lock{m_mutex};
+    return m_db->GetLabel(xonly);
+}
+
+Result<std::map<std::vector<uint8_t>, std::string>> Wallet::Labels()
+{
+    LockGuard lock{m_mutex};
+    return m_db->LoadLabels();
+}
+
+TxView Wallet::MakeView(const TxRecord& record)
+{
+    TxView view;
+    view.record = record;
+    if (record.block_height) view.confirmations = m_best_height - *record.block_height + 1;
+    view.trusted = view.confirmations > 0 || (record.from_me && record.in_mempool);
+    auto tx = DecodeTransaction(record.raw);
+    if (!tx) return view;
+    Amount debit{0};
+    for (const TxIn& in : tx->inputs()) {
+        if (tx->IsCoinbase()) break;
+        if (auto spent = m_db->GetOutput(in.prevout)) debit += spent->amount;
+    }
+    Amount credit{0};
+    const bool mature = !record.coinbase ||
+                        (record.block_height && *record.block_height + COINBASE_MATURITY <= m_best_height + 1);
+    for (uint32_t i = 0; i < tx->outputs().size(); ++i) {
+        const TxOut& out = tx->outputs()[i];
+        const auto pos = FindKey(out.destination);
+        if (pos) credit += out.amount;
+        // Change (an output to the change branch of a transaction we sent)
+        // is neither a send nor a receive.
+        if (pos && pos->branch == KeyBranch::CHANGE && record.from_me) continue;
+        if (record.from_me && !pos) {
+            view.entries.push_back({"send", EncodeAddress(out.destination, m_network), -out.amount, std::nullopt, i});
+        }
+        if (pos) {
+            std::string category = "receive";
+            if (record.coinbase) {
+                category = !record.block_height ? "orphan" : mature ? "generate" : "immature";
+            }
+            view.entries.push_back(
+                {category, EncodeAddress(out.destination, m_network), out.amount, m_db->GetLabel(out.destination.payload), i});
+        }
+    }
+    if (record.from_me && record.fee) {
+        view.fee = -*record.fee;
+        view.amount = credit - debit + *record.fee;
+    } else {
+        view.amount = credit - debit;
+    }
+    return view;
+}
+
+std::optional<TxView> Wallet::GetTransaction(const uint256& txid)
+{
+    LockGuard lock{m_mutex};
+    auto record = m_db->GetTx(txid);
+    if (!record) return std::nullopt;
+    return MakeView(*record);
+}
+
+Result<std::vector<std::pair<TxView, TxEntry>>> Wallet::ListTransactions(const std::optional<std::string>& label,
+                                                                          int64_t count, int64_t skip)
+{
+    LockGuard lock{m_mutex};
+    std::vector<std::pair<TxView, TxEntry>> newest_first;
+    int64_t seen{0};
+    // Walk transactions newest first in pages until `count` entries after
+    // `skip` are found; skipped entries are only counted, never kept.
+    constexpr int64_t PAGE = 256;
+    for (int64_t offset = 0; static_cast<int64_t>(newest_first.size()) < count; offset += PAGE) {
+        auto page = m_db->ListTxsNewestFirst(PAGE, offset);
+        if (!page) return page.error();
+        for (const TxRecord& record : *page) {
+            TxView view = MakeView(record);
+            // Entries of one transaction newest first too (reverse order).
+            for (auto it = view.entries.rbegin(); it != view.entries.rend(); ++it) {
+                if (label && *label != "*" && (it->category == "send" || it->label != *label)) continue;
+                if (seen++ < skip) continue;
+                if (static_cast<int64_t>(newest_first.size()) < count) newest_first.emplace_back(view, *it);
+            }
+            if (static_cast<int64_t>(newest_first.size()) >= count) break;
+        }
+        if (static_cast<int64_t>(page->size()) < PAGE) break;
+    }
+    std::reverse(newest_first.begin(), newest_first.end());
+    return newest_first;
+}
+
+Result<uint256, SendError> Wallet::Send(const std::vector<Recipient>& recipients)
+{
+    LockGuard send_lock{m_send_mutex};
+    std::optional<Transaction> signed_tx;
+    {
+        LockGuard lock{m_mutex};
+        if (!m_keys || !m_keys->HasPrivateKeys()) {
+            return SendError{SendFailure::KEYS_DISABLED, "Error: Private keys are disabled for this wallet"};
+        }
+        Amount target{0};
+        for (const Recipient& r : recipients) {
+            if (r.amount <= 0) return SendError{SendFailure::INVALID, "Invalid amount for send"};
+            target += r.amount;
+            if (!MoneyRange(target)) return SendError{SendFailure::INVALID, "Amount out of range"};
+        }
+        // Confirmed mature coins, and the wallet's own unconfirmed change.
+        UnspentFilter filter;
+        filter.tip_height = m_best_height;
+        filter.min_conf = 0;
+        filter.unconfirmed_trusted_only = true;
+        auto coins = m_db->ListUnspent(filter);
+        if (!coins) return SendError{SendFailure::DATABASE, coins.error_message()};
+        std::vector<Amount> values;
+        values.reserve(coins->size());
+        for (const OutputRecord& coin : *coins) values.push_back(coin.amount);
+
+        SelectionParams params;
+        params.target = target;
+        params.fee_rate = std::max(m_options.fee_rate, m_options.relay_fee_rate);
+        params.recipient_outputs = recipients.size();
+        params.dust = DustThreshold(m_options.relay_fee_rate);
+        for (const Recipient& r : recipients) {
+            if (r.amount < params.dust) {
+                return SendError{SendFailure::INVALID, "Transaction amount too small"};
+            }
+        }
+        auto selection = SelectCoins(values, params);
+        if (!selection) {
+            return SendError{selection.error().failure == SelectionFailure::INSUFFICIENT_FUNDS
+                                 ? SendFailure::INSUFFICIENT_FUNDS
+                                 : SendFailure::INVALID,
+                             selection.error().message};
+        }
+
+        MutableTransaction mtx;
+        std::vector<TxOut> spent;
+        std::vector<KeyPos> signers;
+        for (size_t i : selection->selected) {
+            const OutputRecord& coin = (*coins)[i];
+            TxIn in;
+            in.prevout = coin.outpoint;
+            mtx.inputs.push_back(in);
+            Destination dest;
+            dest.kind = static_cast<uint8_t>(DestinationKind::KEY);
+            dest.payload = coin.xonly;
+            spent.push_back({coin.amount, dest});
+            signers.push_back({static_cast<KeyBranch>(coin.branch), coin.index});
+        }
+        for (const Recipient& r : recipients) mtx.outputs.push_back({r.amount, r.destination});
+        if (selection->change > 0) {
+            const uint32_t index = m_next_index[1];
+            auto used = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return MarkUsed({KeyBranch::CHANGE, index}); });
+            if (!used) return SendError{SendFailure::DATABASE, used.error_message()};
+            auto change_key = m_keys->PubKeyAt(KeyBranch::CHANGE, index);
+            if (!change_key) return SendError{SendFailure::DATABASE, change_key.error_message()};
+            // The change goes to a random position so it cannot be told apart by place.
+            std::array<uint8_t, 8> rand{};
+            GetStrongRandBytes(rand);
+            uint64_t r{0};
+            for (uint8_t byte : rand) r = (r << 8) | byte;
+            const size_t position = r % (mtx.outputs.size() + 1);
+            mtx.outputs.insert(mtx.outputs.begin() + static_cast<std::ptrdiff_t>(position),
+                               TxOut{selection->change, KeyDestination(*change_key)});
+        }
+
+        const Transaction unsigned_tx{mtx};
+        auto precomputed = PrecomputedTxData::Compute(unsigned_tx, spent);
+        if (!precomputed) return SendError{SendFailure::INVALID, precomputed.error_message()};
+        for (size_t i = 0; i < mtx.inputs.size(); ++i) {
+            auto key = m_keys->PrivKeyAt(signers[i].branch, signers[i].index);
+            if (!key) return SendError{SendFailure::KEYS_DISABLED, key.error_message()};
+            const uint256 hash = SignatureHash(unsigned_tx, static_cast<uint32_t>(i), *precomputed, m_network);
+            std::array<uint8_t, SCHNORR_AUX_RAND_SIZE> aux{};
+            GetStrongRandBytes(aux);
+            const auto sig = key->SignSchnorr(hash, aux);
+            mtx.inputs[i].witness.assign(sig.begin(), sig.end());
+        }
+        signed_tx.emplace(std::move(mtx));
+    }
+    // Without m_mutex: the mempool tells this wallet about the transaction
+    // (TransactionAddedToMempool) on this thread before it returns.
+    if (auto sent = m_chain.BroadcastTransaction(*signed_tx); !sent) {
+        return SendError{SendFailure::REJECTED, sent.error_message()};
+    }
+    return signed_tx->GetTxid();
+}
+
+Result<int64_t> Wallet::Rescan(int64_t start, int64_t stop)
+{
+    int64_t last{-1};
+    for (int64_t height = std::max<int64_t>(start, 0); height <= stop; ++height) {
+        const auto ref = m_chain.BlockAt(height);
+        if (!ref) break;
+        auto block = m_chain.ReadBlock(ref->hash);
+        if (!block) return Error{"Cannot read block " + ref->hash.GetHex() + ": " + block.error_message()};
+        LockGuard lock{m_mutex};
+        // A block disconnected since it was read is skipped: checked under
+        // m_mutex, so a disconnect after this check has its event delivered
+        // after this write (the event needs m_mutex) and undoes it.
+        if (!m_chain.ActiveBlock(ref->hash)) break;
+        if (auto r = ConnectBlockLocked(*block, *ref, /*is_tip_event=*/false); !r) return r.error();
+        last = height;
+    }
+    return last;
+}
+
+WalletInfo Wallet::GetInfo()
+{
+    LockGuard lock{m_mutex};
+    WalletInfo info;
+    info.name = m_name;
+    info.schema_version = WALLET_SCHEMA_VERSION;
+    info.tx_count = m_db->CountTxs();
+    info.keypool_size = int64_t{m_derived[0]} - m_next_index[0];
+    info.keypool_size_change = int64_t{m_derived[1]} - m_next_index[1];
+    info.private_keys_enabled = m_keys && m_keys->HasPrivateKeys();
+    info.blank = !m_keys;
+    info.best_height = m_best_height;
+    info.best_hash = m_best_hash;
+    return info;
+}
+
+std::optional<std::string> Wallet::GetMnemonic()
+{
+    LockGuard lock{m_mutex};
+    return m_db->GetMeta(META_MNEMONIC);
+}
+
+}  // namespace hpips::wallet

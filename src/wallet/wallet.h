@@ -1,0 +1,240 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+#ifndef HPIPS_WALLET_WALLET_H
+#define HPIPS_WALLET_WALLET_H
+
+#include <primitives/amount.h>
+#include <primitives/destination.h>
+#include <primitives/transaction.h>
+#include <util/result.h>
+#include <util/threadsafety.h>
+#include <wallet/chain_interface.h>
+#include <wallet/coinselection.h>
+#include <wallet/keys.h>
+#include <wallet/walletdb.h>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+/**
+ * One loaded wallet: its keys, its file, and what it has seen of the chain
+ * (doc/wallet.md).
+ *
+ * It follows the chain as a WalletChainListener: every transaction that pays
+ * one of its keys or spends one of its outputs is stored, with its
+ * confirmation (block, height) or its presence in the mempool; each event is
+ * one SQL transaction. Keys are derived ahead of use (the keypool, a gap
+ * limit of `keypool` keys beyond the last one used on each branch), so
+ * payments to addresses not yet handed out, as after a restore, are found.
+ *
+ * Thread safety: m_mutex guards the database and the key maps; chain events
+ * and RPC calls take it. Sending also holds m_send_mutex (taken first) over
+ * building and broadcasting, so two sends never pick the same coins; the
+ * broadcast itself runs without m_mutex, because the mempool reports the new
+ * transaction back to this wallet on the same thread.
+ */
+namespace hpips::wallet {
+
+/** Default -keypool: keys derived ahead on each branch (Core's 1000). */
+constexpr int64_t DEFAULT_KEYPOOL_SIZE = 1000;
+/** Largest -keypool accepted. */
+constexpr int64_t MAX_KEYPOOL_SIZE = 100'000;
+/** Default fee rate when none is set (-fallbackfee), base units per 1000
+ *  bytes: 0.0002 coin/kB as Core's regtest default. */
+constexpr WalletFeeRate DEFAULT_FALLBACK_FEE = 20'000;
+/** Largest -paytxfee / -fallbackfee accepted (0.1 coin/kB, Core's maxtxfee scale). */
+constexpr WalletFeeRate MAX_WALLET_FEE_RATE = 10'000'000;
+
+/** Options every wallet of the node shares. */
+struct WalletOptions {
+    int64_t keypool{DEFAULT_KEYPOOL_SIZE};
+    /** -paytxfee when set, else -fallbackfee. */
+    WalletFeeRate fee_rate{DEFAULT_FALLBACK_FEE};
+    /** The mempool's minimum relay fee rate: no transaction pays less, and
+     *  outputs below its dust threshold are not made. */
+    WalletFeeRate relay_fee_rate{1000};
+};
+
+/** How createwallet makes a wallet. */
+struct CreateWalletOptions {
+    /** Restore from this BIP-39 mnemonic (otherwise a new one). */
+    std::optional<std::string> mnemonic;
+    /** Watch-only from this account xpub (disable_private_keys). */
+    std::optional<std::string> xpub;
+    bool disable_private_keys{false};
+    /** No keys at all until a seed is set (Core's blank). */
+    bool blank{false};
+};
+
+/** getwalletinfo's numbers. */
+struct WalletInfo {
+    std::string name;
+    int64_t schema_version{0};
+    int64_t tx_count{0};
+    int64_t keypool_size{0};
+    int64_t keypool_size_change{0};
+    bool private_keys_enabled{false};
+    bool blank{false};
+    int64_t best_height{-1};
+    uint256 best_hash;
+};
+
+/** One line of listtransactions / gettransaction's details. */
+struct TxEntry {
+    /** "send", "receive", "generate", "immature" or "orphan". */
+    std::string category;
+    std::string address;
+    Amount amount{0};
+    std::optional<std::string> label;
+    uint32_t vout{0};
+};
+
+/** A wallet transaction as the reading RPCs show it. */
+struct TxView {
+    TxRecord record;
+    /** Blocks on top of its block plus one; 0 unconfirmed. */
+    int64_t confirmations{0};
+    bool trusted{false};
+    /** Net effect on the wallet without the fee (Core's "amount"). */
+    Amount amount{0};
+    /** Negative fee, when the wallet paid it. */
+    std::optional<Amount> fee;
+    std::vector<TxEntry> entries;
+};
+
+/** Why a send failed: the RPC layer maps each to Core's error code. */
+enum class SendFailure { INSUFFICIENT_FUNDS, INVALID, KEYS_DISABLED, REJECTED, DATABASE };
+struct SendError {
+    SendFailure failure;
+    std::string message;
+};
+
+/** One payment of a send. */
+struct Recipient {
+    Destination destination;
+    Amount amount{0};
+};
+
+class Wallet final : public WalletChainListener {
+public:
+    /** Creates `path` (which must not exist) and loads it. */
+    static Result<std::shared_ptr<Wallet>> Create(const std::string& name, const std::filesystem::path& path,
+                                                  WalletChain& chain, const WalletOptions& options,
+                                                  const CreateWalletOptions& create);
+    /** Opens an existing wallet file, checks it, and catches up with the
+     *  chain (blocks since its best block; unconfirmed transactions are
+     *  resubmitted to the mempool). Nothing is loaded on failure. */
+    static Result<std::shared_ptr<Wallet>> Load(const std::string& name, const std::filesystem::path& path,
+                                                WalletChain& chain, const WalletOptions& options);
+    ~Wallet() override;
+    Wallet(const Wallet&) = delete;
+    Wallet& operator=(const Wallet&) = delete;
+
+    const std::string& Name() const { return m_name; }
+    Network GetNetwork() const { return m_network; }
+
+    /** Starts following the chain and catches up; the manager calls it once after Create/Load. */
+    Result<void> Attach() LOCKS_EXCLUDED(m_mutex);
+    /** Stops following the chain (unload); no event runs on the wallet after it returns. */
+    void Detach() LOCKS_EXCLUDED(m_mutex);
+
+    // WalletChainListener.
+    void BlockConnected(const Block& block, const ChainBlockRef& ref) override LOCKS_EXCLUDED(m_mutex);
+    void BlockDisconnected(const Block& block, const ChainBlockRef& ref) override LOCKS_EXCLUDED(m_mutex);
+    void TransactionAddedToMempool(const Transaction& tx, int64_t time) override LOCKS_EXCLUDED(m_mutex);
+    void TransactionRemovedFromMempool(const uint256& txid, MempoolRemoval reason) override LOCKS_EXCLUDED(m_mutex);
+
+    /** A fresh address on `branch` (labelled `label` on the receive branch). */
+    Result<std::string> GetNewAddress(const std::string& label, KeyBranch branch) LOCKS_EXCLUDED(m_mutex);
+    /** Balances as of the wallet's best block. */
+    Result<BalanceSums> GetBalances(int64_t min_conf) LOCKS_EXCLUDED(m_mutex);
+    /** Unspent outputs; `filter.tip_height` is filled in from the wallet's best block. */
+    Result<std::vector<OutputRecord>> ListUnspent(UnspentFilter filter) LOCKS_EXCLUDED(m_mutex);
+    /** The wallet's best block height (-1 before the first block). */
+    int64_t BestHeight() const LOCKS_EXCLUDED(m_mutex);
+    /** The address of a key the wallet knows (by x-only bytes) and its label. */
+    std::string AddressOf(std::span<const uint8_t> xonly) const;
+    std::optional<std::string> LabelOf(const std::vector<uint8_t>& xonly) LOCKS_EXCLUDED(m_mutex);
+    /** Every label by key. */
+    Result<std::map<std::vector<uint8_t>, std::string>> Labels() LOCKS_EXCLUDED(m_mutex);
+
+    std::optional<TxView> GetTransaction(const uint256& txid) LOCKS_EXCLUDED(m_mutex);
+    /** listtransactions: entries newest first, `skip` skipped, `count` taken,
+     *  returned oldest to newest; `label` filters receive entries by label
+     *  (and drops send entries), nullopt or "*" for all. */
+    Result<std::vector<std::pair<TxView, TxEntry>>> ListTransactions(const std::optional<std::string>& label,
+                                                                     int64_t count, int64_t skip)
+        LOCKS_EXCLUDED(m_mutex);
+
+    /** Builds, signs and broadcasts a payment (coinselection.h), change to a
+     *  new change address. Returns the txid. */
+    Result<uint256, SendError> Send(const std::vector<Recipient>& recipients) LOCKS_EXCLUDED(m_send_mutex, m_mutex);
+
+    /** Reads blocks [start, stop] of the active chain and records what pays
+     *  or spends the wallet. Returns the last height scanned. */
+    Result<int64_t> Rescan(int64_t start, int64_t stop) LOCKS_EXCLUDED(m_mutex);
+
+    WalletInfo GetInfo() LOCKS_EXCLUDED(m_mutex);
+    /** The mnemonic, when the wallet has private keys (for backup). */
+    std::optional<std::string> GetMnemonic() LOCKS_EXCLUDED(m_mutex);
+
+private:
+    struct KeyPos {
+        KeyBranch branch;
+        uint32_t index;
+    };
+    using XOnlyBytes = std::array<uint8_t, XONLY_KEY_SIZE>;
+
+    Wallet(std::string name, std::unique_ptr<WalletDB> db, std::optional<KeyChain> keys, WalletChain& chain,
+           const WalletOptions& options);
+    static Result<std::shared_ptr<Wallet>> FromDB(const std::string& name, std::unique_ptr<WalletDB> db,
+                                                  WalletChain& chain, const WalletOptions& options);
+
+    /** Derives and stores keys until each branch has `keypool` unissued keys
+     *  beyond the last issued or used one. Inside a Batch. */
+    Result<void> TopUp() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Marks keys up to `pos` issued (a payment to it was seen). Inside a Batch. */
+    Result<void> MarkUsed(const KeyPos& pos) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    std::optional<KeyPos> FindKey(const Destination& dest) const EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Records `tx` when it pays or spends the wallet: confirmed in `block`
+     *  (at position `pos`) or in the mempool. Inside a Batch. Returns
+     *  whether it was relevant. */
+    Result<bool> SyncTransaction(const Transaction& tx, const std::optional<ChainBlockRef>& block, bool in_mempool,
+                                 int64_t time) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    Result<void> ConnectBlockLocked(const Block& block, const ChainBlockRef& ref, bool is_tip_event)
+        EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    Result<void> SetBest(const uint256& hash, int64_t height) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Makes a transaction neither confirmed nor pending (it left the
+     *  mempool, its block was disconnected and it did not come back): its
+     *  outputs stop counting and the coins it spent are free again. */
+    Result<void> Deactivate(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    TxView MakeView(const TxRecord& record) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    void Fatal(const std::string& what, const std::string& message) const;
+
+    const std::string m_name;
+    WalletChain& m_chain;
+    const Network m_network;
+    const WalletOptions m_options;
+    bool m_attached{false};
+
+    mutable Mutex m_send_mutex;
+    mutable Mutex m_mutex;
+    std::unique_ptr<WalletDB> m_db GUARDED_BY(m_mutex);
+    /** Null for a blank wallet. */
+    std::optional<KeyChain> m_keys GUARDED_BY(m_mutex);
+    std::map<XOnlyBytes, KeyPos> m_key_index GUARDED_BY(m_mutex);
+    /** Per branch: keys derived so far, and the next index to hand out. */
+    std::array<uint32_t, 2> m_derived GUARDED_BY(m_mutex){0, 0};
+    std::array<uint32_t, 2> m_next_index GUARDED_BY(m_mutex){0, 0};
+    int64_t m_best_height GUARDED_BY(m_mutex){-1};
+    uint256 m_best_hash GUARDED_BY(m_mutex);
+};
+
+}  // namespace hpips::wallet
+
+#endif  // HPIPS_WALLET_WALLET_H

@@ -1,0 +1,259 @@
+// Copyright (c) The HPIPS developers. Distributed under the MIT software license.
+//
+// The wallet on a real regtest chainstate and mempool, through the node's
+// implementation of its chain interface (node/wallet_chain.cpp): balances
+// and coinbase maturity, a send and its confirmation, a reorg that takes a
+// confirmation away and gives it back, reloading, and a restore that finds
+// coins within the gap limit.
+#include <chain/chainstate.h>
+#include <chain/mempool.h>
+#include <consensus/params.h>
+#include <mining/block_assembler.h>
+#include <mining/miner.h>
+#include <node/wallet_chain.h>
+#include <primitives/address.h>
+#include <util/clock.h>
+#include <wallet/wallet.h>
+#include <wallet/wallet_manager.h>
+
+#include <gtest/gtest.h>
+
+#include "chain_test_util.h"
+
+namespace hpips::wallet {
+namespace {
+
+using test::TempDir;
+
+constexpr Amount SUBSIDY = 50 * COIN;
+
+class WalletTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        ChainstateOptions options;
+        options.datadir = m_dir.path() / "chain";
+        options.now = [this] { return m_now; };
+        auto opened = Chainstate::Open(Params(Network::REGTEST), options);
+        ASSERT_TRUE(opened) << opened.error_message();
+        m_chainstate = std::move(*opened);
+        m_pool = std::make_unique<Mempool>(*m_chainstate, MempoolOptions{});
+        m_chain = std::make_unique<NodeWalletChain>(*m_chainstate, *m_pool, m_clock);
+        WalletOptions wallet_options;
+        wallet_options.keypool = 10;
+        m_manager = std::make_unique<WalletManager>(*m_chain, m_dir.path() / "wallets", wallet_options);
+        auto wallet = m_manager->Create("w", {});
+        ASSERT_TRUE(wallet) << wallet.error().message;
+        m_wallet = *wallet;
+    }
+
+    void TearDown() override
+    {
+        m_wallet.reset();
+        m_manager.reset();
+        m_chain.reset();
+        m_pool.reset();
+        m_chainstate.reset();
+    }
+
+    Destination NewDest(Wallet& wallet)
+    {
+        auto address = wallet.GetNewAddress("", KeyBranch::RECEIVE);
+        EXPECT_TRUE(address);
+        return *DecodeAddress(*address, Network::REGTEST);
+    }
+
+    /** Mines a block with the mempool's transactions, paying `payout`. */
+    Block MineBlock(const Destination& payout)
+    {
+        m_now += 60;
+        auto tmpl = CreateTemplateFromMempool(*m_chainstate, *m_pool, payout, m_now, m_extra_nonce++);
+        EXPECT_TRUE(tmpl);
+        auto block = hpips::MineBlock(*tmpl, m_chainstate->Params(), nullptr, nullptr, nullptr);
+        EXPECT_TRUE(block && block->has_value());
+        BlockValidationState state;
+        EXPECT_TRUE(m_chainstate->ProcessNewBlock(**block, state)) << state.ToString();
+        return std::move(**block);
+    }
+
+    BalanceSums Balances(Wallet& wallet, int64_t min_conf = 0)
+    {
+        auto balances = wallet.GetBalances(min_conf);
+        EXPECT_TRUE(balances);
+        return *balances;
+    }
+
+    TempDir m_dir;
+    int64_t m_now{Params(Network::REGTEST).genesis.header.time + 100};
+    uint64_t m_extra_nonce{0};
+    NodeClock m_clock;
+    std::unique_ptr<Chainstate> m_chainstate;
+    std::unique_ptr<Mempool> m_pool;
+    std::unique_ptr<NodeWalletChain> m_chain;
+    std::unique_ptr<WalletManager> m_manager;
+    std::shared_ptr<Wallet> m_wallet;
+    const Destination m_stranger = KeyDestination(PrivKey::FromBytes(std::vector<uint8_t>(32, 0x22))->GetXOnlyPubKey());
+};
+
+TEST_F(WalletTest, CoinbaseMaturityAndSendConfirmReorg)
+{
+    const Destination payout = NewDest(*m_wallet);
+    for (int i = 0; i < 101; ++i) MineBlock(payout);
+    // Heights 1 and 2 are spendable in block 102.
+    BalanceSums b = Balances(*m_wallet);
+    EXPECT_EQ(b.trusted, 2 * SUBSIDY);
+    EXPECT_EQ(b.immature, 99 * SUBSIDY);
+    EXPECT_EQ(m_wallet->BestHeight(), 101);
+
+    auto sent = m_wallet->Send({Recipient{m_stranger, 10 * COIN}});
+    ASSERT_TRUE(sent) << sent.error().message;
+    EXPECT_TRUE(m_pool->Exists(*sent));
+    auto view = m_wallet->GetTransaction(*sent);
+    ASSERT_TRUE(view && view->fee);
+    const Amount fee = -*view->fee;
+    EXPECT_GT(fee, 0);
+    EXPECT_EQ(view->amount, -10 * COIN);
+    b = Balances(*m_wallet);
+    EXPECT_EQ(b.trusted, 2 * SUBSIDY - 10 * COIN - fee);  // change is trusted at once
+    EXPECT_EQ(Balances(*m_wallet, 1).trusted, SUBSIDY);
+
+    // Too much: -6's failure, and nothing changes.
+    auto too_much = m_wallet->Send({Recipient{m_stranger, 1000 * COIN}});
+    ASSERT_FALSE(too_much);
+    EXPECT_EQ(too_much.error().failure, SendFailure::INSUFFICIENT_FUNDS);
+
+    const Block confirming = MineBlock(m_stranger);
+    EXPECT_FALSE(m_pool->Exists(*sent));
+    EXPECT_EQ(m_wallet->GetTransaction(*sent)->confirmations, 1);
+    EXPECT_EQ(Balances(*m_wallet, 1).trusted, 2 * SUBSIDY - 10 * COIN - fee + SUBSIDY);
+
+    // Disconnect the block: the send goes back to the mempool and stays ours;
+    // then the chain comes back.
+    BlockValidationState state;
+    ASSERT_TRUE(m_chainstate->InvalidateBlock(confirming.header.GetHash(), state)) << state.ToString();
+    EXPECT_TRUE(m_pool->Exists(*sent));
+    view = m_wallet->GetTransaction(*sent);
+    EXPECT_EQ(view->confirmations, 0);
+    EXPECT_TRUE(view->record.in_mempool);
+    EXPECT_EQ(Balances(*m_wallet).trusted, 2 * SUBSIDY - 10 * COIN - fee);
+    EXPECT_EQ(m_wallet->BestHeight(), 101);
+    ASSERT_TRUE(m_chainstate->ReconsiderBlock(confirming.header.GetHash(), state)) << state.ToString();
+    EXPECT_EQ(m_wallet->GetTransaction(*sent)->confirmations, 1);
+    EXPECT_EQ(m_wallet->BestHeight(), 102);
+
+    // A disconnected coinbase stops counting at once.
+    const auto tip = m_chainstate->TipHash();
+    const Block last = MineBlock(payout);
+    const BalanceSums with_last = Balances(*m_wallet);
+    ASSERT_TRUE(m_chainstate->InvalidateBlock(last.header.GetHash(), state));
+    // The tip is one lower, so the coinbase of height 4 is immature again.
+    const BalanceSums without_last = Balances(*m_wallet);
+    EXPECT_EQ(without_last.trusted + without_last.immature, with_last.trusted + with_last.immature - SUBSIDY);
+    EXPECT_EQ(without_last.trusted, with_last.trusted - SUBSIDY);
+    EXPECT_EQ(m_chainstate->TipHash(), tip);
+    auto orphan = m_wallet->GetTransaction(last.txs[0].GetTxid());
+    ASSERT_TRUE(orphan);
+    ASSERT_EQ(orphan->entries.size(), 1u);
+    EXPECT_EQ(orphan->entries[0].category, "orphan");
+}
+
+TEST_F(WalletTest, ReloadKeepsStateAndCatchesUp)
+{
+    const Destination payout = NewDest(*m_wallet);
+    for (int i = 0; i < 3; ++i) MineBlock(payout);
+    const BalanceSums before = Balances(*m_wallet);
+    EXPECT_EQ(before.immature, 3 * SUBSIDY);
+    ASSERT_TRUE(m_manager->Unload("w"));
+    m_wallet.reset();
+    // Blocks while unloaded are found at load.
+    MineBlock(payout);
+    auto loaded = m_manager->Load("w");
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_EQ(Balances(**loaded).immature, 4 * SUBSIDY);
+    EXPECT_EQ((*loaded)->BestHeight(), 4);
+    EXPECT_EQ((*loaded)->GetInfo().tx_count, 4);
+    // Loaded twice: refused.
+    auto again = m_manager->Load("w");
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().failure, WalletFailure::ALREADY_LOADED);
+}
+
+TEST_F(WalletTest, RestoreFindsCoinsWithinTheGapLimit)
+{
+    // Pay the 5th and the 12th receive address (keypool 10: the 12th is
+    // within the gap once the 5th is seen).
+    std::vector<Destination> dests;
+    for (int i = 0; i < 12; ++i) dests.push_back(NewDest(*m_wallet));
+    MineBlock(dests[4]);
+    MineBlock(dests[11]);
+    auto mnemonic = m_wallet->GetMnemonic();
+    ASSERT_TRUE(mnemonic);
+    CreateWalletOptions create;
+    create.mnemonic = *mnemonic;
+    auto restored = m_manager->Create("restored", create);
+    ASSERT_TRUE(restored) << restored.error().message;
+    EXPECT_EQ(Balances(**restored).immature, 0);  // starts at the tip: rescan to find old coins
+    auto scanned = (*restored)->Rescan(0, m_chainstate->Height());
+    ASSERT_TRUE(scanned);
+    EXPECT_EQ(*scanned, 2);
+    EXPECT_EQ(Balances(**restored).immature, 2 * SUBSIDY);
+    // A new address after the restore does not reuse a paid one.
+    EXPECT_EQ(NewDest(**restored), NewDest(*m_wallet));
+
+    // A wrong mnemonic is refused and leaves no file.
+    create.mnemonic = "abandon abandon";
+    auto bad = m_manager->Create("bad", create);
+    ASSERT_FALSE(bad);
+    EXPECT_FALSE(std::filesystem::exists(m_manager->WalletPath("bad")));
+}
+
+TEST_F(WalletTest, WatchOnlyFromXpubSeesButCannotSpend)
+{
+    auto mnemonic = m_wallet->GetMnemonic();
+    ASSERT_TRUE(mnemonic);
+    auto keys = KeyChain::FromMnemonic(*mnemonic, Network::REGTEST);
+    ASSERT_TRUE(keys);
+    CreateWalletOptions create;
+    create.disable_private_keys = true;
+    create.xpub = keys->AccountXpub();
+    auto watch = m_manager->Create("watch", create);
+    ASSERT_TRUE(watch) << watch.error().message;
+    EXPECT_FALSE((*watch)->GetInfo().private_keys_enabled);
+    const Destination payout = NewDest(*m_wallet);
+    for (int i = 0; i < 101; ++i) MineBlock(payout);
+    EXPECT_EQ(Balances(**watch).trusted, 2 * SUBSIDY);
+    auto spend = (*watch)->Send({Recipient{m_stranger, COIN}});
+    ASSERT_FALSE(spend);
+    EXPECT_EQ(spend.error().failure, SendFailure::KEYS_DISABLED);
+}
+
+TEST_F(WalletTest, AtMostMaxLoadedWallets)
+{
+    CreateWalletOptions blank;
+    blank.blank = true;
+    // "w" is loaded: MAX_LOADED_WALLETS - 1 more fit, the next one does not.
+    for (size_t i = 1; i < MAX_LOADED_WALLETS; ++i) {
+        auto created = m_manager->Create("b" + std::to_string(i), blank);
+        ASSERT_TRUE(created) << created.error().message;
+    }
+    auto one_more = m_manager->Create("one_more", blank);
+    ASSERT_FALSE(one_more);
+    EXPECT_EQ(one_more.error().failure, WalletFailure::TOO_MANY);
+    EXPECT_FALSE(std::filesystem::exists(m_manager->WalletPath("one_more")));
+    // A blank wallet has no keys to hand out.
+    EXPECT_FALSE(m_manager->Get("b1")->GetNewAddress("", KeyBranch::RECEIVE));
+    ASSERT_TRUE(m_manager->Unload("b1"));
+    EXPECT_TRUE(m_manager->Create("one_more", blank));
+}
+
+TEST(WalletNames, PlainNamesOnly)
+{
+    EXPECT_TRUE(CheckWalletName(""));
+    EXPECT_TRUE(CheckWalletName("savings 2"));
+    EXPECT_TRUE(CheckWalletName(std::string(MAX_WALLET_NAME_LENGTH, 'x')));
+    EXPECT_FALSE(CheckWalletName(std::string(MAX_WALLET_NAME_LENGTH + 1, 'x')));
+    for (const char* bad : {".", "..", "a/b", "a\\b", "tab\there"}) EXPECT_FALSE(CheckWalletName(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace hpips::wallet
