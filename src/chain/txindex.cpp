@@ -228,7 +228,7 @@ Result<std::optional<IndexedTx>> TxIndex::FindTx(const uint256& txid) const
     return std::optional<IndexedTx>{IndexedTx{std::move(block->txs[position]), block_hash, position}};
 }
 
-Result<void> TxIndex::Commit(leveldb::WriteBatch& batch, const BestBlock& best, bool sync)
+Result<void> TxIndex::Commit(leveldb::WriteBatch& batch, const BestBlock& best, bool sync, bool reached_tip)
 {
     const auto record = EncodeBest(best.height, m_chainstate.GetLocator(best.hash));
     batch.Put(leveldb::Slice{TXINDEX_BEST_KEY.data(), TXINDEX_BEST_KEY.size()}, BytesSlice(record));
@@ -237,6 +237,8 @@ Result<void> TxIndex::Commit(leveldb::WriteBatch& batch, const BestBlock& best, 
     {
         LockGuard lock{m_mutex};
         m_best = best;
+        // With the best block, so a waiter woken by it sees the flag too.
+        if (reached_tip) m_synced = true;
     }
     m_cv.notify_all();
     return {};
@@ -284,12 +286,10 @@ Result<void> TxIndex::CatchUp()
         if (Stopping()) return Commit(batch, best, /*sync=*/true);
         const BlockInfo tip = m_chainstate.TipInfo();
         if (best.hash == tip.hash) {
-            if (auto committed = Commit(batch, best, /*sync=*/false); !committed) return committed;
+            if (auto committed = Commit(batch, best, /*sync=*/false, /*reached_tip=*/true); !committed) {
+                return committed;
+            }
             if (!was_synced) {
-                {
-                    LockGuard lock{m_mutex};
-                    m_synced = true;
-                }
                 LogInfo("txindex is enabled at height {} ({} blocks indexed in {} ms)", best.height,
                         best.height - start_height, MillisecondsSince(started));
             }

@@ -151,8 +151,10 @@ private:
     /** Steps the index to the chainstate's tip (see the file comment);
      *  returns early when stopping. Errors are fatal to the index. */
     Result<void> CatchUp() LOCKS_EXCLUDED(m_mutex);
-    /** Writes `batch` with the best-block record of `best` and publishes it. */
-    Result<void> Commit(leveldb::WriteBatch& batch, const BestBlock& best, bool sync) LOCKS_EXCLUDED(m_mutex);
+    /** Writes `batch` with the best-block record of `best` and publishes it;
+     *  `reached_tip` also marks the index synced in the same step. */
+    Result<void> Commit(leveldb::WriteBatch& batch, const BestBlock& best, bool sync, bool reached_tip = false)
+        LOCKS_EXCLUDED(m_mutex);
     bool Stopping() const LOCKS_EXCLUDED(m_mutex);
 
     Chainstate& m_chainstate;

@@ -60,13 +60,15 @@ class ConfigHabitsTest(HpipsTestFramework):
         start = self.run_hpipsd(datadir)
         # The parent returns only once the node is up: RPC answers at once.
         assert_equal(start.returncode, 0)
-        assert_in("Warning: Ignoring unknown configuration value txindex", start.stderr)
+        # txindex=1 is a known option now: no warning, and the index runs.
+        assert "configuration value txindex" not in start.stderr, start.stderr
         assert_in("Warning: Ignoring unknown configuration value zmqpubrawblock", start.stderr)
         net_dir = os.path.join(datadir, "regtest")
         with open(os.path.join(net_dir, ".cookie"), encoding="utf-8") as f:
             user, _, password = f.read().strip().partition(":")
         rpc = node.make_proxy(user, password)
         assert_equal(rpc.getblockchaininfo()["chain"], "regtest")
+        wait_until(lambda: rpc.getindexinfo().get("txindex", {}).get("synced"), what="the transaction index")
         # includeconf was read.
         assert_equal(rpc.getmempoolinfo()["maxmempool"], 50_000_000)
         # The pid file names the running node.
@@ -82,7 +84,8 @@ class ConfigHabitsTest(HpipsTestFramework):
         log_path = os.path.join(net_dir, "debug.log")
         with open(log_path, encoding="utf-8") as f:
             log = f.read()
-        assert_in("Warning: Ignoring unknown configuration value txindex", log)
+        assert_in("Warning: Ignoring unknown configuration value zmqpubrawblock", log)
+        assert_in("txindex is enabled", log)
         # A second daemon on the same directory: the child fails to lock it,
         # and the parent reports that with status 1.
         second = self.run_hpipsd(datadir)
