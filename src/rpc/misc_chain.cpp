@@ -73,10 +73,13 @@ std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleC
     return rates;
 }
 
-/** The mempool's entries as fee samples, best fee rate first. */
-std::vector<FeeSample> MempoolByRate(const ChainContext& ctx)
+/** The mempool's entries as fee samples, best fee rate first; empty when
+ *  the whole pool fits in `room` bytes (its floor is then 0 anyway), so the
+ *  common case copies nothing. */
+std::vector<FeeSample> MempoolByRate(const ChainContext& ctx, uint64_t room)
 {
     std::vector<FeeSample> pool;
+    if (ctx.mempool.Bytes() <= room) return pool;
     for (const MempoolEntry& entry : ctx.mempool.Entries()) pool.push_back({entry.fee, entry.size});
     std::sort(pool.begin(), pool.end(), [](const FeeSample& a, const FeeSample& b) {
         return FeeRatePerKvB(a.fee, a.size) > FeeRatePerKvB(b.fee, b.size);
@@ -209,7 +212,7 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
             }
             const bool conservative = ParseConservativeMode(OptionalParamString(request, 1).value_or("unset"));
             std::vector<int64_t> rates = CachedConfirmedFeeRates(*ctx, *fee_cache);
-            const std::vector<FeeSample> pool = MempoolByRate(*ctx);
+            const std::vector<FeeSample> pool = MempoolByRate(*ctx, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
             const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
             const auto estimate =
                 EstimateFeeRate(rates, target, conservative, floor, ctx->mempool.Options().min_relay_fee_rate);

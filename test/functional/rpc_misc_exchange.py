@@ -45,7 +45,7 @@ class MiscExchangeTest(HpipsTestFramework):
         self.subtest("waitfornewblock released by a block", self.test_wait_released)
         self.subtest("getmemoryinfo", self.test_memoryinfo)
         self.subtest("logging", self.test_logging)
-        self.subtest("a waiter is released by shutdown", self.test_wait_shutdown)
+        self.subtest("a waiter is released by shutdown; counts survive a restart", self.test_wait_shutdown)
 
     def spend(self, txid, amount, to=None):
         node = self.nodes[0]
@@ -253,6 +253,7 @@ class MiscExchangeTest(HpipsTestFramework):
 
     def test_wait_shutdown(self):
         node = self.nodes[0]
+        txcount = node.getchaintxstats()["txcount"]
         waiter, out = self.start_waiter("waitfornewblock", 0)
         node.stop()
         waiter.join()
@@ -260,6 +261,10 @@ class MiscExchangeTest(HpipsTestFramework):
         assert len(out) == 1
         if isinstance(out[0], dict):
             assert_equal(out[0]["height"], INITIAL_BLOCKS + 3)
+        # The cumulative transaction count is derived again at load.
+        node.start()
+        assert_equal(node.getchaintxstats()["txcount"], txcount)
+        assert_equal(node.getchaintxstats(1, node.getblockhash(INITIAL_BLOCKS + 1))["window_tx_count"], len(FEES) + 2)
 
 
 if __name__ == "__main__":
