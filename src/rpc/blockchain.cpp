@@ -5,6 +5,7 @@
 #include <chain/mempool.h>
 #include <consensus/params.h>
 #include <rpc/chain_util.h>
+#include <rpc/fees.h>
 #include <rpc/json.h>
 #include <rpc/tx_json.h>
 #include <rpc/util.h>
@@ -14,17 +15,15 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include <rpc/fees.h>
-
 #include <algorithm>
 #include <chrono>
-#include <functional>
-#include <thread>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace hpips {
@@ -189,8 +188,8 @@ json::value WaitForTip(const ChainContext& ctx, const json::value* timeout_param
         if (ctx.interrupt != nullptr && ctx.interrupt->load()) return TipHashHeight(tip);
         const auto now = std::chrono::steady_clock::now();
         if (now >= deadline) return TipHashHeight(tip);
-        std::this_thread::sleep_for(
-            std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds{BLOCK_WAIT_POLL_MS}, deadline - now));
+        const std::chrono::steady_clock::duration poll = std::chrono::milliseconds{BLOCK_WAIT_POLL_MS};
+        std::this_thread::sleep_for(std::min(poll, deadline - now));
     }
 }
 
@@ -205,7 +204,8 @@ BlockInfo BlockFromHashOrHeight(const ChainContext& ctx, const json::value& para
     const int64_t height = IntFromValue(param);
     const int64_t tip = ctx.chainstate.Height();
     if (height < 0) {
-        throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Target block height " + std::to_string(height) + " is negative"};
+        throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                       "Target block height " + std::to_string(height) + " is negative"};
     }
     if (height > tip) {
         throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Target block height " + std::to_string(height) +
@@ -221,10 +221,10 @@ BlockInfo BlockFromHashOrHeight(const ChainContext& ctx, const json::value& para
 const std::set<std::string, std::less<>>& BlockStatNames()
 {
     static const std::set<std::string, std::less<>> names{
-        "avgfee",     "avgfeerate", "avgtxsize",  "blockhash",   "feerate_percentiles", "height",
-        "ins",        "maxfee",     "maxfeerate", "maxtxsize",   "medianfee",           "mediantime",
-        "mediantxsize", "minfee",   "minfeerate", "mintxsize",   "outs",                "subsidy",
-        "time",       "total_out",  "total_size", "totalfee",    "txs",                 "utxo_increase",
+        "avgfee",    "avgfeerate", "avgtxsize", "blockhash", "feerate_percentiles", "height", "ins",
+        "maxfee",    "maxfeerate", "maxtxsize", "medianfee", "mediantime", "mediantxsize", "minfee",
+        "minfeerate", "mintxsize", "outs",      "subsidy",   "time",       "total_out",    "total_size",
+        "totalfee",  "txs",        "utxo_increase",
     };
     return names;
 }
@@ -260,8 +260,12 @@ json::object BlockStatsToJSON(const Block& block, const BlockInfo& info, const B
         samples.push_back({*fee, size});
     }
     const int64_t spends = static_cast<int64_t>(block.txs.size()) - 1;
-    const auto min_of = [](const std::vector<int64_t>& v) { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); };
-    const auto max_of = [](const std::vector<int64_t>& v) { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); };
+    const auto min_of = [](const std::vector<int64_t>& v) {
+        return v.empty() ? 0 : *std::min_element(v.begin(), v.end());
+    };
+    const auto max_of = [](const std::vector<int64_t>& v) {
+        return v.empty() ? 0 : *std::max_element(v.begin(), v.end());
+    };
     json::object out;
     out["avgfee"] = spends > 0 ? total_fee / spends : 0;
     out["avgfeerate"] = total_size > 0 ? FeeRatePerKvB(total_fee, total_size) / 1000 : 0;
@@ -781,7 +785,8 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
                     HelpExampleRpc("waitforblock", "\"<blockhash>\", 1000"),
         .handler = [ctx](const RPCRequest& request) -> json::value {
             const uint256 hash = ParseHashV(request.params[0], "blockhash");
-            return WaitForTip(*ctx, OptionalParam(request, 1), [&hash](const BlockInfo& tip) { return tip.hash == hash; });
+            return WaitForTip(*ctx, OptionalParam(request, 1),
+                              [&hash](const BlockInfo& tip) { return tip.hash == hash; });
         },
     });
 

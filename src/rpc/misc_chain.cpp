@@ -52,7 +52,9 @@ std::vector<int64_t> SampleConfirmedFeeRates(const ChainContext& ctx, const Bloc
         if (!block || !undo || undo->txs.size() + 1 != block->txs.size()) continue;
         for (size_t t{1}; t < block->txs.size(); ++t) {
             const Transaction& tx = block->txs[t];
-            if (const auto fee = FeeFromSpent(tx, undo->txs[t - 1])) rates.push_back(FeeRatePerKvB(*fee, tx.GetTotalSize()));
+            if (const auto fee = FeeFromSpent(tx, undo->txs[t - 1])) {
+                rates.push_back(FeeRatePerKvB(*fee, tx.GetTotalSize()));
+            }
         }
     }
     return rates;
