@@ -193,8 +193,8 @@ json::value WaitForTip(const ChainContext& ctx, const json::value* timeout_param
     }
 }
 
-/** The active-chain block getblockstats names: a height (numeric) or a hash
- *  (string), with Core's errors. */
+/** The block getblockstats names, with Core's errors: a height (numeric)
+ *  on the active chain, or the hash (string) of any known block. */
 BlockInfo BlockFromHashOrHeight(const ChainContext& ctx, const json::value& param)
 {
     if (param.is_string()) {
