@@ -38,6 +38,10 @@ struct BlockIndex {
     /** This block and every ancestor have data: the chain up to here can be
      *  connected (Core's nChainTx != 0). Derived, not stored. */
     bool data_linked{false};
+    /** Transactions from genesis up to and including this block, known once
+     *  data_linked (Core's nChainTx; getchaintxstats reads it). Derived, not
+     *  stored: LinkBlockData sums it as the block joins its linked parent. */
+    uint64_t chain_tx_count{0};
 
     bool HasStatus(BlockStatus flag) const { return (status & StatusBit(flag)) != 0; }
     void SetStatus(BlockStatus flag) { status |= StatusBit(flag); }

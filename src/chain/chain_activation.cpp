@@ -57,6 +57,7 @@ void Chainstate::LinkBlockData(BlockIndex* index)
         BlockIndex* linked = queue.front();
         queue.pop_front();
         linked->data_linked = true;
+        linked->chain_tx_count = (linked->prev != nullptr ? linked->prev->chain_tx_count : 0) + linked->tx_count;
         if (!linked->IsInvalid()) m_candidates.insert(linked);
         const auto [first, last] = m_unlinked.equal_range(linked);
         for (auto it = first; it != last; ++it) queue.push_back(it->second);

@@ -446,6 +446,7 @@ BlockInfo Chainstate::MakeInfo(const BlockIndex& index) const
     info.chain_work = index.chain_work;
     info.status = index.status;
     info.tx_count = index.tx_count;
+    info.chain_tx_count = index.chain_tx_count;
     info.median_time_past = MedianTimePast(&index);
     info.in_active_chain = m_chain.Contains(&index);
     if (info.in_active_chain) {

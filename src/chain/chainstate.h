@@ -141,6 +141,8 @@ struct BlockInfo {
     ArithUint512 chain_work{0};
     uint32_t status{0};
     uint32_t tx_count{0};
+    /** Transactions from genesis to this block (0 while its chain lacks data). */
+    uint64_t chain_tx_count{0};
     int64_t median_time_past{0};
     bool in_active_chain{false};
     std::optional<uint256> next_hash;

@@ -5,6 +5,7 @@
 #include <chain/mempool.h>
 #include <consensus/params.h>
 #include <rpc/chain_util.h>
+#include <rpc/fees.h>
 #include <rpc/json.h>
 #include <rpc/tx_json.h>
 #include <rpc/util.h>
@@ -15,11 +16,14 @@
 #include <boost/json/object.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace hpips {
@@ -63,6 +67,26 @@ public:
     }
 
     const std::map<uint256, MempoolEntry>& Entries() const { return m_entries; }
+
+    /** The in-pool ancestors (or descendants) of `txid`, not itself, at most
+     *  MAX_MEMPOOL_PACKAGE_WALK of them (getmempoolancestors / -descendants). */
+    std::set<uint256> Related(const uint256& txid, bool ancestors) const
+    {
+        const Links& links = ancestors ? m_parents : m_children;
+        std::set<uint256> seen{txid};
+        std::deque<uint256> queue{txid};
+        while (!queue.empty() && seen.size() <= MAX_MEMPOOL_PACKAGE_WALK) {
+            const auto it = links.find(queue.front());
+            queue.pop_front();
+            if (it == links.end()) continue;
+            for (const uint256& next : it->second) {
+                if (seen.size() > MAX_MEMPOOL_PACKAGE_WALK) break;
+                if (seen.insert(next).second) queue.push_back(next);
+            }
+        }
+        seen.erase(txid);
+        return seen;
+    }
 
     json::object EntryToJSON(const MempoolEntry& entry) const
     {
@@ -137,6 +161,160 @@ private:
     Links m_parents;
     Links m_children;
 };
+
+/** {hash, height} of the tip: the result of the waitfor* methods. */
+json::object TipHashHeight(const BlockInfo& tip)
+{
+    json::object out;
+    out["hash"] = tip.hash.GetHex();
+    out["height"] = tip.height;
+    return out;
+}
+
+/** Polls the tip every BLOCK_WAIT_POLL_MS until `done` holds for it, the
+ *  timeout (ms; 0 = none) or MAX_BLOCK_WAIT_MS passes, or the node shuts
+ *  down; returns the tip it saw last. "Negative timeout" as Core. */
+json::value WaitForTip(const ChainContext& ctx, const json::value* timeout_param,
+                       const std::function<bool(const BlockInfo&)>& done)
+{
+    int64_t timeout_ms{0};
+    if (timeout_param != nullptr) timeout_ms = IntFromValue(*timeout_param);
+    if (timeout_ms < 0) throw RPCError{RPCErrorCode::MISC_ERROR, "Negative timeout"};
+    const int64_t wait_ms = timeout_ms == 0 ? MAX_BLOCK_WAIT_MS : std::min(timeout_ms, MAX_BLOCK_WAIT_MS);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds{wait_ms};
+    while (true) {
+        BlockInfo tip = ctx.chainstate.TipInfo();
+        if (done(tip)) return TipHashHeight(tip);
+        if (ctx.interrupt != nullptr && ctx.interrupt->load()) return TipHashHeight(tip);
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) return TipHashHeight(tip);
+        const std::chrono::steady_clock::duration poll = std::chrono::milliseconds{BLOCK_WAIT_POLL_MS};
+        std::this_thread::sleep_for(std::min(poll, deadline - now));
+    }
+}
+
+/** The block getblockstats names, with Core's errors: a height (numeric)
+ *  on the active chain, or the hash (string) of any known block. */
+BlockInfo BlockFromHashOrHeight(const ChainContext& ctx, const json::value& param)
+{
+    if (param.is_string()) {
+        const uint256 hash = ParseHashV(param, "hash_or_height");
+        return LookupBlockOrThrow(ctx, hash);
+    }
+    const int64_t height = IntFromValue(param);
+    const int64_t tip = ctx.chainstate.Height();
+    if (height < 0) {
+        throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                       "Target block height " + std::to_string(height) + " is negative"};
+    }
+    if (height > tip) {
+        throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Target block height " + std::to_string(height) +
+                                                            " after current tip " + std::to_string(tip)};
+    }
+    const auto hash = ctx.chainstate.GetBlockHashAt(height);
+    if (!hash) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Block height out of range"};
+    return LookupBlockOrThrow(ctx, *hash);
+}
+
+/** Every statistic getblockstats can return (doc/rpc.md lists the ones of
+ *  Core it leaves out). */
+const std::set<std::string, std::less<>>& BlockStatNames()
+{
+    static const std::set<std::string, std::less<>> names{
+        "avgfee",    "avgfeerate", "avgtxsize", "blockhash", "feerate_percentiles", "height", "ins",
+        "maxfee",    "maxfeerate", "maxtxsize", "medianfee", "mediantime", "mediantxsize", "minfee",
+        "minfeerate", "mintxsize", "outs",      "subsidy",   "time",       "total_out",    "total_size",
+        "totalfee",  "txs",        "utxo_increase",
+    };
+    return names;
+}
+
+/** getblockstats' object for a block and (height > 0) its undo data. Fee
+ *  rates are base units per byte, rounded down, as Core's sat/vB. */
+json::object BlockStatsToJSON(const Block& block, const BlockInfo& info, const BlockUndo* undo)
+{
+    Amount total_fee{0};
+    Amount total_out{0};
+    int64_t ins{0};
+    int64_t outs{0};
+    uint64_t total_size{0};
+    std::vector<int64_t> fees;
+    std::vector<int64_t> sizes;
+    std::vector<int64_t> rates;
+    std::vector<FeeSample> samples;
+    for (size_t t{0}; t < block.txs.size(); ++t) {
+        const Transaction& tx = block.txs[t];
+        outs += static_cast<int64_t>(tx.outputs().size());
+        if (t == 0) continue;  // the coinbase counts only for txs and outs, as in Core
+        ins += static_cast<int64_t>(tx.inputs().size());
+        for (const TxOut& out : tx.outputs()) total_out = CheckedMoneyAdd(total_out, out.amount).value_or(MAX_MONEY);
+        const uint64_t size = tx.GetTotalSize();
+        total_size += size;
+        sizes.push_back(static_cast<int64_t>(size));
+        if (undo == nullptr || undo->txs.size() + 1 != block.txs.size()) continue;
+        const std::optional<Amount> fee = FeeFromSpent(tx, undo->txs[t - 1]);
+        if (!fee) continue;
+        total_fee = CheckedMoneyAdd(total_fee, *fee).value_or(MAX_MONEY);
+        fees.push_back(*fee);
+        rates.push_back(FeeRatePerKvB(*fee, size) / 1000);
+        samples.push_back({*fee, size});
+    }
+    const int64_t spends = static_cast<int64_t>(block.txs.size()) - 1;
+    const auto min_of = [](const std::vector<int64_t>& v) {
+        return v.empty() ? 0 : *std::min_element(v.begin(), v.end());
+    };
+    const auto max_of = [](const std::vector<int64_t>& v) {
+        return v.empty() ? 0 : *std::max_element(v.begin(), v.end());
+    };
+    json::object out;
+    out["avgfee"] = spends > 0 ? total_fee / spends : 0;
+    out["avgfeerate"] = total_size > 0 ? FeeRatePerKvB(total_fee, total_size) / 1000 : 0;
+    out["avgtxsize"] = spends > 0 ? static_cast<int64_t>(total_size) / spends : 0;
+    out["blockhash"] = info.hash.GetHex();
+    json::array percentiles;
+    for (const int64_t rate : WeightedFeeRatePercentiles(samples)) percentiles.push_back(rate / 1000);
+    out["feerate_percentiles"] = std::move(percentiles);
+    out["height"] = info.height;
+    out["ins"] = ins;
+    out["maxfee"] = max_of(fees);
+    out["maxfeerate"] = max_of(rates);
+    out["maxtxsize"] = max_of(sizes);
+    out["medianfee"] = TruncatedMedian(fees);
+    out["mediantime"] = info.median_time_past;
+    out["mediantxsize"] = TruncatedMedian(sizes);
+    out["minfee"] = min_of(fees);
+    out["minfeerate"] = min_of(rates);
+    out["mintxsize"] = min_of(sizes);
+    out["outs"] = outs;
+    out["subsidy"] = BlockSubsidy(info.height);
+    out["time"] = info.header.time;
+    out["total_out"] = total_out;
+    out["total_size"] = total_size;
+    out["totalfee"] = total_fee;
+    out["txs"] = block.txs.size();
+    out["utxo_increase"] = outs - ins;
+    return out;
+}
+
+/** getmempoolancestors / getmempooldescendants: txids, or verbose entries. */
+json::value MempoolRelatives(const ChainContext& ctx, const RPCRequest& request, bool ancestors)
+{
+    const uint256 txid = ParseHashV(request.params[0], "txid");
+    const bool verbose = OptionalParamBool(request, 1).value_or(false);
+    const MempoolGraph graph{ctx.mempool.Entries()};
+    if (graph.Entries().count(txid) == 0) {
+        throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Transaction not in mempool"};
+    }
+    const std::set<uint256> related = graph.Related(txid, ancestors);
+    if (!verbose) {
+        json::array out;
+        for (const uint256& other : related) out.push_back(json::value(other.GetHex()));
+        return out;
+    }
+    json::object out;
+    for (const uint256& other : related) out[other.GetHex()] = graph.EntryToJSON(graph.Entries().at(other));
+    return out;
+}
 
 }  // namespace
 
@@ -535,6 +713,242 @@ Result<void> RegisterBlockchainRPCCommands(RPCTable& table, ChainContext& contex
             const bool ok = ctx->chainstate.ReconsiderBlock(hash, state);
             if (!ok) throw RPCError{RPCErrorCode::DATABASE_ERROR, state.ToString()};
             return nullptr;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getmempoolancestors",
+        .description = "If txid is in the mempool, returns all in-mempool ancestors.",
+        .args = {{"txid", RPCArgType::STRING, false, "", "The transaction id (must be in mempool)"},
+                 {"verbose", RPCArgType::BOOL, true, "false",
+                  "True for a json object, false for array of transaction ids"}},
+        .result = "[ \"hex\", ... ]    (json array) for verbose = false: the ancestors' txids\n"
+                  "{ \"txid\" : { ...verbose getrawmempool entry... }, ... }    (json object) for verbose = true",
+        .examples = HelpExampleCli("getmempoolancestors", "\"mytxid\"") +
+                    HelpExampleRpc("getmempoolancestors", "\"mytxid\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            return MempoolRelatives(*ctx, request, /*ancestors=*/true);
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getmempooldescendants",
+        .description = "If txid is in the mempool, returns all in-mempool descendants.",
+        .args = {{"txid", RPCArgType::STRING, false, "", "The transaction id (must be in mempool)"},
+                 {"verbose", RPCArgType::BOOL, true, "false",
+                  "True for a json object, false for array of transaction ids"}},
+        .result = "[ \"hex\", ... ]    (json array) for verbose = false: the descendants' txids\n"
+                  "{ \"txid\" : { ...verbose getrawmempool entry... }, ... }    (json object) for verbose = true",
+        .examples = HelpExampleCli("getmempooldescendants", "\"mytxid\"") +
+                    HelpExampleRpc("getmempooldescendants", "\"mytxid\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            return MempoolRelatives(*ctx, request, /*ancestors=*/false);
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "waitfornewblock",
+        .description = "Waits for a specific new block and returns useful info about it.\n\n"
+                       "Returns the current block on timeout or exit. HPIPS polls the tip every 50 ms and waits "
+                       "at most 10 minutes, also when timeout is 0.",
+        .args = {{"timeout", RPCArgType::NUMBER, true, "0", "Time in milliseconds to wait for a response. 0 "
+                                                             "indicates no timeout (capped at 600000)."}},
+        .result = "{\n"
+                  "  \"hash\" : \"hex\",     (string) The blockhash\n"
+                  "  \"height\" : n        (numeric) Block height\n"
+                  "}",
+        .examples = HelpExampleCli("waitfornewblock", "1000") + HelpExampleRpc("waitfornewblock", "1000"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 start = ctx->chainstate.TipHash();
+            return WaitForTip(*ctx, OptionalParam(request, 0),
+                              [&start](const BlockInfo& tip) { return tip.hash != start; });
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "waitforblock",
+        .description = "Waits for a specific new block and returns useful info about it.\n\n"
+                       "Returns the current block on timeout or exit. HPIPS polls the tip every 50 ms and waits "
+                       "at most 10 minutes, also when timeout is 0.",
+        .args = {{"blockhash", RPCArgType::STRING, false, "", "Block hash to wait for."},
+                 {"timeout", RPCArgType::NUMBER, true, "0", "Time in milliseconds to wait for a response. 0 "
+                                                             "indicates no timeout (capped at 600000)."}},
+        .result = "{\n"
+                  "  \"hash\" : \"hex\",     (string) The blockhash\n"
+                  "  \"height\" : n        (numeric) Block height\n"
+                  "}",
+        .examples = HelpExampleCli("waitforblock", "\"<blockhash>\" 1000") +
+                    HelpExampleRpc("waitforblock", "\"<blockhash>\", 1000"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const uint256 hash = ParseHashV(request.params[0], "blockhash");
+            return WaitForTip(*ctx, OptionalParam(request, 1),
+                              [&hash](const BlockInfo& tip) { return tip.hash == hash; });
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "waitforblockheight",
+        .description = "Waits for (at least) block height and returns the height and hash\n"
+                       "of the current tip.\n\n"
+                       "Returns the current block on timeout or exit. HPIPS polls the tip every 50 ms and waits "
+                       "at most 10 minutes, also when timeout is 0.",
+        .args = {{"height", RPCArgType::NUMBER, false, "", "Block height to wait for."},
+                 {"timeout", RPCArgType::NUMBER, true, "0", "Time in milliseconds to wait for a response. 0 "
+                                                             "indicates no timeout (capped at 600000)."}},
+        .result = "{\n"
+                  "  \"hash\" : \"hex\",     (string) The blockhash\n"
+                  "  \"height\" : n        (numeric) Block height\n"
+                  "}",
+        .examples = HelpExampleCli("waitforblockheight", "100 1000") +
+                    HelpExampleRpc("waitforblockheight", "100, 1000"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const int64_t height = ParamInt64(request, 0);
+            return WaitForTip(*ctx, OptionalParam(request, 1),
+                              [height](const BlockInfo& tip) { return tip.height >= height; });
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getblockstats",
+        .description = "Compute per block statistics for a given window. All amounts are in base units "
+                       "(1e-8 coin).\nIt won't work for some heights with pruning (HPIPS does not prune).",
+        .args = {{"hash_or_height", RPCArgType::ANY, false, "",
+                  "The block hash or height of the target block"},
+                 {"stats", RPCArgType::ARRAY, true, "all values", "Values to plot (see result below)"}},
+        .result = "{\n"
+                  "  \"avgfee\" : n,              (numeric) Average fee in the block\n"
+                  "  \"avgfeerate\" : n,          (numeric) Average feerate (in base units per byte)\n"
+                  "  \"avgtxsize\" : n,           (numeric) Average transaction size\n"
+                  "  \"blockhash\" : \"hex\",       (string) The block hash (to check for potential reorgs)\n"
+                  "  \"feerate_percentiles\" : [  (json array) Feerates at the 10th, 25th, 50th, 75th, and 90th "
+                  "percentile weight unit (in base units per byte)\n"
+                  "    n, n, n, n, n\n"
+                  "  ],\n"
+                  "  \"height\" : n,              (numeric) The height of the block\n"
+                  "  \"ins\" : n,                 (numeric) The number of inputs (excluding coinbase)\n"
+                  "  \"maxfee\" : n,              (numeric) Maximum fee in the block\n"
+                  "  \"maxfeerate\" : n,          (numeric) Maximum feerate (in base units per byte)\n"
+                  "  \"maxtxsize\" : n,           (numeric) Maximum transaction size\n"
+                  "  \"medianfee\" : n,           (numeric) Truncated median fee in the block\n"
+                  "  \"mediantime\" : n,          (numeric) The block median time past\n"
+                  "  \"mediantxsize\" : n,        (numeric) Truncated median transaction size\n"
+                  "  \"minfee\" : n,              (numeric) Minimum fee in the block\n"
+                  "  \"minfeerate\" : n,          (numeric) Minimum feerate (in base units per byte)\n"
+                  "  \"mintxsize\" : n,           (numeric) Minimum transaction size\n"
+                  "  \"outs\" : n,                (numeric) The number of outputs\n"
+                  "  \"subsidy\" : n,             (numeric) The block subsidy\n"
+                  "  \"time\" : n,                (numeric) The block time\n"
+                  "  \"total_out\" : n,           (numeric) Total amount in all outputs (excluding coinbase)\n"
+                  "  \"total_size\" : n,          (numeric) Total size of all non-coinbase transactions\n"
+                  "  \"totalfee\" : n,            (numeric) The fee total\n"
+                  "  \"txs\" : n,                 (numeric) The number of transactions (including coinbase)\n"
+                  "  \"utxo_increase\" : n        (numeric) The increase/decrease in the number of unspent outputs\n"
+                  "}",
+        .examples = HelpExampleCli("getblockstats", "1000 '[\"minfeerate\",\"avgfeerate\"]'") +
+                    HelpExampleRpc("getblockstats", "1000, [\"minfeerate\",\"avgfeerate\"]"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const BlockInfo info = BlockFromHashOrHeight(*ctx, request.params[0]);
+            std::set<std::string, std::less<>> selected;
+            if (const json::value* stats = OptionalParam(request, 1)) {
+                if (!stats->is_array()) throw RPCError{RPCErrorCode::TYPE_ERROR, "stats must be an array"};
+                for (const json::value& name : stats->get_array()) {
+                    if (!name.is_string()) throw RPCError{RPCErrorCode::TYPE_ERROR, "stats must be strings"};
+                    const std::string_view text{name.get_string()};
+                    if (BlockStatNames().count(text) == 0) {
+                        throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                                       "Invalid selected statistic '" + TruncateForMessage(text) + "'"};
+                    }
+                    selected.emplace(text);
+                }
+            }
+            auto block = ctx->chainstate.ReadBlock(info.hash);
+            if (!block) throw RPCError{RPCErrorCode::MISC_ERROR, "Block not available: " + block.error_message()};
+            std::optional<BlockUndo> undo;
+            if (info.height > 0) {
+                auto read = ctx->chainstate.ReadBlockUndo(info.hash);
+                if (!read) throw RPCError{RPCErrorCode::MISC_ERROR, "Can't read undo data from disk"};
+                undo = std::move(*read);
+            }
+            json::object stats = BlockStatsToJSON(*block, info, undo ? &*undo : nullptr);
+            if (selected.empty()) return stats;
+            json::object out;
+            for (const std::string& name : selected) out[name] = stats.at(name);
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "blockchain",
+        .name = "getchaintxstats",
+        .description = "Compute statistics about the total number and rate of transactions in the chain.",
+        .args = {{"nblocks", RPCArgType::NUMBER, true, "one month",
+                  "Size of the window in number of blocks"},
+                 {"blockhash", RPCArgType::STRING, true, "chain tip", "The hash of the block that ends the window."}},
+        .result = "{\n"
+                  "  \"time\" : xxx,                        (numeric) The timestamp for the final block in the "
+                  "window, expressed in UNIX epoch time\n"
+                  "  \"txcount\" : n,                       (numeric) The total number of transactions in the "
+                  "chain up to that point\n"
+                  "  \"window_final_block_hash\" : \"hex\",   (string) The hash of the final block in the window\n"
+                  "  \"window_final_block_height\" : n,     (numeric) The height of the final block in the window.\n"
+                  "  \"window_block_count\" : n,            (numeric) Size of the window in number of blocks\n"
+                  "  \"window_tx_count\" : n,               (numeric, optional) The number of transactions in the "
+                  "window. Only returned if \"window_block_count\" is > 0\n"
+                  "  \"window_interval\" : n,               (numeric, optional) The elapsed time in the window in "
+                  "seconds. Only returned if \"window_block_count\" is > 0\n"
+                  "  \"txrate\" : n                         (numeric, optional) The average rate of transactions "
+                  "per second in the window. Only returned if \"window_interval\" is > 0\n"
+                  "}",
+        .examples = HelpExampleCli("getchaintxstats", "") + HelpExampleRpc("getchaintxstats", "2016"),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            BlockInfo final_block;
+            if (OptionalParam(request, 1) != nullptr) {
+                final_block = LookupBlockOrThrow(*ctx, ParseHashV(request.params[1], "blockhash"));
+                if (!final_block.in_active_chain) {
+                    throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Block is not in main chain"};
+                }
+            } else {
+                final_block = ctx->chainstate.TipInfo();
+            }
+            int64_t blockcount{0};
+            if (const auto nblocks = OptionalParamInt64(request, 0)) {
+                blockcount = *nblocks;
+                if (blockcount < 0 || (blockcount > 0 && blockcount >= final_block.height)) {
+                    throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                                   "Invalid block count: should be between 0 and the block's height - 1"};
+                }
+            } else {
+                blockcount = std::max<int64_t>(0, std::min(CHAIN_TX_STATS_DEFAULT_SECONDS / TARGET_SPACING,
+                                                           final_block.height - 1));
+            }
+            json::object out;
+            out["time"] = final_block.header.time;
+            out["txcount"] = final_block.chain_tx_count;
+            out["window_final_block_hash"] = final_block.hash.GetHex();
+            out["window_final_block_height"] = final_block.height;
+            out["window_block_count"] = blockcount;
+            if (blockcount > 0) {
+                const auto start_hash = ctx->chainstate.GetBlockHashAt(final_block.height - blockcount);
+                const auto start = start_hash ? ctx->chainstate.GetBlockInfo(*start_hash) : std::nullopt;
+                // The chain moved under us (a reorg below the window's end).
+                if (!start) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Block is not in main chain"};
+                const int64_t interval = final_block.median_time_past - start->median_time_past;
+                const uint64_t window_txs = final_block.chain_tx_count - std::min(final_block.chain_tx_count,
+                                                                                  start->chain_tx_count);
+                out["window_tx_count"] = window_txs;
+                out["window_interval"] = interval;
+                if (interval > 0) {
+                    out["txrate"] = *MakeJsonNumber(FormatRatio(ArithUint512{window_txs},
+                                                                ArithUint512{static_cast<uint64_t>(interval)}));
+                }
+            }
+            return out;
         },
     });
 

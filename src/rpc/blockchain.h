@@ -14,7 +14,9 @@
  *  getblockchaininfo, getblockcount, getbestblockhash, getblockhash,
  *  getblockheader, getblock, getchaintips, getdifficulty, getmempoolinfo,
  *  getrawmempool, getmempoolentry, gettxout, gettxoutsetinfo,
- *  invalidateblock, reconsiderblock. */
+ *  invalidateblock, reconsiderblock, getmempoolancestors,
+ *  getmempooldescendants, waitfornewblock, waitforblock, waitforblockheight,
+ *  getblockstats, getchaintxstats. */
 namespace hpips {
 
 /** Most pool transactions an ancestor or descendant walk of getrawmempool /
@@ -22,6 +24,15 @@ namespace hpips {
  *  (the pool has no package limits, so a long chain could otherwise make
  *  verbose listings quadratic). */
 constexpr size_t MAX_MEMPOOL_PACKAGE_WALK = 10'000;
+
+/** Longest a waitfornewblock / waitforblock / waitforblockheight call holds
+ *  its worker thread (ms): a timeout of 0 ("none" in Core) or above means
+ *  this, and the call then returns the current tip. */
+constexpr int64_t MAX_BLOCK_WAIT_MS = 10 * 60 * 1000;
+/** How often those methods look at the tip (ms). */
+constexpr int64_t BLOCK_WAIT_POLL_MS = 50;
+/** getchaintxstats' default window: one month of blocks (Core's default). */
+constexpr int64_t CHAIN_TX_STATS_DEFAULT_SECONDS = 30 * 24 * 60 * 60;
 
 /** Registers the methods above in `table`; they keep a pointer to
  *  `context`, which must outlive the table's use. Fails if a name is taken. */

@@ -30,7 +30,8 @@ struct ChainContext {
     /** The built-in miner when -mine is on (getmininginfo reports it); may be null. */
     Miner* miner{nullptr};
     /** Set when the node shuts down: generatetoaddress / generateblock stop
-     *  mining at once (they return what they have). May be null. */
+     *  mining at once (they return what they have), and the waitfor* methods
+     *  return the current tip. May be null. */
     const std::atomic<bool>* interrupt{nullptr};
     /** Worker threads for RPC mining (generate*); null mines on the RPC thread. */
     ThreadPool* mining_pool{nullptr};

@@ -3,11 +3,17 @@
 
 #include <rpc/json.h>
 #include <rpc/util.h>
+#include <util/logging.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <malloc.h>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hpips {
@@ -23,6 +29,70 @@ std::vector<RPCArg> EchoArgs()
         args.push_back({"arg" + std::to_string(i), RPCArgType::ANY, true, "", ""});
     }
     return args;
+}
+
+/** Longest piece of client text an error message repeats. */
+constexpr size_t MAX_ECHOED_TEXT = 64;
+
+/** `text` cut to MAX_ECHOED_TEXT characters for an error message. */
+std::string TruncateText(std::string_view text)
+{
+    if (text.size() <= MAX_ECHOED_TEXT) return std::string{text};
+    return std::string{text.substr(0, MAX_ECHOED_TEXT)} + "...";
+}
+
+/** Every single logging category (not "all"), in bit order. */
+std::vector<LogCategory> SingleLogCategories()
+{
+    std::vector<LogCategory> out;
+    for (unsigned bit{0}; bit < 32; ++bit) {
+        const auto category = static_cast<LogCategory>(uint32_t{1} << bit);
+        if (!LogCategoryName(category).empty()) out.push_back(category);
+    }
+    return out;
+}
+
+/** Applies logging's include or exclude list: names as -debug= takes them,
+ *  "all"/"1" for every category, "none"/"0" for none; INVALID_PARAMETER
+ *  "unknown logging category <name>" otherwise (as Core). */
+void ToggleLogCategories(const json::value& list, bool enable)
+{
+    if (!list.is_array()) throw RPCError{RPCErrorCode::TYPE_ERROR, "Expected type array"};
+    // Parse everything first, so that a bad name changes nothing.
+    std::vector<LogCategory> categories;
+    for (const json::value& name : list.get_array()) {
+        if (!name.is_string()) throw RPCError{RPCErrorCode::TYPE_ERROR, "Expected type string"};
+        const std::string_view text{name.get_string()};
+        if (text == "none" || text == "0") continue;
+        const auto category = ParseLogCategory(text);
+        if (!category) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "unknown logging category " + TruncateText(text)};
+        }
+        categories.push_back(*category);
+    }
+    for (const LogCategory category : categories) {
+        if (enable) {
+            GetLogger().EnableCategory(category);
+        } else {
+            GetLogger().DisableCategory(category);
+        }
+    }
+}
+
+/** glibc's malloc_info XML (getmemoryinfo "mallocinfo"), or nullopt when it
+ *  cannot be produced. */
+std::optional<std::string> MallocInfoXml()
+{
+    char* buffer{nullptr};
+    size_t size{0};
+    FILE* stream = open_memstream(&buffer, &size);
+    if (stream == nullptr) return std::nullopt;
+    const int rc = malloc_info(0, stream);
+    std::fclose(stream);
+    std::optional<std::string> out;
+    if (rc == 0 && buffer != nullptr) out = std::string{buffer, size};
+    std::free(buffer);
+    return out;
 }
 
 }  // namespace
@@ -150,6 +220,84 @@ Result<void> RegisterControlRPCCommands(RPCTable& table, ControlContext context)
             return nullptr;
         },
         .allowed_in_warmup = false,
+    });
+
+    methods.push_back({
+        .category = "control",
+        .name = "getmemoryinfo",
+        .description = "Returns an object containing information about memory usage.",
+        .args = {{"mode", RPCArgType::STRING, true, "\"stats\"",
+                  "determines what kind of information is returned.\n"
+                  "  - \"stats\" returns general statistics about memory usage in the daemon.\n"
+                  "  - \"mallocinfo\" returns an XML string describing low-level heap state (only available if "
+                  "compiled with glibc)."}},
+        .result = "{                         (json object) mode \"stats\"\n"
+                  "  \"locked\" : {            (json object) Information about locked memory manager\n"
+                  "    \"used\" : n,           (numeric) Number of bytes used\n"
+                  "    \"free\" : n,           (numeric) Number of bytes available in current arenas\n"
+                  "    \"total\" : n,          (numeric) Total number of bytes managed\n"
+                  "    \"locked\" : n,         (numeric) Amount of bytes that succeeded locking\n"
+                  "    \"chunks_used\" : n,    (numeric) Number allocated chunks\n"
+                  "    \"chunks_free\" : n     (numeric) Number unused chunks\n"
+                  "  }\n"
+                  "}\n"
+                  "HPIPS has no locked-memory pool: every figure is 0 (doc/rpc.md).\n"
+                  "\"str\"    (string) mode \"mallocinfo\": an XML string",
+        .examples = HelpExampleCli("getmemoryinfo", "") + HelpExampleRpc("getmemoryinfo", ""),
+        .handler = [](const RPCRequest& request) -> json::value {
+            const std::string mode = OptionalParamString(request, 0).value_or("stats");
+            if (mode == "stats") {
+                json::object locked;
+                for (const char* field : {"used", "free", "total", "locked", "chunks_used", "chunks_free"}) {
+                    locked[field] = 0;
+                }
+                json::object out;
+                out["locked"] = std::move(locked);
+                return out;
+            }
+            if (mode == "mallocinfo") {
+                auto xml = MallocInfoXml();
+                if (!xml) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "mallocinfo mode not available"};
+                return json::value(std::move(*xml));
+            }
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "unknown mode " + TruncateText(mode)};
+        },
+        .allowed_in_warmup = true,
+    });
+
+    methods.push_back({
+        .category = "control",
+        .name = "logging",
+        .description = "Gets and sets the logging configuration.\n"
+                       "When called without an argument, returns the list of categories with status that are "
+                       "currently being debug logged or not.\n"
+                       "When called with arguments, adds or removes categories from debug logging and return the "
+                       "lists above.\n"
+                       "The arguments are evaluated in order \"include\", \"exclude\".\n"
+                       "If an item is both included and excluded, it will thus end up being excluded.\n"
+                       "In addition, the following are available as category names with special meanings:\n"
+                       "  - \"all\",  \"1\" : represent all logging categories.\n"
+                       "  - \"none\", \"0\" : even if other logging categories are specified, ignore all of them.",
+        .args = {{"include", RPCArgType::ARRAY, true, "[]", "The categories to add to debug logging"},
+                 {"exclude", RPCArgType::ARRAY, true, "[]", "The categories to remove from debug logging"}},
+        .result = "{                   (json object) keys are the logging categories, and values indicates its "
+                  "status\n"
+                  "  \"category\" : true|false,  (boolean) if being debug logged or not. false:inactive, "
+                  "true:active\n"
+                  "  ...\n"
+                  "}",
+        .examples = HelpExampleCli("logging", "\"[\\\"all\\\"]\" \"[\\\"net\\\"]\"") +
+                    HelpExampleRpc("logging", "[\"all\"], [\"net\"]"),
+        .handler = [](const RPCRequest& request) -> json::value {
+            if (const json::value* include = OptionalParam(request, 0)) ToggleLogCategories(*include, true);
+            if (const json::value* exclude = OptionalParam(request, 1)) ToggleLogCategories(*exclude, false);
+            json::object out;
+            for (const LogCategory category : SingleLogCategories()) {
+                out[LogCategoryName(category)] = GetLogger().Enabled(category);
+            }
+            return out;
+        },
+        .allowed_in_warmup = true,
     });
 
     for (auto& method : methods) {

@@ -13,7 +13,7 @@
 namespace hpips {
 
 /** What the control methods (help, stop, uptime, getrpcinfo, echo,
- *  echojson, setmocktime) need from the node. Everything referenced must
+ *  echojson, setmocktime, getmemoryinfo, logging) need from the node. Everything referenced must
  *  outlive the table's use. */
 struct ControlContext {
     /** Asks the node to shut down (the stop RPC); must return at once. */

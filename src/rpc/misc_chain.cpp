@@ -1,17 +1,24 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <rpc/misc_chain.h>
 
+#include <chain/chainstate.h>
+#include <chain/mempool.h>
 #include <chain/txindex.h>
 #include <consensus/params.h>
 #include <primitives/address.h>
+#include <rpc/fees.h>
 #include <rpc/tx_json.h>
 #include <rpc/util.h>
 #include <util/bech32.h>
 #include <util/strencodings.h>
+#include <util/threadsafety.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,11 +27,86 @@ namespace {
 
 namespace json = boost::json;
 
+/** The fee rates of the transactions confirmed in the last
+ *  FEE_ESTIMATE_BLOCKS blocks, kept for the tip they were read at so that
+ *  repeated estimatesmartfee calls read the blocks once per tip. */
+struct FeeSampleCache {
+    Mutex mutex;
+    uint256 tip GUARDED_BY(mutex);
+    bool valid GUARDED_BY(mutex){false};
+    std::vector<int64_t> rates GUARDED_BY(mutex);
+};
+
+/** Reads the blocks (no lock held): each non-coinbase transaction's fee
+ *  rate from the block and its undo data. A block whose data cannot be read
+ *  is skipped (it only makes the sample smaller). */
+std::vector<int64_t> SampleConfirmedFeeRates(const ChainContext& ctx, const BlockInfo& tip)
+{
+    std::vector<int64_t> rates;
+    const int64_t lowest = std::max<int64_t>(1, tip.height - FEE_ESTIMATE_BLOCKS + 1);
+    for (int64_t height = tip.height; height >= lowest; --height) {
+        const auto hash = ctx.chainstate.GetBlockHashAt(height);
+        if (!hash) break;
+        auto block = ctx.chainstate.ReadBlock(*hash);
+        auto undo = ctx.chainstate.ReadBlockUndo(*hash);
+        if (!block || !undo || undo->txs.size() + 1 != block->txs.size()) continue;
+        for (size_t t{1}; t < block->txs.size(); ++t) {
+            const Transaction& tx = block->txs[t];
+            if (const auto fee = FeeFromSpent(tx, undo->txs[t - 1])) {
+                rates.push_back(FeeRatePerKvB(*fee, tx.GetTotalSize()));
+            }
+        }
+    }
+    return rates;
+}
+
+std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleCache& cache)
+{
+    const BlockInfo tip = ctx.chainstate.TipInfo();
+    {
+        LockGuard lock{cache.mutex};
+        if (cache.valid && cache.tip == tip.hash) return cache.rates;
+    }
+    std::vector<int64_t> rates = SampleConfirmedFeeRates(ctx, tip);
+    LockGuard lock{cache.mutex};
+    cache.tip = tip.hash;
+    cache.valid = true;
+    cache.rates = rates;
+    return rates;
+}
+
+/** The mempool's entries as fee samples, best fee rate first; empty when
+ *  the whole pool fits in `room` bytes (its floor is then 0 anyway), so the
+ *  common case copies nothing. */
+std::vector<FeeSample> MempoolByRate(const ChainContext& ctx, uint64_t room)
+{
+    std::vector<FeeSample> pool;
+    if (ctx.mempool.Bytes() <= room) return pool;
+    for (const MempoolEntry& entry : ctx.mempool.Entries()) pool.push_back({entry.fee, entry.size});
+    std::sort(pool.begin(), pool.end(), [](const FeeSample& a, const FeeSample& b) {
+        return FeeRatePerKvB(a.fee, a.size) > FeeRatePerKvB(b.fee, b.size);
+    });
+    return pool;
+}
+
+/** Core's estimate modes, case-insensitive; true for conservative (also
+ *  "unset", Core 25's default). */
+bool ParseConservativeMode(const std::string& mode)
+{
+    std::string upper = mode;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper == "UNSET" || upper == "CONSERVATIVE") return true;
+    if (upper == "ECONOMICAL") return false;
+    throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                   "Invalid estimate_mode parameter, must be one of: \"unset\", \"economical\", \"conservative\""};
+}
+
 }  // namespace
 
 Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context)
 {
     ChainContext* ctx = &context;
+    const auto fee_cache = std::make_shared<FeeSampleCache>();
     std::vector<RPCMethod> methods;
 
     methods.push_back({
@@ -96,6 +178,55 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
             entry["synced"] = summary.synced;
             entry["best_block_height"] = summary.best_block_height;
             out[TXINDEX_NAME] = std::move(entry);
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "util",
+        .name = "estimatesmartfee",
+        .description = "Estimates the approximate fee per kilobyte needed for a transaction to begin\n"
+                       "confirmation within conf_target blocks if possible and return the number of blocks\n"
+                       "for which the estimate is valid.\n"
+                       "HPIPS estimates from the fee rates of the transactions confirmed in the last 24 blocks (a "
+                       "percentile that falls with the target) and the mempool (doc/rpc.md).",
+        .args = {{"conf_target", RPCArgType::NUMBER, false, "", "Confirmation target in blocks (1 - 1008)"},
+                 {"estimate_mode", RPCArgType::STRING, true, "\"conservative\"",
+                  "The fee estimate mode.\n\"unset\", \"economical\" or \"conservative\" (case-insensitive)"}},
+        .result = "{\n"
+                  "  \"feerate\" : n,     (numeric, optional) estimate fee rate in coins/kvB (only present if no "
+                  "errors were encountered)\n"
+                  "  \"errors\" : [       (json array, optional) Errors encountered during processing (if there "
+                  "are any)\n"
+                  "    \"str\",           (string) error\n"
+                  "    ...\n"
+                  "  ],\n"
+                  "  \"blocks\" : n       (numeric) block number where estimate was found\n"
+                  "}",
+        .examples = HelpExampleCli("estimatesmartfee", "6") +
+                    HelpExampleRpc("estimatesmartfee", "6, \"economical\""),
+        .handler = [ctx, fee_cache](const RPCRequest& request) -> json::value {
+            const int64_t target = ParamInt64(request, 0);
+            if (target < MIN_CONF_TARGET || target > MAX_CONF_TARGET) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid conf_target, must be between " +
+                                                                    std::to_string(MIN_CONF_TARGET) + " and " +
+                                                                    std::to_string(MAX_CONF_TARGET)};
+            }
+            const bool conservative = ParseConservativeMode(OptionalParamString(request, 1).value_or("unset"));
+            std::vector<int64_t> rates = CachedConfirmedFeeRates(*ctx, *fee_cache);
+            const std::vector<FeeSample> pool = MempoolByRate(*ctx, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
+            const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
+            const auto estimate =
+                EstimateFeeRate(rates, target, conservative, floor, ctx->mempool.Options().min_relay_fee_rate);
+            json::object out;
+            if (estimate) {
+                out["feerate"] = ValueFromAmount(*estimate);
+            } else {
+                json::array errors;
+                errors.push_back(json::value("Insufficient data or no feerate found"));
+                out["errors"] = std::move(errors);
+            }
+            out["blocks"] = target;
             return out;
         },
     });
