@@ -805,7 +805,12 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             if (target_confirmations < 1) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter"};
             const bool include_removed = OptionalParamBool(request, 3).value_or(true);
             auto listed = wallet->ListSinceBlock(since, target_confirmations, include_removed);
-            if (!listed) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, listed.error_message()};
+            if (!listed) {
+                throw RPCError{listed.error().failure == Wallet::SinceBlockFailure::BLOCK_NOT_FOUND
+                                   ? RPCErrorCode::INVALID_ADDRESS_OR_KEY
+                                   : RPCErrorCode::DATABASE_ERROR,
+                               listed.error_message()};
+            }
             json::array transactions;
             for (const auto& [view, entry] : listed->transactions) transactions.push_back(EntryJson(view, entry, true));
             json::object out;

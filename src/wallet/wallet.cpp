@@ -672,7 +672,7 @@ Result<std::vector<std::pair<TxView, TxEntry>>> Wallet::ListTransactions(const s
     return newest_first;
 }
 
-Result<Wallet::SinceBlock> Wallet::ListSinceBlock(const std::optional<uint256>& since, int64_t target_confirmations,
+Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const std::optional<uint256>& since, int64_t target_confirmations,
                                                   bool include_removed)
 {
     // Walk from `since` back to the active chain (reading each stale block,
@@ -687,7 +687,7 @@ Result<Wallet::SinceBlock> Wallet::ListSinceBlock(const std::optional<uint256>& 
                 break;
             }
             auto block = m_chain.ReadBlock(hash);
-            if (!block) return Error{"Block not found"};
+            if (!block) return SinceBlockError{SinceBlockFailure::BLOCK_NOT_FOUND, "Block not found"};
             hash = block->header.prev_block;
             if (include_removed) stale_blocks.push_back(std::move(*block));
         }
@@ -696,9 +696,9 @@ Result<Wallet::SinceBlock> Wallet::ListSinceBlock(const std::optional<uint256>& 
     LockGuard lock{m_mutex};
     // Confirmed above the fork (the block_height index), then the unconfirmed.
     auto confirmed = m_db->ListConfirmedFrom(fork_height + 1);
-    if (!confirmed) return confirmed.error();
+    if (!confirmed) return SinceBlockError{SinceBlockFailure::DATABASE, confirmed.error_message()};
     auto unconfirmed = m_db->ListUnconfirmedTxs();
-    if (!unconfirmed) return unconfirmed.error();
+    if (!unconfirmed) return SinceBlockError{SinceBlockFailure::DATABASE, unconfirmed.error_message()};
     for (const auto* list : {&*confirmed, &*unconfirmed}) {
         for (const TxRecord& record : *list) {
             TxView view = MakeView(record);

@@ -230,8 +230,14 @@ public:
         std::vector<std::pair<TxView, TxEntry>> removed;
         uint256 lastblock;
     };
-    /** Errors: the block is not known (its data cannot be read). */
-    Result<SinceBlock> ListSinceBlock(const std::optional<uint256>& since, int64_t target_confirmations,
+    enum class SinceBlockFailure { BLOCK_NOT_FOUND, DATABASE };
+    struct SinceBlockError {
+        SinceBlockFailure failure;
+        std::string message;
+    };
+    /** BLOCK_NOT_FOUND: `since` is unknown or its data (or an ancestor's)
+     *  cannot be read. */
+    Result<SinceBlock, SinceBlockError> ListSinceBlock(const std::optional<uint256>& since, int64_t target_confirmations,
                                       bool include_removed) LOCKS_EXCLUDED(m_mutex);
 
     // Encryption (doc/wallet.md, "Encryption"). Passphrases are wiped by the
