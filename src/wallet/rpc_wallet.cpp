@@ -238,6 +238,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             }
             if (create.xpub && create.xpub->size() > 200) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "xpub too long"};
             auto wallet = wm->Create(name, create);
+            MemoryCleanse(create.passphrase.data(), create.passphrase.size());
             if (!wallet) ThrowWalletError(wallet.error());
             json::array warnings;
             if (load_on_startup) {

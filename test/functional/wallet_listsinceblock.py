@@ -120,7 +120,8 @@ class WalletListSinceBlockTest(HpipsTestFramework):
         for _ in range(5):
             for _ in range(rng.randint(1, 2)):
                 deposit()
-                self.mine(rng.randint(0, 1))
+                if rng.random() < 0.5:
+                    self.mine()
                 if rng.random() < 0.5:
                     poll()
             self.mine()
