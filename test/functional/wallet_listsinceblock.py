@@ -94,6 +94,7 @@ class WalletListSinceBlockTest(HpipsTestFramework):
         rng = random.Random(20261208)
         credited = {}  # txid -> blockhash it was credited in
         credits = 0
+        debits = 0
         sent = set()
         cursor = n.getbestblockhash()
         # Everything up to here is already booked.
@@ -102,10 +103,11 @@ class WalletListSinceBlockTest(HpipsTestFramework):
                 credited[entry["txid"]] = entry["blockhash"]
 
         def poll():
-            nonlocal cursor, credits
+            nonlocal cursor, credits, debits
             listed = ex.listsinceblock(cursor)
             for entry in listed["removed"]:
-                credited.pop(entry["txid"], None)
+                if credited.pop(entry["txid"], None) is not None:
+                    debits += 1
             for entry in listed["transactions"]:
                 if entry["category"] != "receive" or entry["confirmations"] < 1:
                     continue
@@ -146,7 +148,10 @@ class WalletListSinceBlockTest(HpipsTestFramework):
             confirmed[txid] = tx["blockhash"]
         mine = {t: h for t, h in credited.items() if t in sent}
         assert_equal(mine, confirmed)
-        assert credits >= len(sent)
+        # Reorgs did take credited deposits away (and they came back).
+        assert debits > 0, debits
+        assert_equal(credits - debits, len(sent))
+        self.log(f"{len(sent)} deposits, {credits} credits, {debits} debits")
 
 
 if __name__ == "__main__":
