@@ -44,9 +44,9 @@ struct ScryptParams {
     uint64_t p{0};
 };
 
-/** Parameters new wallets use: N = 2^14, r = 8, p = 1 (16 MiB, about 50 ms
- *  on the 2-core development VM), Core-like in cost so that unlocking, tests
- *  included, stays fast; a guess costs an attacker the same. */
+/** Parameters new encryptions use: N = 2^14, r = 8, p = 1 (16 MiB, 65-130 ms
+ *  on the shared 2-core development VM), so that unlocking, tests included,
+ *  stays fast; each guess costs an attacker the same. */
 constexpr ScryptParams DEFAULT_SCRYPT_PARAMS{uint64_t{1} << 14, 8, 1};
 /** Bounds on parameters read from a file, so a damaged or hostile file
  *  cannot make an unlock take unbounded memory or time (N <= 2^20, r <= 32,
