@@ -678,7 +678,9 @@ Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const
     // Walk from `since` back to the active chain (reading each stale block,
     // without the wallet's lock: disk I/O), as Core does.
     int64_t fork_height{-1};
-    std::vector<Block> stale_blocks;
+    // Only the txids of stale blocks are kept: memory follows the branch's
+    // transaction count, not its block sizes.
+    std::vector<uint256> stale_txids;
     if (since) {
         uint256 hash = *since;
         while (true) {
@@ -689,7 +691,9 @@ Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const
             auto block = m_chain.ReadBlock(hash);
             if (!block) return SinceBlockError{SinceBlockFailure::BLOCK_NOT_FOUND, "Block not found"};
             hash = block->header.prev_block;
-            if (include_removed) stale_blocks.push_back(std::move(*block));
+            if (include_removed) {
+                for (const Transaction& tx : block->txs) stale_txids.push_back(tx.GetTxid());
+            }
         }
     }
     SinceBlock out;
@@ -705,13 +709,11 @@ Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const
             for (const TxEntry& entry : view.entries) out.transactions.emplace_back(view, entry);
         }
     }
-    for (const Block& block : stale_blocks) {
-        for (const Transaction& tx : block.txs) {
-            auto record = m_db->GetTx(tx.GetTxid());
-            if (!record) continue;
-            TxView view = MakeView(*record);
-            for (const TxEntry& entry : view.entries) out.removed.emplace_back(view, entry);
-        }
+    for (const uint256& txid : stale_txids) {
+        auto record = m_db->GetTx(txid);
+        if (!record) continue;
+        TxView view = MakeView(*record);
+        for (const TxEntry& entry : view.entries) out.removed.emplace_back(view, entry);
     }
     const int64_t last_height = m_best_height + 1 - std::min(target_confirmations, m_best_height + 1);
     if (last_height == m_best_height) {
