@@ -41,6 +41,12 @@
  * building and broadcasting, so two sends never pick the same coins; the
  * broadcast itself runs without m_mutex, because the mempool reports the new
  * transaction back to this wallet on the same thread.
+ *
+ * Encryption (doc/wallet.md, "Encryption"): an encrypted wallet holds only
+ * public keys (from the account xpub) while locked; Unlock puts the private
+ * KeyChain and the master key in memory until walletlock or the deadline,
+ * which a relock thread (started at the first unlock, joined by the
+ * destructor) enforces under m_mutex.
  */
 namespace hpips::wallet {
 
