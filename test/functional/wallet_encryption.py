@@ -10,7 +10,8 @@ longer in the wallet file or its log. A wrong passphrase gets -14 and
 unlocks nothing; the right one unlocks, a send works, walletlock locks; a
 1-second timeout relocks by itself. walletpassphrasechange re-seals the
 master key (the old passphrase stops working). A restart keeps the wallet
-encrypted and locked. createwallet with a passphrase creates it encrypted.
+encrypted and locked. createwallet with a passphrase creates it encrypted;
+a blank wallet has nothing to encrypt (-16).
 Limits: a passphrase of 1025 bytes, an empty one, a negative timeout: -8; a
 timeout above 100000000 s is capped."""
 import os
@@ -135,6 +136,9 @@ class WalletEncryptionTest(HpipsTestFramework):
         enc.walletpassphrase("secret", 100)
         assert_equal(len(enc.getmnemonic().split()), 24)
         enc.walletlock()
+        # Nothing to encrypt in a blank wallet: -16.
+        n.createwallet("blank", True, True)
+        assert_raises_rpc_error(-16, "nothing to encrypt", self.wallet_rpc("blank").encryptwallet, "pw")
 
     def wallet_rpc(self, name):
         user, password = self.node.read_cookie()
