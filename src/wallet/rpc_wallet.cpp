@@ -6,6 +6,7 @@
 #include <rpc/util.h>
 #include <util/serialize.h>
 #include <util/strencodings.h>
+#include <crypto/cleanse.h>
 #include <wallet/wallet_manager.h>
 
 #include <boost/json/array.hpp>
@@ -72,6 +73,31 @@ uint256 ParseTxid(const json::value& value)
     case WalletFailure::LOAD_FAILED: throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
     }
     throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
+}
+
+[[noreturn]] void ThrowCryptError(const CryptError& error)
+{
+    switch (error.failure) {
+    case CryptFailure::NOT_ENCRYPTED:
+    case CryptFailure::ALREADY_ENCRYPTED: throw RPCError{RPCErrorCode::WALLET_WRONG_ENC_STATE, error.message};
+    case CryptFailure::WRONG_PASSPHRASE: throw RPCError{RPCErrorCode::WALLET_PASSPHRASE_INCORRECT, error.message};
+    case CryptFailure::LOCKED: throw RPCError{RPCErrorCode::WALLET_UNLOCK_NEEDED, error.message};
+    case CryptFailure::NO_PRIVATE_KEYS: throw RPCError{RPCErrorCode::WALLET_ENCRYPTION_FAILED, error.message};
+    case CryptFailure::FAILED: throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
+    }
+    throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
+}
+
+/** A passphrase argument: a non-empty string of at most MAX_PASSPHRASE_SIZE bytes. */
+std::string PassphraseParam(const RPCRequest& request, size_t i)
+{
+    std::string passphrase = ParamString(request, i);
+    if (passphrase.empty()) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "passphrase can not be empty"};
+    if (passphrase.size() > MAX_PASSPHRASE_SIZE) {
+        MemoryCleanse(passphrase.data(), passphrase.size());
+        throw RPCError{RPCErrorCode::INVALID_PARAMETER, "passphrase too long (at most 1024 bytes)"};
+    }
+    return passphrase;
 }
 
 /** The wallet a request is for (see RegisterWalletRPCCommands). */
@@ -171,7 +197,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                   "Disable the possibility of private keys (only watchonly from `xpub`, or blank)."},
                  {"blank", RPCArgType::BOOL, true, "false", "Create a blank wallet, without keys."},
                  {"passphrase", RPCArgType::STRING, true, "",
-                  "Encrypt the wallet with this passphrase (not available yet: must be empty)."},
+                  "Encrypt the wallet with this passphrase (at most 1024 bytes); the wallet starts locked."},
                  {"avoid_reuse", RPCArgType::BOOL, true, "false", "Not supported yet (must be false)."},
                  {"descriptors", RPCArgType::BOOL, true, "true",
                   "HPIPS wallets are HD wallets of one derivation path; false (legacy) is refused."},
@@ -191,10 +217,9 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             CreateWalletOptions create;
             create.disable_private_keys = OptionalParamBool(request, 1).value_or(false);
             create.blank = OptionalParamBool(request, 2).value_or(false);
-            if (!OptionalParamString(request, 3).value_or("").empty()) {
-                throw RPCError{RPCErrorCode::WALLET_ENCRYPTION_FAILED,
-                               "Wallet encryption is not available in this build yet; create the wallet without "
-                               "a passphrase"};
+            create.passphrase = OptionalParamString(request, 3).value_or("");
+            if (create.passphrase.size() > MAX_PASSPHRASE_SIZE) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "passphrase too long (at most 1024 bytes)"};
             }
             RejectUnsupportedTrue(request, 4, "avoid_reuse");
             if (!OptionalParamBool(request, 5).value_or(true)) {
@@ -213,6 +238,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             }
             if (create.xpub && create.xpub->size() > 200) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "xpub too long"};
             auto wallet = wm->Create(name, create);
+            MemoryCleanse(create.passphrase.data(), create.passphrase.size());
             if (!wallet) ThrowWalletError(wallet.error());
             json::array warnings;
             if (load_on_startup) {
@@ -536,7 +562,8 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
         .args = {},
         .result = "{ \"walletname\", \"walletversion\", \"format\", \"txcount\", \"keypoolsize\", "
                   "\"keypoolsize_hd_internal\", \"paytxfee\", \"private_keys_enabled\", \"avoid_reuse\", "
-                  "\"scanning\", \"descriptors\", \"external_signer\", \"blank\", \"derivation_path\", "
+                  "\"scanning\", \"descriptors\", \"external_signer\", \"blank\", \"unlocked_until\" (encrypted wallets: "
+                  "the node time the wallet relocks at, 0 while locked), \"derivation_path\", "
                   "\"lastprocessedblock\" }",
         .examples = HelpExampleCli("getwalletinfo", ""),
         .handler = [wm](const RPCRequest& request) -> json::value {
@@ -556,6 +583,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             out["descriptors"] = true;
             out["external_signer"] = false;
             out["blank"] = info.blank;
+            if (info.encrypted) out["unlocked_until"] = info.unlocked_until;
             out["derivation_path"] = AccountPath(wallet->GetNetwork()) + "/{0,1}/*";
             out["lastprocessedblock"] = LastProcessedBlock(info);
             return out;
@@ -573,10 +601,10 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
         .handler = [wm](const RPCRequest& request) -> json::value {
             auto wallet = WalletForRequest(*wm, request);
             auto mnemonic = wallet->GetMnemonic();
-            if (!mnemonic) {
-                throw RPCError{RPCErrorCode::WALLET_ERROR, "Error: Private keys are disabled for this wallet"};
-            }
-            return json::value(*mnemonic);
+            if (!mnemonic) ThrowCryptError(mnemonic.error());
+            json::value out(*mnemonic);
+            MemoryCleanse(mnemonic->data(), mnemonic->size());
+            return out;
         },
     });
 
@@ -609,6 +637,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                     throw RPCError{RPCErrorCode::WALLET_INSUFFICIENT_FUNDS, "Insufficient funds"};
                 case SendFailure::INVALID: throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
                 case SendFailure::KEYS_DISABLED: throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
+                case SendFailure::LOCKED: throw RPCError{RPCErrorCode::WALLET_UNLOCK_NEEDED, error.message};
                 case SendFailure::REJECTED:
                     throw RPCError{RPCErrorCode::WALLET_ERROR, "Transaction rejected by the mempool: " + error.message};
                 case SendFailure::DATABASE: throw RPCError{RPCErrorCode::DATABASE_ERROR, error.message};
@@ -647,6 +676,152 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             json::object out;
             out["start_height"] = start;
             out["stop_height"] = *scanned;
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "wallet",
+        .name = "encryptwallet",
+        .description = "Encrypts the wallet with 'passphrase' (doc/wallet.md, \"Encryption\": AES-256-GCM under a "
+                       "master key sealed under a scrypt key of the passphrase). The wallet is locked afterwards: "
+                       "sending needs walletpassphrase; new addresses do not.\nBackups made before encryption "
+                       "still hold the mnemonic in the clear.",
+        .args = {{"passphrase", RPCArgType::STRING, false, "",
+                  "The pass phrase to encrypt the wallet with (1 to 1024 bytes)."}},
+        .result = "\"str\"    (string) A string with further instructions",
+        .examples = HelpExampleCli("encryptwallet", "\"my pass phrase\""),
+        .handler = [wm](const RPCRequest& request) -> json::value {
+            auto wallet = WalletForRequest(*wm, request);
+            auto done = wallet->EncryptWallet(PassphraseParam(request, 0));
+            if (!done) ThrowCryptError(done.error());
+            return json::value("wallet encrypted; the wallet is locked now: use walletpassphrase to unlock it "
+                               "before sending. The mnemonic is unchanged, so keep older backups safe.");
+        },
+    });
+
+    methods.push_back({
+        .category = "wallet",
+        .name = "walletpassphrase",
+        .description = "Stores the wallet decryption key in memory for 'timeout' seconds (at most 100000000; "
+                       "larger values are capped). This is needed before sending. Calling it again moves the "
+                       "deadline.",
+        .args = {{"passphrase", RPCArgType::STRING, false, "", "The wallet passphrase"},
+                 {"timeout", RPCArgType::NUMBER, false, "",
+                  "The time to keep the decryption key in seconds; capped at 100000000 (~3 years)."}},
+        .result = "null    (json null)",
+        .examples = HelpExampleCli("walletpassphrase", "\"my pass phrase\" 60"),
+        .handler = [wm](const RPCRequest& request) -> json::value {
+            auto wallet = WalletForRequest(*wm, request);
+            std::string passphrase = PassphraseParam(request, 0);
+            const auto timeout = OptionalParamInt64(request, 1);
+            if (!timeout) {
+                MemoryCleanse(passphrase.data(), passphrase.size());
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "timeout is required"};
+            }
+            if (*timeout < 0) {
+                MemoryCleanse(passphrase.data(), passphrase.size());
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Timeout cannot be negative."};
+            }
+            auto done = wallet->Unlock(std::move(passphrase), std::min(*timeout, MAX_UNLOCK_TIMEOUT));
+            if (!done) ThrowCryptError(done.error());
+            return nullptr;
+        },
+    });
+
+    methods.push_back({
+        .category = "wallet",
+        .name = "walletlock",
+        .description = "Removes the wallet encryption key from memory, locking the wallet. After calling this "
+                       "method, you will need to call walletpassphrase again before sending.",
+        .args = {},
+        .result = "null    (json null)",
+        .examples = HelpExampleCli("walletlock", ""),
+        .handler = [wm](const RPCRequest& request) -> json::value {
+            auto wallet = WalletForRequest(*wm, request);
+            auto done = wallet->Lock();
+            if (!done) ThrowCryptError(done.error());
+            return nullptr;
+        },
+    });
+
+    methods.push_back({
+        .category = "wallet",
+        .name = "walletpassphrasechange",
+        .description = "Changes the wallet passphrase from 'oldpassphrase' to 'newpassphrase' (only the master "
+                       "key is sealed again; the lock state is kept).",
+        .args = {{"oldpassphrase", RPCArgType::STRING, false, "", "The current passphrase"},
+                 {"newpassphrase", RPCArgType::STRING, false, "", "The new passphrase (1 to 1024 bytes)"}},
+        .result = "null    (json null)",
+        .examples = HelpExampleCli("walletpassphrasechange", "\"old one\" \"new one\""),
+        .handler = [wm](const RPCRequest& request) -> json::value {
+            auto wallet = WalletForRequest(*wm, request);
+            std::string old_passphrase = PassphraseParam(request, 0);
+            std::string new_passphrase;
+            try {
+                new_passphrase = PassphraseParam(request, 1);
+            } catch (...) {
+                MemoryCleanse(old_passphrase.data(), old_passphrase.size());
+                throw;
+            }
+            auto done = wallet->ChangePassphrase(std::move(old_passphrase), std::move(new_passphrase));
+            if (!done) ThrowCryptError(done.error());
+            return nullptr;
+        },
+    });
+
+    methods.push_back({
+        .category = "wallet",
+        .name = "listsinceblock",
+        .description = "Get all transactions in blocks since block [blockhash], or all transactions if omitted, "
+                       "and the unconfirmed ones.\nIf \"blockhash\" is no longer a part of the main chain, "
+                       "transactions from the fork point onward are included, and with include_removed the "
+                       "transactions of the blocks that left the chain are listed in \"removed\".\n"
+                       "\"lastblock\" is the cursor for the next call.",
+        .args = {{"blockhash", RPCArgType::STRING, true, "\"\"",
+                  "If set, the block hash to list transactions since, otherwise list all transactions."},
+                 {"target_confirmations", RPCArgType::NUMBER, true, "1",
+                  "Return the nth block hash from the main chain (1 = the best block) as lastblock."},
+                 {"include_watchonly", RPCArgType::BOOL, true, "true for watch-only wallets",
+                  "Include transactions to watch-only addresses"},
+                 {"include_removed", RPCArgType::BOOL, true, "true",
+                  "Show transactions that were removed due to a reorg in the \"removed\" array"}},
+        .result = "{\n  \"transactions\" : [ listtransactions entries ],\n  \"removed\" : [ the same, of "
+                  "transactions of blocks no longer in the main chain ],\n  \"lastblock\" : \"hex\"    (string) "
+                  "the hash of the block (target_confirmations-1) from the best block\n}",
+        .examples = HelpExampleCli("listsinceblock", "") +
+                    HelpExampleCli("listsinceblock", "\"000000000000000bacf66f7497b7dc45ef753ee9a7d38571037cdb1a57f663ad\" 6"),
+        .handler = [wm](const RPCRequest& request) -> json::value {
+            auto wallet = WalletForRequest(*wm, request);
+            std::optional<uint256> since;
+            if (const auto text = OptionalParamString(request, 0); text && !text->empty()) {
+                auto hash = uint256::FromHex(*text);
+                if (text->size() != 64 || !hash) {
+                    throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                                   "blockhash must be a 64-character hexadecimal string (not '" + Echo(*text) + "')"};
+                }
+                since = *hash;
+            }
+            const int64_t target_confirmations = OptionalInt(request, 1, 1);
+            if (target_confirmations < 1) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter"};
+            const bool include_removed = OptionalParamBool(request, 3).value_or(true);
+            auto listed = wallet->ListSinceBlock(since, target_confirmations, include_removed);
+            if (!listed) {
+                throw RPCError{listed.error().failure == Wallet::SinceBlockFailure::BLOCK_NOT_FOUND
+                                   ? RPCErrorCode::INVALID_ADDRESS_OR_KEY
+                                   : RPCErrorCode::DATABASE_ERROR,
+                               listed.error_message()};
+            }
+            json::array transactions;
+            for (const auto& [view, entry] : listed->transactions) transactions.push_back(EntryJson(view, entry, true));
+            json::object out;
+            out["transactions"] = std::move(transactions);
+            if (include_removed) {
+                json::array removed;
+                for (const auto& [view, entry] : listed->removed) removed.push_back(EntryJson(view, entry, true));
+                out["removed"] = std::move(removed);
+            }
+            out["lastblock"] = listed->lastblock.GetHex();
             return out;
         },
     });

@@ -7,6 +7,7 @@
 #include <primitives/address.h>
 #include <primitives/sighash.h>
 #include <util/logging.h>
+#include <util/strencodings.h>
 
 #include <algorithm>
 
@@ -21,6 +22,71 @@ constexpr char META_BEST_HASH[] = "best_block_hash";
 constexpr char META_BEST_HEIGHT[] = "best_block_height";
 constexpr char META_NEXT_RECEIVE[] = "next_receive_index";
 constexpr char META_NEXT_CHANGE[] = "next_change_index";
+// Encryption (schema 2): the scrypt salt and parameters, the master key
+// sealed under the passphrase key, the mnemonic sealed under the master key.
+constexpr char META_CRYPT_SALT[] = "crypt_salt";
+constexpr char META_CRYPT_N[] = "crypt_scrypt_n";
+constexpr char META_CRYPT_R[] = "crypt_scrypt_r";
+constexpr char META_CRYPT_P[] = "crypt_scrypt_p";
+constexpr char META_CRYPT_MASTER_KEY[] = "crypt_master_key";
+constexpr char META_CRYPT_MNEMONIC[] = "crypt_mnemonic";
+/** GCM associated data: binds each sealed blob to its purpose. */
+constexpr char AAD_MASTER_KEY[] = "hpips wallet master key";
+constexpr char AAD_MNEMONIC[] = "hpips wallet mnemonic";
+
+const char* const MSG_WRONG_PASSPHRASE = "Error: The wallet passphrase entered was incorrect.";
+const char* const MSG_LOCKED = "Error: Please enter the wallet passphrase with walletpassphrase first.";
+const char* const MSG_NOT_ENCRYPTED =
+    "Error: running with an unencrypted wallet, but walletpassphrase was called.";
+
+std::span<const uint8_t> Bytes(std::string_view text)
+{
+    return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+/** Wipes a string holding a secret (its whole capacity is not reachable;
+ *  the characters are). */
+void Wipe(std::string& secret)
+{
+    MemoryCleanse(secret.data(), secret.size());
+    secret.clear();
+}
+
+/** Meta entries sealing `master_key` under `passphrase` with a fresh salt. */
+Result<std::vector<std::pair<std::string, std::string>>> SealMasterKey(const CryptoKey& master_key,
+                                                                       std::string_view passphrase)
+{
+    std::array<uint8_t, WALLET_CRYPTO_SALT_SIZE> salt{};
+    GetStrongRandBytes(salt);
+    auto pass_key = DeriveKeyFromPassphrase(passphrase, salt, DEFAULT_SCRYPT_PARAMS);
+    if (!pass_key) return pass_key.error();
+    auto sealed = Seal(*pass_key, master_key, AAD_MASTER_KEY);
+    MemoryCleanse(pass_key->data(), pass_key->size());
+    if (!sealed) return sealed.error();
+    return std::vector<std::pair<std::string, std::string>>{
+        {META_CRYPT_SALT, HexStr(salt)},
+        {META_CRYPT_N, std::to_string(DEFAULT_SCRYPT_PARAMS.n)},
+        {META_CRYPT_R, std::to_string(DEFAULT_SCRYPT_PARAMS.r)},
+        {META_CRYPT_P, std::to_string(DEFAULT_SCRYPT_PARAMS.p)},
+        {META_CRYPT_MASTER_KEY, HexStr(*sealed)},
+    };
+}
+
+/** Meta entries of a new encryption of `mnemonic`: a new master key sealed
+ *  under `passphrase`, the mnemonic sealed under it. */
+Result<std::vector<std::pair<std::string, std::string>>> EncryptMnemonic(std::string_view mnemonic,
+                                                                         std::string_view passphrase)
+{
+    CryptoKey master_key{};
+    GetStrongRandBytes(master_key);
+    auto meta = SealMasterKey(master_key, passphrase);
+    auto sealed = Seal(master_key, Bytes(mnemonic), AAD_MNEMONIC);
+    MemoryCleanse(master_key.data(), master_key.size());
+    if (!meta) return meta.error();
+    if (!sealed) return sealed.error();
+    meta->emplace_back(META_CRYPT_MNEMONIC, HexStr(*sealed));
+    return meta;
+}
 
 /** A block that may disagree with the wallet's best block when it is loaded
  *  is looked for this far back (deeper reorgs while the wallet was not
@@ -58,7 +124,17 @@ Wallet::Wallet(std::string name, std::unique_ptr<WalletDB> db, std::optional<Key
 {
 }
 
-Wallet::~Wallet() { Detach(); }
+Wallet::~Wallet()
+{
+    Detach();
+    {
+        LockGuard lock{m_mutex};
+        m_stopping = true;
+        LockLocked();
+    }
+    m_relock_cv.notify_all();
+    if (m_relock_thread.joinable()) m_relock_thread.join();
+}
 
 void Wallet::Fatal(const std::string& what, const std::string& message) const
 {
@@ -71,6 +147,10 @@ Result<std::shared_ptr<Wallet>> Wallet::Create(const std::string& name, const st
 {
     std::vector<std::pair<std::string, std::string>> meta;
     meta.emplace_back(META_NETWORK, std::string{NetworkName(chain.GetNetwork())});
+    if (!create.passphrase.empty() && (create.xpub || create.disable_private_keys || create.blank)) {
+        return Error{"Passphrase provided but private keys are disabled. A passphrase is only used to encrypt "
+                     "private keys, so cannot be used for wallets with private keys disabled."};
+    }
     if (create.xpub) {
         auto keys = KeyChain::FromAccountXpub(*create.xpub);
         if (!keys) return keys.error();
@@ -86,7 +166,17 @@ Result<std::shared_ptr<Wallet>> Wallet::Create(const std::string& name, const st
             return keys.error();
         }
         meta.emplace_back(META_XPUB, keys->AccountXpub());
-        meta.emplace_back(META_MNEMONIC, mnemonic);
+        if (create.passphrase.empty()) {
+            meta.emplace_back(META_MNEMONIC, mnemonic);
+        } else {
+            // Created encrypted: the clear mnemonic never reaches the file.
+            auto sealed = EncryptMnemonic(mnemonic, create.passphrase);
+            if (!sealed) {
+                MemoryCleanse(mnemonic.data(), mnemonic.size());
+                return Error{"Wallet encryption failed: " + sealed.error_message()};
+            }
+            meta.insert(meta.end(), sealed->begin(), sealed->end());
+        }
         MemoryCleanse(mnemonic.data(), mnemonic.size());
     }
     // A new wallet starts at the tip: a restored one (mnemonic, xpub) finds
@@ -120,7 +210,27 @@ Result<std::shared_ptr<Wallet>> Wallet::FromDB(const std::string& name, std::uni
         return Error{"Wallet " + name + " is for another network (" + network.value_or("unknown").substr(0, 16) + ")"};
     }
     std::optional<KeyChain> keys;
-    if (auto mnemonic = db->GetMeta(META_MNEMONIC)) {
+    bool encrypted{false};
+    if (db->GetMeta(META_CRYPT_MNEMONIC)) {
+        // Encrypted: starts locked, with the public keys of the stored xpub.
+        // The sealed entries must be well formed (the passphrase is checked
+        // only at unlock).
+        const auto salt = ParseHex(db->GetMeta(META_CRYPT_SALT).value_or(""));
+        const auto master = ParseHex(db->GetMeta(META_CRYPT_MASTER_KEY).value_or(""));
+        const ScryptParams params{static_cast<uint64_t>(ParseMetaInt(db->GetMeta(META_CRYPT_N)).value_or(0)),
+                                  static_cast<uint64_t>(ParseMetaInt(db->GetMeta(META_CRYPT_R)).value_or(0)),
+                                  static_cast<uint64_t>(ParseMetaInt(db->GetMeta(META_CRYPT_P)).value_or(0))};
+        if (!salt || salt->size() != WALLET_CRYPTO_SALT_SIZE || !master ||
+            master->size() != WALLET_CRYPTO_NONCE_SIZE + WALLET_CRYPTO_KEY_SIZE + WALLET_CRYPTO_TAG_SIZE ||
+            !ScryptParamsValid(params) || !ParseHex(*db->GetMeta(META_CRYPT_MNEMONIC)) || db->GetMeta(META_MNEMONIC)) {
+            return Error{"Wallet " + name + " has damaged encryption entries"};
+        }
+        auto xpub = db->GetMeta(META_XPUB);
+        auto chain_keys = KeyChain::FromAccountXpub(xpub.value_or(""));
+        if (!chain_keys) return Error{"Wallet " + name + " has a damaged xpub: " + chain_keys.error_message()};
+        keys = std::move(*chain_keys);
+        encrypted = true;
+    } else if (auto mnemonic = db->GetMeta(META_MNEMONIC)) {
         auto chain_keys = KeyChain::FromMnemonic(*mnemonic, chain.GetNetwork());
         MemoryCleanse(mnemonic->data(), mnemonic->size());
         if (!chain_keys) return Error{"Wallet " + name + " has a damaged seed: " + chain_keys.error_message()};
@@ -137,6 +247,7 @@ Result<std::shared_ptr<Wallet>> Wallet::FromDB(const std::string& name, std::uni
 
     std::shared_ptr<Wallet> wallet{new Wallet{name, std::move(db), std::move(keys), chain, options}};
     LockGuard lock{wallet->m_mutex};
+    wallet->m_encrypted = encrypted;
     for (const KeyRecord& key : *keys_loaded) {
         if (key.branch > 1 || key.xonly.size() != XONLY_KEY_SIZE) {
             return Error{"Wallet " + name + " has a damaged key record"};
@@ -561,12 +672,65 @@ Result<std::vector<std::pair<TxView, TxEntry>>> Wallet::ListTransactions(const s
     return newest_first;
 }
 
+Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const std::optional<uint256>& since, int64_t target_confirmations,
+                                                  bool include_removed)
+{
+    // Walk from `since` back to the active chain (reading each stale block,
+    // without the wallet's lock: disk I/O), as Core does.
+    int64_t fork_height{-1};
+    // Only the txids of stale blocks are kept: memory follows the branch's
+    // transaction count, not its block sizes.
+    std::vector<uint256> stale_txids;
+    if (since) {
+        uint256 hash = *since;
+        while (true) {
+            if (const auto active = m_chain.ActiveBlock(hash)) {
+                fork_height = active->height;
+                break;
+            }
+            auto block = m_chain.ReadBlock(hash);
+            if (!block) return SinceBlockError{SinceBlockFailure::BLOCK_NOT_FOUND, "Block not found"};
+            hash = block->header.prev_block;
+            if (include_removed) {
+                for (const Transaction& tx : block->txs) stale_txids.push_back(tx.GetTxid());
+            }
+        }
+    }
+    SinceBlock out;
+    LockGuard lock{m_mutex};
+    // Confirmed above the fork (the block_height index), then the unconfirmed.
+    auto confirmed = m_db->ListConfirmedFrom(fork_height + 1);
+    if (!confirmed) return SinceBlockError{SinceBlockFailure::DATABASE, confirmed.error_message()};
+    auto unconfirmed = m_db->ListUnconfirmedTxs();
+    if (!unconfirmed) return SinceBlockError{SinceBlockFailure::DATABASE, unconfirmed.error_message()};
+    for (const auto* list : {&*confirmed, &*unconfirmed}) {
+        for (const TxRecord& record : *list) {
+            TxView view = MakeView(record);
+            for (const TxEntry& entry : view.entries) out.transactions.emplace_back(view, entry);
+        }
+    }
+    for (const uint256& txid : stale_txids) {
+        auto record = m_db->GetTx(txid);
+        if (!record) continue;
+        TxView view = MakeView(*record);
+        for (const TxEntry& entry : view.entries) out.removed.emplace_back(view, entry);
+    }
+    const int64_t last_height = m_best_height + 1 - std::min(target_confirmations, m_best_height + 1);
+    if (last_height == m_best_height) {
+        out.lastblock = m_best_hash;
+    } else if (const auto ref = m_chain.BlockAt(std::max<int64_t>(last_height, 0))) {
+        out.lastblock = ref->hash;
+    }
+    return out;
+}
+
 Result<uint256, SendError> Wallet::Send(const std::vector<Recipient>& recipients)
 {
     LockGuard send_lock{m_send_mutex};
     std::optional<Transaction> signed_tx;
     {
         LockGuard lock{m_mutex};
+        if (IsLockedLocked()) return SendError{SendFailure::LOCKED, MSG_LOCKED};
         if (!m_keys || !m_keys->HasPrivateKeys()) {
             return SendError{SendFailure::KEYS_DISABLED, "Error: Private keys are disabled for this wallet"};
         }
@@ -686,17 +850,198 @@ WalletInfo Wallet::GetInfo()
     info.tx_count = m_db->CountTxs();
     info.keypool_size = int64_t{m_derived[0]} - m_next_index[0];
     info.keypool_size_change = int64_t{m_derived[1]} - m_next_index[1];
-    info.private_keys_enabled = m_keys && m_keys->HasPrivateKeys();
+    info.private_keys_enabled = m_encrypted || (m_keys && m_keys->HasPrivateKeys());
     info.blank = !m_keys;
     info.best_height = m_best_height;
     info.best_hash = m_best_hash;
+    info.encrypted = m_encrypted;
+    info.unlocked_until = m_master_key ? m_unlocked_until : 0;
     return info;
 }
 
-std::optional<std::string> Wallet::GetMnemonic()
+Result<std::string, CryptError> Wallet::GetMnemonic()
 {
     LockGuard lock{m_mutex};
-    return m_db->GetMeta(META_MNEMONIC);
+    if (!m_encrypted) {
+        auto mnemonic = m_db->GetMeta(META_MNEMONIC);
+        if (!mnemonic) return CryptError{CryptFailure::NO_PRIVATE_KEYS, "Error: Private keys are disabled for this wallet"};
+        return *mnemonic;
+    }
+    if (!m_master_key) return CryptError{CryptFailure::LOCKED, MSG_LOCKED};
+    const auto sealed = ParseHex(m_db->GetMeta(META_CRYPT_MNEMONIC).value_or(""));
+    auto clear = sealed ? Open(*m_master_key, *sealed, AAD_MNEMONIC) : std::nullopt;
+    if (!clear) return CryptError{CryptFailure::FAILED, "Error: the wallet's sealed mnemonic does not open"};
+    std::string mnemonic{clear->begin(), clear->end()};
+    MemoryCleanse(clear->data(), clear->size());
+    return mnemonic;
+}
+
+std::optional<CryptoKey> Wallet::OpenMasterKey(std::string_view passphrase)
+{
+    const auto salt = ParseHex(m_db->GetMeta(META_CRYPT_SALT).value_or(""));
+    const auto sealed = ParseHex(m_db->GetMeta(META_CRYPT_MASTER_KEY).value_or(""));
+    const ScryptParams params{static_cast<uint64_t>(ParseMetaInt(m_db->GetMeta(META_CRYPT_N)).value_or(0)),
+                              static_cast<uint64_t>(ParseMetaInt(m_db->GetMeta(META_CRYPT_R)).value_or(0)),
+                              static_cast<uint64_t>(ParseMetaInt(m_db->GetMeta(META_CRYPT_P)).value_or(0))};
+    if (!salt || !sealed) return std::nullopt;
+    auto pass_key = DeriveKeyFromPassphrase(passphrase, *salt, params);
+    if (!pass_key) return std::nullopt;
+    auto master = Open(*pass_key, *sealed, AAD_MASTER_KEY);
+    MemoryCleanse(pass_key->data(), pass_key->size());
+    if (!master || master->size() != WALLET_CRYPTO_KEY_SIZE) {
+        if (master) MemoryCleanse(master->data(), master->size());
+        return std::nullopt;
+    }
+    CryptoKey key{};
+    std::copy(master->begin(), master->end(), key.begin());
+    MemoryCleanse(master->data(), master->size());
+    return key;
+}
+
+void Wallet::LockLocked()
+{
+    if (!m_encrypted) return;
+    if (m_master_key) MemoryCleanse(m_master_key->data(), m_master_key->size());
+    m_master_key.reset();
+    m_unlocked_until = 0;
+    // Back to the public keys only; the private KeyChain's destructor wipes
+    // its extended private key.
+    if (m_keys && m_keys->HasPrivateKeys()) {
+        auto pub = KeyChain::FromAccountXpub(m_keys->AccountXpub());
+        if (pub) {
+            m_keys = std::move(*pub);
+        } else {
+            m_keys.reset();  // cannot happen: the xpub came from this chain
+        }
+    }
+}
+
+void Wallet::RelockThread()
+{
+    UniqueLock lock{m_mutex};
+    while (!m_stopping) {
+        if (m_master_key) {
+            if (std::chrono::steady_clock::now() >= m_relock_at) {
+                LockLocked();
+                LogInfo("Wallet {}: relocked (walletpassphrase timeout)", m_name);
+                continue;
+            }
+            m_relock_cv.wait_until(lock.native(), m_relock_at);
+        } else {
+            m_relock_cv.wait(lock.native());
+        }
+    }
+}
+
+Result<void, CryptError> Wallet::EncryptWallet(std::string passphrase)
+{
+    LockGuard lock{m_mutex};
+    if (m_encrypted) {
+        Wipe(passphrase);
+        return CryptError{CryptFailure::ALREADY_ENCRYPTED,
+                          "Error: running with an encrypted wallet, but encryptwallet was called."};
+    }
+    auto mnemonic = m_db->GetMeta(META_MNEMONIC);
+    if (!mnemonic) {
+        Wipe(passphrase);
+        return CryptError{CryptFailure::NO_PRIVATE_KEYS,
+                          "Error: wallet does not contain private keys, nothing to encrypt."};
+    }
+    auto sealed = EncryptMnemonic(*mnemonic, passphrase);
+    Wipe(*mnemonic);
+    Wipe(passphrase);
+    if (!sealed) return CryptError{CryptFailure::FAILED, "Error: Failed to encrypt the wallet: " + sealed.error_message()};
+    auto written = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        for (const auto& [key, value] : *sealed) {
+            if (auto r = m_db->SetMeta(key, value); !r) return r;
+        }
+        return m_db->DeleteMeta(META_MNEMONIC);
+    });
+    if (!written) return CryptError{CryptFailure::FAILED, "Error: Failed to encrypt the wallet: " + written.error_message()};
+    if (auto scrubbed = m_db->ScrubFreedPages(); !scrubbed) {
+        LogInfo("Wallet {}: encrypted, but the write-ahead log could not be truncated: {}", m_name,
+                scrubbed.error_message());
+    }
+    m_encrypted = true;
+    LockLocked();
+    return {};
+}
+
+Result<void, CryptError> Wallet::Unlock(std::string passphrase, int64_t timeout)
+{
+    UniqueLock lock{m_mutex};
+    if (!m_encrypted) {
+        Wipe(passphrase);
+        return CryptError{CryptFailure::NOT_ENCRYPTED, MSG_NOT_ENCRYPTED};
+    }
+    auto master = OpenMasterKey(passphrase);
+    Wipe(passphrase);
+    if (!master) return CryptError{CryptFailure::WRONG_PASSPHRASE, MSG_WRONG_PASSPHRASE};
+    const auto sealed = ParseHex(m_db->GetMeta(META_CRYPT_MNEMONIC).value_or(""));
+    auto clear = sealed ? Open(*master, *sealed, AAD_MNEMONIC) : std::nullopt;
+    if (!clear) {
+        MemoryCleanse(master->data(), master->size());
+        return CryptError{CryptFailure::FAILED, "Error: the wallet's sealed mnemonic does not open (damaged file)"};
+    }
+    std::string_view mnemonic{reinterpret_cast<const char*>(clear->data()), clear->size()};
+    auto keys = KeyChain::FromMnemonic(mnemonic, m_network);
+    MemoryCleanse(clear->data(), clear->size());
+    if (!keys || !m_keys || keys->AccountXpub() != m_keys->AccountXpub()) {
+        MemoryCleanse(master->data(), master->size());
+        return CryptError{CryptFailure::FAILED, "Error: the wallet's mnemonic does not match its xpub (damaged file)"};
+    }
+    m_keys = std::move(*keys);
+    if (m_master_key) MemoryCleanse(m_master_key->data(), m_master_key->size());
+    m_master_key = *master;
+    MemoryCleanse(master->data(), master->size());
+    m_unlocked_until = m_chain.Now() + timeout;
+    m_relock_at = std::chrono::steady_clock::now() + std::chrono::seconds{timeout};
+    if (!m_relock_thread.joinable()) m_relock_thread = std::thread{[this] { RelockThread(); }};
+    lock.unlock();
+    m_relock_cv.notify_all();
+    return {};
+}
+
+Result<void, CryptError> Wallet::Lock()
+{
+    LockGuard lock{m_mutex};
+    if (!m_encrypted) {
+        return CryptError{CryptFailure::NOT_ENCRYPTED,
+                          "Error: running with an unencrypted wallet, but walletlock was called."};
+    }
+    LockLocked();
+    return {};
+}
+
+Result<void, CryptError> Wallet::ChangePassphrase(std::string old_passphrase, std::string new_passphrase)
+{
+    LockGuard lock{m_mutex};
+    if (!m_encrypted) {
+        Wipe(old_passphrase);
+        Wipe(new_passphrase);
+        return CryptError{CryptFailure::NOT_ENCRYPTED,
+                          "Error: running with an unencrypted wallet, but walletpassphrasechange was called."};
+    }
+    auto master = OpenMasterKey(old_passphrase);
+    Wipe(old_passphrase);
+    if (!master) {
+        Wipe(new_passphrase);
+        return CryptError{CryptFailure::WRONG_PASSPHRASE, MSG_WRONG_PASSPHRASE};
+    }
+    auto meta = SealMasterKey(*master, new_passphrase);
+    MemoryCleanse(master->data(), master->size());
+    Wipe(new_passphrase);
+    if (!meta) return CryptError{CryptFailure::FAILED, "Error: Failed to change the passphrase: " + meta.error_message()};
+    auto written = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        for (const auto& [key, value] : *meta) {
+            if (auto r = m_db->SetMeta(key, value); !r) return r;
+        }
+        return {};
+    });
+    if (!written) {
+        return CryptError{CryptFailure::FAILED, "Error: Failed to change the passphrase: " + written.error_message()};
+    }
+    return {};
 }
 
 }  // namespace hpips::wallet

@@ -9,16 +9,20 @@
 #include <util/threadsafety.h>
 #include <wallet/chain_interface.h>
 #include <wallet/coinselection.h>
+#include <wallet/crypter.h>
 #include <wallet/keys.h>
 #include <wallet/walletdb.h>
 
 #include <array>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 /**
@@ -37,6 +41,12 @@
  * building and broadcasting, so two sends never pick the same coins; the
  * broadcast itself runs without m_mutex, because the mempool reports the new
  * transaction back to this wallet on the same thread.
+ *
+ * Encryption (doc/wallet.md, "Encryption"): an encrypted wallet holds only
+ * public keys (from the account xpub) while locked; Unlock puts the private
+ * KeyChain and the master key in memory until walletlock or the deadline,
+ * which a relock thread (started at the first unlock, joined by the
+ * destructor) enforces under m_mutex.
  */
 namespace hpips::wallet {
 
@@ -69,6 +79,32 @@ struct CreateWalletOptions {
     bool disable_private_keys{false};
     /** No keys at all until a seed is set (Core's blank). */
     bool blank{false};
+    /** Non-empty: the wallet is created encrypted (its mnemonic is never
+     *  written in the clear) and locked. */
+    std::string passphrase;
+};
+
+/** Longest walletpassphrase timeout (seconds), as Core: about 3 years. */
+constexpr int64_t MAX_UNLOCK_TIMEOUT = 100'000'000;
+
+/** Why an encryption call failed: the RPC layer maps each to Core's code. */
+enum class CryptFailure {
+    /** -15: walletpassphrase / walletlock / walletpassphrasechange on an unencrypted wallet. */
+    NOT_ENCRYPTED,
+    /** -15: encryptwallet on an encrypted wallet. */
+    ALREADY_ENCRYPTED,
+    /** -14. */
+    WRONG_PASSPHRASE,
+    /** -13. */
+    LOCKED,
+    /** -16: nothing to encrypt (watch-only or blank). */
+    NO_PRIVATE_KEYS,
+    /** -4: the file or the cryptography failed. */
+    FAILED,
+};
+struct CryptError {
+    CryptFailure failure;
+    std::string message;
 };
 
 /** getwalletinfo's numbers. */
@@ -82,6 +118,9 @@ struct WalletInfo {
     bool blank{false};
     int64_t best_height{-1};
     uint256 best_hash;
+    bool encrypted{false};
+    /** Node time (seconds) the wallet relocks at; 0 while locked. */
+    int64_t unlocked_until{0};
 };
 
 /** One line of listtransactions / gettransaction's details. */
@@ -108,7 +147,7 @@ struct TxView {
 };
 
 /** Why a send failed: the RPC layer maps each to Core's error code. */
-enum class SendFailure { INSUFFICIENT_FUNDS, INVALID, KEYS_DISABLED, REJECTED, DATABASE };
+enum class SendFailure { INSUFFICIENT_FUNDS, INVALID, KEYS_DISABLED, LOCKED, REJECTED, DATABASE };
 struct SendError {
     SendFailure failure;
     std::string message;
@@ -180,8 +219,46 @@ public:
     Result<int64_t> Rescan(int64_t start, int64_t stop) LOCKS_EXCLUDED(m_mutex);
 
     WalletInfo GetInfo() LOCKS_EXCLUDED(m_mutex);
-    /** The mnemonic, when the wallet has private keys (for backup). */
-    std::optional<std::string> GetMnemonic() LOCKS_EXCLUDED(m_mutex);
+    /** The mnemonic, when the wallet has private keys (for backup); LOCKED
+     *  while an encrypted wallet is locked, NO_PRIVATE_KEYS without keys. */
+    Result<std::string, CryptError> GetMnemonic() LOCKS_EXCLUDED(m_mutex);
+
+    /** listsinceblock (doc/wallet.md): entries of the wallet transactions
+     *  confirmed in active blocks above the fork point of `since` with the
+     *  active chain (all when nullopt), and of those not confirmed; with
+     *  `include_removed`, entries of the wallet transactions of the blocks
+     *  between `since` and that fork point (no longer active). `lastblock`
+     *  is the active block `target_confirmations` - 1 below the wallet's
+     *  best block. Confirmed transactions are found by the block_height
+     *  index, never by a walk of every transaction. */
+    struct SinceBlock {
+        std::vector<std::pair<TxView, TxEntry>> transactions;
+        std::vector<std::pair<TxView, TxEntry>> removed;
+        uint256 lastblock;
+    };
+    enum class SinceBlockFailure { BLOCK_NOT_FOUND, DATABASE };
+    struct SinceBlockError {
+        SinceBlockFailure failure;
+        std::string message;
+    };
+    /** BLOCK_NOT_FOUND: `since` is unknown or its data (or an ancestor's)
+     *  cannot be read. */
+    Result<SinceBlock, SinceBlockError> ListSinceBlock(const std::optional<uint256>& since, int64_t target_confirmations,
+                                      bool include_removed) LOCKS_EXCLUDED(m_mutex);
+
+    // Encryption (doc/wallet.md, "Encryption"). Passphrases are wiped by the
+    // callee; the RPC layer passes its copies by value.
+    /** encryptwallet: seals the mnemonic under a new master key sealed under
+     *  `passphrase`; the clear mnemonic leaves the file. Leaves the wallet locked. */
+    Result<void, CryptError> EncryptWallet(std::string passphrase) LOCKS_EXCLUDED(m_mutex);
+    /** walletpassphrase: unlocks for `timeout` seconds (0 to MAX_UNLOCK_TIMEOUT);
+     *  a relock timer locks it again. Unlocking again moves the deadline. */
+    Result<void, CryptError> Unlock(std::string passphrase, int64_t timeout) LOCKS_EXCLUDED(m_mutex);
+    /** walletlock: forgets the private keys now. */
+    Result<void, CryptError> Lock() LOCKS_EXCLUDED(m_mutex);
+    /** walletpassphrasechange: reseals the master key only; the lock state is kept. */
+    Result<void, CryptError> ChangePassphrase(std::string old_passphrase, std::string new_passphrase)
+        LOCKS_EXCLUDED(m_mutex);
 
 private:
     struct KeyPos {
@@ -214,6 +291,13 @@ private:
      *  outputs stop counting and the coins it spent are free again. */
     Result<void> Deactivate(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     TxView MakeView(const TxRecord& record) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Opens the master key with `passphrase` (scrypt under the stored salt). */
+    std::optional<CryptoKey> OpenMasterKey(std::string_view passphrase) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Drops the private keys and the master key (locked state). */
+    void LockLocked() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    bool IsLockedLocked() const EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return m_encrypted && !m_master_key; }
+    /** The relock thread: locks the wallet when its deadline passes. */
+    void RelockThread() LOCKS_EXCLUDED(m_mutex);
     void Fatal(const std::string& what, const std::string& message) const;
 
     const std::string m_name;
@@ -233,6 +317,18 @@ private:
     std::array<uint32_t, 2> m_next_index GUARDED_BY(m_mutex){0, 0};
     int64_t m_best_height GUARDED_BY(m_mutex){-1};
     uint256 m_best_hash GUARDED_BY(m_mutex);
+
+    /** The mnemonic is sealed (meta crypt_*); m_keys is then watch-only
+     *  (from the stored xpub) while locked, so addresses are still derived. */
+    bool m_encrypted GUARDED_BY(m_mutex){false};
+    /** The master key while unlocked (wiped at lock). */
+    std::optional<CryptoKey> m_master_key GUARDED_BY(m_mutex);
+    int64_t m_unlocked_until GUARDED_BY(m_mutex){0};
+    std::chrono::steady_clock::time_point m_relock_at GUARDED_BY(m_mutex);
+    bool m_stopping GUARDED_BY(m_mutex){false};
+    std::condition_variable m_relock_cv;
+    /** Started at the first unlock; joined by the destructor. */
+    std::thread m_relock_thread;
 };
 
 }  // namespace hpips::wallet

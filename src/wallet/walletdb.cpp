@@ -181,7 +181,7 @@ Result<sqlite3*> OpenConnection(const std::filesystem::path& path, bool create)
     // mmap (up to 256 MiB of the file) keep listunspent on a large wallet
     // from re-reading its pages through read() on every call.
     char* err{nullptr};
-    if (sqlite3_exec(db, "PRAGMA cell_size_check=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+    if (sqlite3_exec(db, "PRAGMA cell_size_check=ON; PRAGMA secure_delete=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                               "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456;", nullptr, nullptr, &err) != SQLITE_OK) {
         std::string message = "Cannot open wallet file " + path.string() + ": " + (err ? err : "unknown error") +
                               " (not an HPIPS wallet?)";
@@ -269,8 +269,13 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
     }
     const auto version = db->GetMeta("schema_version");
     if (!version) return Error{bad + "no schema version"};
-    if (*version != std::to_string(WALLET_SCHEMA_VERSION)) {
-        return Error{bad + "unsupported schema version " + version->substr(0, 20) + " (this software reads " +
+    if (*version == "1") {
+        // Version 2 only adds meta entries (encryption): version 1 files are
+        // upgraded in place, in one transaction, before anything else reads them.
+        auto upgraded = db->Batch([&]() { return db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION)); });
+        if (!upgraded) return Error{bad + "cannot upgrade schema version 1 to 2: " + upgraded.error_message()};
+    } else if (*version != std::to_string(WALLET_SCHEMA_VERSION)) {
+        return Error{bad + "unsupported schema version " + version->substr(0, 20) + " (this software reads 1 and " +
                      std::to_string(WALLET_SCHEMA_VERSION) + ")"};
     }
     // Every table of the schema must be there with its columns: a statement
@@ -321,6 +326,21 @@ Result<void> WalletDB::SetMeta(const std::string& key, const std::string& value)
         s.Bind(2, std::span<const uint8_t>{reinterpret_cast<const uint8_t*>(value.data()), value.size()});
     }
     return Done(s, m_db, "write meta");
+}
+
+Result<void> WalletDB::DeleteMeta(const std::string& key)
+{
+    StatementUse s{Prepare("DELETE FROM meta WHERE key = ?1")};
+    if (s) s.Bind(1, key);
+    return Done(s, m_db, "delete meta");
+}
+
+Result<void> WalletDB::ScrubFreedPages()
+{
+    // secure_delete (set at open) zeroes deleted content in the pages; the
+    // checkpoint writes them into the main file and truncates the WAL, which
+    // held the old pages.
+    return Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 Result<void> WalletDB::AddKey(const KeyRecord& key)
@@ -473,7 +493,7 @@ Result<std::vector<TxRecord>> WalletDB::ListUnconfirmedTxs()
 Result<std::vector<TxRecord>> WalletDB::ListConfirmedFrom(int64_t height)
 {
     static const std::string sql =
-        std::string{"SELECT "} + TX_COLUMNS + " FROM transactions WHERE block_height >= ?1 ORDER BY seq";
+        std::string{"SELECT "} + TX_COLUMNS + " FROM transactions WHERE block_height >= ?1 ORDER BY block_height, seq";
     StatementUse s{Prepare(sql.c_str())};
     if (!s) return Error{SqliteError(m_db, "list transactions")};
     s.Bind(1, height);

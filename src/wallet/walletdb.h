@@ -34,9 +34,10 @@ struct sqlite3_stmt;
  */
 namespace hpips::wallet {
 
-/** Version written to meta "schema_version"; a file with another version
- *  is refused (no migration exists yet). */
-constexpr int64_t WALLET_SCHEMA_VERSION = 1;
+/** Version written to meta "schema_version". Version 2 added the
+ *  encryption entries of meta; a version 1 file is upgraded to 2 when opened
+ *  (the tables are the same), any other version is refused. */
+constexpr int64_t WALLET_SCHEMA_VERSION = 2;
 /** SQLite application_id of an HPIPS wallet ("HPWL"): a foreign SQLite file
  *  is recognised before any table is read. */
 constexpr int32_t WALLET_APPLICATION_ID = 0x4850574c;
@@ -129,6 +130,11 @@ public:
     // Meta.
     std::optional<std::string> GetMeta(const std::string& key);
     Result<void> SetMeta(const std::string& key, const std::string& value);
+    Result<void> DeleteMeta(const std::string& key);
+    /** After secrets were replaced (encryption): makes sure their old bytes
+     *  are no longer in the file or its write-ahead log (secure_delete is on,
+     *  then a truncating checkpoint). Outside a Batch. */
+    Result<void> ScrubFreedPages();
 
     // Keys and labels.
     Result<void> AddKey(const KeyRecord& key);
@@ -151,7 +157,8 @@ public:
     int64_t CountTxs();
     /** Transactions without a block (pending or inactive). */
     Result<std::vector<TxRecord>> ListUnconfirmedTxs();
-    /** Transactions confirmed at `height` or above. */
+    /** Transactions confirmed at `height` or above, by height then seq (a
+     *  range of the block_height index, no sort: listsinceblock). */
     Result<std::vector<TxRecord>> ListConfirmedFrom(int64_t height);
 
     // Outputs.

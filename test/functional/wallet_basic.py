@@ -11,7 +11,7 @@ trusted at once. listunspent, listtransactions and gettransaction have
 Core's shapes. With two wallets loaded, a call without /wallet/<name> gets
 -19. A restart with -wallet= keeps everything; a wallet restored from node
 1's mnemonic finds the coins with rescanblockchain. Errors: -6 when funds
-are short, -16 for a passphrase (no encryption yet), -18 for a wallet that
+are short, -4 for a passphrase without private keys, -18 for a wallet that
 does not exist, -4 for one that exists or a corrupt file, -35 for one
 already loaded. With a wallet loaded, -mine pays to it instead of a key file."""
 import os
@@ -158,7 +158,8 @@ class WalletBasicTest(HpipsTestFramework):
     def test_errors(self):
         assert_raises_rpc_error(-6, "Insufficient funds", self.n1.sendtoaddress, self.addr0, 11)
         assert_raises_rpc_error(-5, "Invalid address", self.n1.sendtoaddress, "bc1qnotanaddress", 1)
-        assert_raises_rpc_error(-16, "encryption is not available", self.n0.createwallet, "enc", False, False, "pw")
+        # Encryption is wallet_encryption.py's; a passphrase needs private keys.
+        assert_raises_rpc_error(-4, "private keys are disabled", self.n0.createwallet, "enc", True, False, "pw")
         assert_raises_rpc_error(-4, "Database already exists", self.n0.createwallet, "w0")
         assert_raises_rpc_error(-18, "Path does not exist", self.n0.loadwallet, "missing")
         assert_raises_rpc_error(-8, "plain name", self.n0.createwallet, "../escape")

@@ -17,6 +17,11 @@
 #include <wallet/wallet_manager.h>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <iterator>
+#include <thread>
 
 #include "chain_test_util.h"
 
@@ -225,6 +230,104 @@ TEST_F(WalletTest, WatchOnlyFromXpubSeesButCannotSpend)
     auto spend = (*watch)->Send({Recipient{m_stranger, COIN}});
     ASSERT_FALSE(spend);
     EXPECT_EQ(spend.error().failure, SendFailure::KEYS_DISABLED);
+}
+
+/** Runs one SQL statement on a wallet file that is not loaded. */
+void TamperWalletFile(const std::filesystem::path& path, const std::string& sql)
+{
+    sqlite3* db{nullptr};
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+}
+
+TEST_F(WalletTest, EncryptionLocksUnlocksAndSurvivesReload)
+{
+    const Destination payout = NewDest(*m_wallet);
+    for (int i = 0; i < 101; ++i) MineBlock(payout);
+    auto mnemonic = m_wallet->GetMnemonic();
+    ASSERT_TRUE(mnemonic);
+    EXPECT_EQ(m_wallet->Unlock("pw", 10).error().failure, CryptFailure::NOT_ENCRYPTED);
+    EXPECT_EQ(m_wallet->Lock().error().failure, CryptFailure::NOT_ENCRYPTED);
+
+    ASSERT_TRUE(m_wallet->EncryptWallet("first"));
+    EXPECT_EQ(m_wallet->EncryptWallet("again").error().failure, CryptFailure::ALREADY_ENCRYPTED);
+    EXPECT_TRUE(m_wallet->GetInfo().encrypted);
+    EXPECT_EQ(m_wallet->GetInfo().unlocked_until, 0);
+    EXPECT_EQ(m_wallet->Send({Recipient{m_stranger, COIN}}).error().failure, SendFailure::LOCKED);
+    EXPECT_EQ(m_wallet->GetMnemonic().error().failure, CryptFailure::LOCKED);
+    // Public derivation works while locked.
+    EXPECT_TRUE(m_wallet->GetNewAddress("", KeyBranch::RECEIVE));
+
+    EXPECT_EQ(m_wallet->Unlock("First", 100).error().failure, CryptFailure::WRONG_PASSPHRASE);
+    EXPECT_EQ(m_wallet->Send({Recipient{m_stranger, COIN}}).error().failure, SendFailure::LOCKED);
+    ASSERT_TRUE(m_wallet->Unlock("first", 100));
+    EXPECT_GT(m_wallet->GetInfo().unlocked_until, 0);
+    EXPECT_EQ(*m_wallet->GetMnemonic(), *mnemonic);
+    auto sent = m_wallet->Send({Recipient{m_stranger, COIN}});
+    ASSERT_TRUE(sent) << sent.error().message;
+    ASSERT_TRUE(m_wallet->Lock());
+    EXPECT_EQ(m_wallet->Send({Recipient{m_stranger, COIN}}).error().failure, SendFailure::LOCKED);
+
+    // A zero timeout relocks at once (the relock thread).
+    ASSERT_TRUE(m_wallet->Unlock("first", 0));
+    for (int i = 0; i < 6000 && m_wallet->GetInfo().unlocked_until != 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    }
+    EXPECT_EQ(m_wallet->GetInfo().unlocked_until, 0);
+
+    EXPECT_EQ(m_wallet->ChangePassphrase("nope", "second").error().failure, CryptFailure::WRONG_PASSPHRASE);
+    ASSERT_TRUE(m_wallet->ChangePassphrase("first", "second"));
+    EXPECT_EQ(m_wallet->Unlock("first", 100).error().failure, CryptFailure::WRONG_PASSPHRASE);
+
+    // Reloaded: encrypted and locked; the mnemonic is not in the file.
+    ASSERT_TRUE(m_manager->Unload("w"));
+    m_wallet.reset();
+    const auto path = m_manager->WalletPath("w");
+    for (const char* suffix : {"", "-wal"}) {
+        std::ifstream in{path.string() + suffix, std::ios::binary};
+        const std::string bytes{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+        EXPECT_EQ(bytes.find(*mnemonic), std::string::npos) << suffix;
+    }
+    {
+        auto loaded = m_manager->Load("w");
+        ASSERT_TRUE(loaded) << loaded.error().message;
+        EXPECT_EQ((*loaded)->Send({Recipient{m_stranger, COIN}}).error().failure, SendFailure::LOCKED);
+        ASSERT_TRUE((*loaded)->Unlock("second", 100));
+        EXPECT_EQ(*(*loaded)->GetMnemonic(), *mnemonic);
+        ASSERT_TRUE(m_manager->Unload("w"));
+    }
+
+    // A changed byte of the sealed mnemonic: loads (locked), never unlocks.
+    TamperWalletFile(path, "UPDATE meta SET value = CAST(substr(value, 1, 40) || "
+                           "(CASE substr(value, 41, 1) WHEN '0' THEN '1' ELSE '0' END) || substr(value, 42) AS BLOB) "
+                           "WHERE key = 'crypt_mnemonic'");
+    {
+        auto loaded = m_manager->Load("w");
+        ASSERT_TRUE(loaded) << loaded.error().message;
+        EXPECT_EQ((*loaded)->Unlock("second", 100).error().failure, CryptFailure::FAILED);
+        EXPECT_EQ((*loaded)->GetInfo().unlocked_until, 0);
+        ASSERT_TRUE(m_manager->Unload("w"));
+    }
+    // scrypt parameters beyond the bounds: refused at load.
+    TamperWalletFile(path, "UPDATE meta SET value = CAST('2097152' AS BLOB) WHERE key = 'crypt_scrypt_n'");
+    auto refused = m_manager->Load("w");
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("damaged encryption"), std::string::npos) << refused.error().message;
+}
+
+TEST_F(WalletTest, CreatedEncrypted)
+{
+    CreateWalletOptions create;
+    create.passphrase = "pw";
+    auto wallet = m_manager->Create("enc", create);
+    ASSERT_TRUE(wallet) << wallet.error().message;
+    EXPECT_TRUE((*wallet)->GetInfo().encrypted);
+    EXPECT_EQ((*wallet)->GetMnemonic().error().failure, CryptFailure::LOCKED);
+    ASSERT_TRUE((*wallet)->Unlock("pw", 100));
+    EXPECT_TRUE((*wallet)->GetMnemonic());
+    create.disable_private_keys = true;
+    EXPECT_FALSE(m_manager->Create("enc2", create));
 }
 
 TEST_F(WalletTest, AtMostMaxLoadedWallets)

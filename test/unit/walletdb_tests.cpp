@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 namespace hpips::wallet {
@@ -241,6 +242,69 @@ TEST(WalletDB, OtherSchemaVersionIsRefused)
     auto db = WalletDB::Open(path);
     ASSERT_FALSE(db);
     EXPECT_NE(db.error_message().find("schema version"), std::string::npos) << db.error_message();
+}
+
+TEST(WalletDB, SchemaVersionOneIsUpgraded)
+{
+    // Version 2 only added meta entries (encryption): a version 1 file opens
+    // and is marked 2; version 0 is refused.
+    TempDir dir;
+    const auto path = dir.path() / "wallet.dat";
+    {
+        auto db = CreateDB(path);
+        ASSERT_TRUE(db);
+        ASSERT_TRUE(db->SetMeta("schema_version", "1"));
+    }
+    {
+        auto db = WalletDB::Open(path);
+        ASSERT_TRUE(db) << db.error_message();
+        EXPECT_EQ((*db)->GetMeta("schema_version"), "2");
+        ASSERT_TRUE((*db)->SetMeta("schema_version", "0"));
+    }
+    auto db = WalletDB::Open(path);
+    ASSERT_FALSE(db);
+    EXPECT_NE(db.error_message().find("schema version 0"), std::string::npos) << db.error_message();
+}
+
+TEST(WalletDB, DeleteMetaAndScrub)
+{
+    TempDir dir;
+    const auto path = dir.path() / "wallet.dat";
+    auto db = CreateDB(path);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->SetMeta("secret", "a very recognisable secret string"));
+    ASSERT_TRUE(db->ScrubFreedPages());
+    ASSERT_TRUE(db->DeleteMeta("secret"));
+    EXPECT_FALSE(db->GetMeta("secret"));
+    ASSERT_TRUE(db->ScrubFreedPages());
+    for (const char* suffix : {"", "-wal"}) {
+        std::ifstream in{path.string() + suffix, std::ios::binary};
+        const std::string bytes{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+        EXPECT_EQ(bytes.find("recognisable"), std::string::npos) << suffix;
+    }
+}
+
+TEST(WalletDB, ConfirmedFromUsesTheHeightIndex)
+{
+    // listsinceblock reads transactions above a height through
+    // ListConfirmedFrom: the index, never a walk of every transaction.
+    TempDir dir;
+    const auto path = dir.path() / "wallet.dat";
+    { ASSERT_TRUE(CreateDB(path)); }
+    sqlite3* raw{nullptr};
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* stmt{nullptr};
+    ASSERT_EQ(sqlite3_prepare_v2(raw,
+                                 "EXPLAIN QUERY PLAN SELECT seq, txid FROM transactions WHERE block_height >= 5 "
+                                 "ORDER BY block_height, seq",
+                                 -1, &stmt, nullptr),
+              SQLITE_OK);
+    std::string plan;
+    while (sqlite3_step(stmt) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+    EXPECT_NE(plan.find("USING INDEX transactions_by_height"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
 
 TEST(WalletDB, CreateNeverOverwrites)
