@@ -16,6 +16,9 @@ contrib/install-deps.sh
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/hpips-ccache}
 # Relative paths in the cache keys: a fresh clone elsewhere still hits the cache.
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+# With -g, ccache also hashes the working directory: a clone elsewhere would
+# miss every entry without this (debug info may then name the first clone's path).
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
 start=$(date +%s)
 cmake --build "$BUILD_DIR" --parallel "$(nproc)"
