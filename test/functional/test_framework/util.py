@@ -2,10 +2,12 @@
 """Assertions, waiting, ports and configuration files for functional tests."""
 import base64
 import errno
+import fcntl
 import http.client
 import os
 import random
 import socket
+import tempfile
 import time
 
 from .authproxy import JSONRPCException
@@ -65,19 +67,57 @@ def _port_free(port):
 
 
 _used_ports = set()
+# Lock files held open for the life of this process: another test process
+# (ctest -j) never picks a port this one handed out. flock locks go away
+# with the process, so a crashed test leaves nothing stale.
+_port_locks = []
+PORT_LOCK_DIR = os.path.join(tempfile.gettempdir(), "hpips-test-ports")
+
+
+def _port_range():
+    """Ports below the kernel's ephemeral range: a port picked from inside it
+    can be taken by any outgoing connection (an RPC client, a P2P dial)
+    between the check and the node's bind, or between two restarts."""
+    low, high = 32768, 60999
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as f:
+            low, high = (int(x) for x in f.read().split())
+    except (OSError, ValueError):
+        pass
+    if low > 21000:
+        return 20000, low
+    return high + 1, 65000
+
+
+def _reserve(port):
+    """True when this process now holds the port's lock file."""
+    os.makedirs(PORT_LOCK_DIR, exist_ok=True)
+    fd = os.open(os.path.join(PORT_LOCK_DIR, str(port)), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _port_locks.append(fd)
+    return True
 
 
 def get_free_port():
-    """A loopback port nothing listens on (checked by binding 127.0.0.1 and ::1)
-    and that this process has not handed out before."""
+    """A loopback port nothing listens on (checked by binding 127.0.0.1 and
+    ::1), outside the ephemeral range, and handed out to no other test
+    process running now nor before by this one."""
     rng = random.Random(os.getpid() ^ int(time.time() * 1000))
+    low, high = _port_range()
     for _ in range(1000):
-        port = rng.randrange(20000, 60000)
+        port = rng.randrange(low, high)
         if port in _used_ports:
             continue
-        if _port_free(port):
-            _used_ports.add(port)
-            return port
+        if _reserve(port):
+            if _port_free(port):
+                _used_ports.add(port)
+                return port
+            fcntl.flock(_port_locks[-1], fcntl.LOCK_UN)
+            os.close(_port_locks.pop())
     raise AssertionError("no free port found")
 
 
