@@ -451,6 +451,12 @@ Result<std::unique_ptr<AddrMan>> AddrMan::Deserialize(std::span<const uint8_t> b
             if (tried > 1) throw SerializeError{"bad table flag"};
             s.info.in_tried = tried == 1;
             if (s.info.attempts < 0) throw SerializeError{"negative attempt count"};
+            // Node-clock seconds; anything outside a u32 would overflow the
+            // age arithmetic of IsTerrible and is no time this node wrote.
+            if (s.info.last_try < 0 || s.info.last_try > MAX_PEERS_TIME || s.info.last_success < 0 ||
+                s.info.last_success > MAX_PEERS_TIME) {
+                throw SerializeError{"try or success time out of range"};
+            }
             return s;
         });
         return p;

@@ -81,6 +81,10 @@ struct AddrManConstants {
 constexpr size_t PEERS_ENTRY_SIZE = ADDR_ENTRY_SIZE + NetAddr::SIZE + 8 + 8 + 4 + 1;
 /** Version byte of peers.dat. */
 constexpr uint8_t PEERS_FORMAT_VERSION = 1;
+/** Largest last-try / last-success time peers.dat may hold (node-clock
+ *  seconds, as the address times: a u32); a larger or negative one makes the
+ *  file damaged. */
+constexpr int64_t MAX_PEERS_TIME = UINT32_MAX;
 /** Largest peers.dat read: a full table. */
 constexpr uintmax_t MAX_PEERS_FILE_SIZE = 4 + 1 + 32 + 9 + AddrManConstants::MAX_ENTRIES * PEERS_ENTRY_SIZE + 32;
 
