@@ -62,6 +62,18 @@ uint256 ParseTxid(const json::value& value)
     return *hash;
 }
 
+/** load_on_startup of loadwallet / unloadwallet: adds or removes `name` in
+ *  the startup list when given; a failure to save it is a warning in `out`,
+ *  as in Core, not an error (the wallet is loaded or unloaded already). */
+void AddStartupListChange(WalletManager& wm, const std::string& name, std::optional<bool> load_on_startup,
+                          json::object& out)
+{
+    if (!load_on_startup) return;
+    if (auto saved = wm.SetLoadOnStartup(name, *load_on_startup); !saved) {
+        out["warnings"] = json::array{json::value(saved.error_message())};
+    }
+}
+
 [[noreturn]] void ThrowWalletError(const WalletError& error)
 {
     switch (error.failure) {
@@ -269,11 +281,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             if (!wallet) ThrowWalletError(wallet.error());
             json::object out;
             out["name"] = name;
-            if (const auto load = OptionalParamBool(request, 1)) {
-                if (auto saved = wm->SetLoadOnStartup(name, *load); !saved) {
-                    out["warnings"] = json::array{json::value(saved.error_message())};
-                }
-            }
+            AddStartupListChange(*wm, name, OptionalParamBool(request, 1), out);
             return out;
         },
     });
@@ -306,11 +314,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             }
             if (auto unloaded = wm->Unload(name); !unloaded) ThrowWalletError(unloaded.error());
             json::object out;
-            if (const auto load = OptionalParamBool(request, 1)) {
-                if (auto saved = wm->SetLoadOnStartup(name, *load); !saved) {
-                    out["warnings"] = json::array{json::value(saved.error_message())};
-                }
-            }
+            AddStartupListChange(*wm, name, OptionalParamBool(request, 1), out);
             return out;
         },
     });
