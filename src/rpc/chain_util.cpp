@@ -13,20 +13,7 @@ namespace {
 
 namespace json = boost::json;
 
-/** Most characters of user input echoed in an error message. */
-constexpr size_t MAX_ECHOED_INPUT = 100;
-
 }  // namespace
-
-std::string TruncateForMessage(std::string_view text)
-{
-    if (text.size() <= MAX_ECHOED_INPUT) return std::string{text};
-    // Cut on a UTF-8 character boundary: half a character would make the
-    // JSON reply invalid (found by fuzz_rpc_params).
-    size_t cut{MAX_ECHOED_INPUT};
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return std::string{text.substr(0, cut)} + "...";
-}
 
 uint256 ParseHashV(const json::value& value, std::string_view name)
 {

@@ -8,6 +8,7 @@
 #include <primitives/network.h>
 #include <primitives/transaction.h>
 #include <rpc/server.h>
+#include <rpc/util.h>
 #include <util/uint256.h>
 
 #include <boost/json/object.hpp>
@@ -57,8 +58,6 @@ Result<Block> DecodeHexBlock(std::string_view hex);
  *  address: "). Overlong text is truncated in the message. */
 Destination ParseAddressOrThrow(std::string_view address, Network net, std::string_view message_prefix);
 
-/** `text` cut to a length fit for an error message. */
-std::string TruncateForMessage(std::string_view text);
 
 /** A non-negative JSON integer up to UINT64_MAX (for u64 fields such as the
  *  PoUW nonce); TYPE_ERROR otherwise. */

@@ -31,16 +31,6 @@ std::vector<RPCArg> EchoArgs()
     return args;
 }
 
-/** Longest piece of client text an error message repeats. */
-constexpr size_t MAX_ECHOED_TEXT = 64;
-
-/** `text` cut to MAX_ECHOED_TEXT characters for an error message. */
-std::string TruncateText(std::string_view text)
-{
-    if (text.size() <= MAX_ECHOED_TEXT) return std::string{text};
-    return std::string{text.substr(0, MAX_ECHOED_TEXT)} + "...";
-}
-
 /** Every single logging category (not "all"), in bit order. */
 std::vector<LogCategory> SingleLogCategories()
 {
@@ -66,7 +56,7 @@ void ToggleLogCategories(const json::value& list, bool enable)
         if (text == "none" || text == "0") continue;
         const auto category = ParseLogCategory(text);
         if (!category) {
-            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "unknown logging category " + TruncateText(text)};
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "unknown logging category " + TruncateForMessage(text)};
         }
         categories.push_back(*category);
     }
@@ -260,7 +250,7 @@ Result<void> RegisterControlRPCCommands(RPCTable& table, ControlContext context)
                 if (!xml) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "mallocinfo mode not available"};
                 return json::value(std::move(*xml));
             }
-            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "unknown mode " + TruncateText(mode)};
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "unknown mode " + TruncateForMessage(mode)};
         },
         .allowed_in_warmup = true,
     });

@@ -199,4 +199,14 @@ std::string HelpExampleRpc(std::string_view method, std::string_view args)
            "]}' -H 'content-type: application/json' http://127.0.0.1:9332/\n";
 }
 
+std::string TruncateForMessage(std::string_view text)
+{
+    if (text.size() <= MAX_ECHOED_INPUT) return std::string{text};
+    // Cut on a UTF-8 character boundary: half a character would make the
+    // JSON reply invalid (found by fuzz_rpc_params).
+    size_t cut{MAX_ECHOED_INPUT};
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return std::string{text.substr(0, cut)} + "...";
+}
+
 }  // namespace hpips

@@ -60,6 +60,13 @@ std::string HelpExampleCli(std::string_view method, std::string_view args);
 /** Help example: the same call with curl and a JSON-RPC 2.0 body. */
 std::string HelpExampleRpc(std::string_view method, std::string_view args);
 
+/** Most bytes of client text an error message repeats. */
+constexpr size_t MAX_ECHOED_INPUT = 100;
+/** `text` cut to MAX_ECHOED_INPUT bytes (then "...") on a UTF-8 character
+ *  boundary, for an error message: half a character would make the JSON
+ *  reply invalid. */
+std::string TruncateForMessage(std::string_view text);
+
 }  // namespace hpips
 
 #endif  // HPIPS_RPC_UTIL_H

@@ -23,18 +23,6 @@ namespace json = boost::json;
 constexpr size_t MAX_LISTUNSPENT_ADDRESSES = 10'000;
 /** Most entries one listtransactions call returns. */
 constexpr int64_t MAX_LISTTRANSACTIONS_COUNT = 100'000;
-/** Longest text echoed back in an error message. */
-constexpr size_t MAX_ECHO = 100;
-
-std::string Echo(std::string_view text)
-{
-    if (text.size() <= MAX_ECHO) return std::string{text};
-    size_t cut = MAX_ECHO;
-    // Do not split a UTF-8 sequence.
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return std::string{text.substr(0, cut)} + "...";
-}
-
 std::string DestinationHex(const Destination& dest)
 {
     Writer w;
@@ -55,10 +43,10 @@ uint256 ParseTxid(const json::value& value)
     const std::string text{value.as_string()};
     if (text.size() != 64) {
         throw RPCError{RPCErrorCode::INVALID_PARAMETER,
-                       "txid must be of length 64 (not " + std::to_string(text.size()) + ", for '" + Echo(text) + "')"};
+                       "txid must be of length 64 (not " + std::to_string(text.size()) + ", for '" + TruncateForMessage(text) + "')"};
     }
     auto hash = uint256::FromHex(text);
-    if (!hash) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "txid must be hexadecimal string (not '" + Echo(text) + "')"};
+    if (!hash) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "txid must be hexadecimal string (not '" + TruncateForMessage(text) + "')"};
     return *hash;
 }
 
@@ -360,7 +348,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                 throw RPCError{RPCErrorCode::WALLET_INVALID_LABEL_NAME, "Label too long"};
             }
             if (const auto type = OptionalParamString(request, receive ? 1 : 0); type && *type != "bech32m") {
-                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Unknown address type '" + Echo(*type) + "'"};
+                throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Unknown address type '" + TruncateForMessage(*type) + "'"};
             }
             auto address = wallet->GetNewAddress(label, branch);
             if (!address) {
@@ -455,11 +443,11 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                     const std::string text{value.get_string()};
                     auto dest = DecodeAddress(text, wallet->GetNetwork());
                     if (!dest) {
-                        throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid HPIPS address: " + Echo(text)};
+                        throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid HPIPS address: " + TruncateForMessage(text)};
                     }
                     if (!wanted.insert(dest->payload).second) {
                         throw RPCError{RPCErrorCode::INVALID_PARAMETER,
-                                       "Invalid parameter, duplicated address: " + Echo(text)};
+                                       "Invalid parameter, duplicated address: " + TruncateForMessage(text)};
                     }
                 }
             }
@@ -802,7 +790,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                 auto hash = uint256::FromHex(*text);
                 if (text->size() != 64 || !hash) {
                     throw RPCError{RPCErrorCode::INVALID_PARAMETER,
-                                   "blockhash must be a 64-character hexadecimal string (not '" + Echo(*text) + "')"};
+                                   "blockhash must be a 64-character hexadecimal string (not '" + TruncateForMessage(*text) + "')"};
                 }
                 since = *hash;
             }
