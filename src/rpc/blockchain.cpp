@@ -171,7 +171,7 @@ json::object TipHashHeight(const BlockInfo& tip)
     return out;
 }
 
-/** Polls the tip every BLOCK_WAIT_POLL_MS until `done` holds for it, the
+/** Polls the tip (PollChain) until `done` holds for it, the
  *  timeout (ms; 0 = none) or MAX_BLOCK_WAIT_MS passes, or the node shuts
  *  down; returns the tip it saw last. "Negative timeout" as Core. */
 json::value WaitForTip(const ChainContext& ctx, const json::value* timeout_param,
@@ -181,16 +181,13 @@ json::value WaitForTip(const ChainContext& ctx, const json::value* timeout_param
     if (timeout_param != nullptr) timeout_ms = IntFromValue(*timeout_param);
     if (timeout_ms < 0) throw RPCError{RPCErrorCode::MISC_ERROR, "Negative timeout"};
     const int64_t wait_ms = timeout_ms == 0 ? MAX_BLOCK_WAIT_MS : std::min(timeout_ms, MAX_BLOCK_WAIT_MS);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds{wait_ms};
-    while (true) {
-        BlockInfo tip = ctx.chainstate.TipInfo();
-        if (done(tip)) return TipHashHeight(tip);
-        if (ctx.interrupt != nullptr && ctx.interrupt->load()) return TipHashHeight(tip);
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) return TipHashHeight(tip);
-        const std::chrono::steady_clock::duration poll = std::chrono::milliseconds{BLOCK_WAIT_POLL_MS};
-        std::this_thread::sleep_for(std::min(poll, deadline - now));
-    }
+    BlockInfo tip;
+    // Every end returns the tip seen last (Core's shape on timeout or exit).
+    PollChain(ctx, std::chrono::milliseconds{wait_ms}, [&] {
+        tip = ctx.chainstate.TipInfo();
+        return done(tip);
+    });
+    return TipHashHeight(tip);
 }
 
 /** The block getblockstats names, with Core's errors: a height (numeric)

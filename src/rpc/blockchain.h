@@ -29,8 +29,6 @@ constexpr size_t MAX_MEMPOOL_PACKAGE_WALK = 10'000;
  *  its worker thread (ms): a timeout of 0 ("none" in Core) or above means
  *  this, and the call then returns the current tip. */
 constexpr int64_t MAX_BLOCK_WAIT_MS = 10 * 60 * 1000;
-/** How often those methods look at the tip (ms). */
-constexpr int64_t BLOCK_WAIT_POLL_MS = 50;
 /** getchaintxstats' default window: one month of blocks (Core's default). */
 constexpr int64_t CHAIN_TX_STATS_DEFAULT_SECONDS = 30 * 24 * 60 * 60;
 

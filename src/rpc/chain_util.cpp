@@ -7,6 +7,7 @@
 #include <util/strencodings.h>
 
 #include <limits>
+#include <thread>
 
 namespace hpips {
 namespace {
@@ -91,6 +92,19 @@ Amount ParseFeeRate(const json::value& value)
         throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Fee rates larger than or equal to 1 coin/kvB are not accepted"};
     }
     return rate;
+}
+
+PollEnd PollChain(const ChainContext& ctx, std::chrono::milliseconds max_wait, const std::function<bool()>& done)
+{
+    const auto deadline = std::chrono::steady_clock::now() + max_wait;
+    while (true) {
+        if (done()) return PollEnd::DONE;
+        if (ctx.interrupt != nullptr && ctx.interrupt->load()) return PollEnd::SHUTDOWN;
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) return PollEnd::TIMEOUT;
+        const std::chrono::steady_clock::duration interval = CHAIN_POLL_INTERVAL;
+        std::this_thread::sleep_for(std::min(interval, deadline - now));
+    }
 }
 
 }  // namespace hpips

@@ -7,6 +7,7 @@
 #include <primitives/destination.h>
 #include <primitives/network.h>
 #include <primitives/transaction.h>
+#include <rpc/chain_context.h>
 #include <rpc/server.h>
 #include <rpc/util.h>
 #include <util/uint256.h>
@@ -14,7 +15,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -52,6 +55,16 @@ Result<Transaction> DecodeHexTx(std::string_view hex);
 /** Decodes a block in hex (at most MAX_BLOCK_HEX_LENGTH characters), or the
  *  reason it failed. */
 Result<Block> DecodeHexBlock(std::string_view hex);
+
+/** How a PollChain wait ended. */
+enum class PollEnd { DONE, TIMEOUT, SHUTDOWN };
+/** Polling interval of PollChain: the RPC methods that wait on the chain
+ *  (waitfor*, getblocktemplate's long poll) look this often. */
+constexpr std::chrono::milliseconds CHAIN_POLL_INTERVAL{50};
+/** Calls `done` every CHAIN_POLL_INTERVAL until it holds, `max_wait` passed
+ *  (steady clock), or the node shuts down (ctx.interrupt). Holds the calling
+ *  worker thread meanwhile; `done` is called at least once. */
+PollEnd PollChain(const ChainContext& ctx, std::chrono::milliseconds max_wait, const std::function<bool()>& done);
 
 /** The network's address of `address` or INVALID_ADDRESS_OR_KEY with
  *  `message_prefix` followed by the address (as Core's "Invalid Bitcoin

@@ -208,28 +208,25 @@ void WaitForLongPoll(const ChainContext& ctx, const std::string& longpollid)
     if (longpollid.size() < 64 || longpollid.size() > MAX_LONGPOLLID_LENGTH) {
         throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid longpollid"};
     }
-    const std::string tip_hex = longpollid.substr(0, 64);
+    const auto tip = uint256::FromHex(std::string_view{longpollid}.substr(0, 64));
+    if (!tip) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid longpollid"};
     uint64_t updates_seen{0};
-    const std::string counter = longpollid.substr(64);
+    const std::string_view counter = std::string_view{longpollid}.substr(64);
     if (!counter.empty()) {
         const auto [end, ec] = std::from_chars(counter.data(), counter.data() + counter.size(), updates_seen);
         if (ec != std::errc{} || end != counter.data() + counter.size()) {
             throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid longpollid"};
         }
     }
+    // The tip first; after LONGPOLL_MEMPOOL_SECONDS a mempool change too.
     const auto start = std::chrono::steady_clock::now();
-    while (true) {
-        if (ctx.chainstate.TipHash().GetHex() != tip_hex) return;
-        const auto waited = std::chrono::steady_clock::now() - start;
-        if (waited >= std::chrono::seconds{LONGPOLL_MAX_SECONDS}) return;
-        if (waited >= std::chrono::seconds{LONGPOLL_MEMPOOL_SECONDS} &&
-            ctx.mempool.TransactionsUpdated() != updates_seen) {
-            return;
-        }
-        if (ctx.interrupt != nullptr && ctx.interrupt->load()) {
-            throw RPCError{RPCErrorCode::CLIENT_NOT_CONNECTED, "Shutting down"};
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds{LONGPOLL_CHECK_INTERVAL_MS});
+    const auto stale = [&] {
+        if (ctx.chainstate.TipHash() != *tip) return true;
+        return std::chrono::steady_clock::now() - start >= std::chrono::seconds{LONGPOLL_MEMPOOL_SECONDS} &&
+               ctx.mempool.TransactionsUpdated() != updates_seen;
+    };
+    if (PollChain(ctx, std::chrono::seconds{LONGPOLL_MAX_SECONDS}, stale) == PollEnd::SHUTDOWN) {
+        throw RPCError{RPCErrorCode::CLIENT_NOT_CONNECTED, "Shutting down"};
     }
 }
 

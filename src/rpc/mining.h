@@ -31,10 +31,9 @@ constexpr size_t MAX_WORK_TEMPLATES = 16;
  *  the mempool changed and LONGPOLL_MEMPOOL_SECONDS passed (Core's rule), and
  *  in any case after LONGPOLL_MAX_SECONDS (BIP 22 lets a server answer early;
  *  a worker thread is never held without end). Checked every
- *  LONGPOLL_CHECK_INTERVAL_MS. */
+ *  CHAIN_POLL_INTERVAL (rpc/chain_util.h). */
 constexpr int64_t LONGPOLL_MEMPOOL_SECONDS = 60;
 constexpr int64_t LONGPOLL_MAX_SECONDS = 120;
-constexpr int64_t LONGPOLL_CHECK_INTERVAL_MS = 50;
 /** Longest longpollid accepted (64 hex digits, then a decimal counter). */
 constexpr size_t MAX_LONGPOLLID_LENGTH = 64 + 20;
 
