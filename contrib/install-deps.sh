@@ -12,7 +12,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libopencv-imgcodecs-dev
   libfmt-dev libgtest-dev libbenchmark-dev
-  libsqlite3-dev
+  libsqlite3-dev libzmq3-dev
   clang libclang-rt-14-dev
 )
 # Only needed for contrib/bench.sh (a benchmark baseline, never linked by the product).
