@@ -35,9 +35,10 @@ struct sqlite3_stmt;
 namespace hpips::wallet {
 
 /** Version written to meta "schema_version". Version 2 added the
- *  encryption entries of meta; a version 1 file is upgraded to 2 when opened
- *  (the tables are the same), any other version is refused. */
-constexpr int64_t WALLET_SCHEMA_VERSION = 2;
+ *  encryption entries of meta, version 3 the outputs_unspent_list index; a
+ *  version 1 or 2 file is upgraded to 3 when opened (the tables are the
+ *  same), any other version is refused. */
+constexpr int64_t WALLET_SCHEMA_VERSION = 3;
 /** SQLite application_id of an HPIPS wallet ("HPWL"): a foreign SQLite file
  *  is recognised before any table is read. */
 constexpr int32_t WALLET_APPLICATION_ID = 0x4850574c;
