@@ -52,6 +52,14 @@ Amount AmountFromValue(const boost::json::value& value);
 /** An amount as an exact JSON number with 8 decimals (1.00000000, -0.50000000). */
 boost::json::value ValueFromAmount(Amount amount);
 
+/** The request's arena (rpc/request.cpp): a monotonic resource freed as a
+ *  whole once the reply is written. A method returning a large result
+ *  (listunspent's 50,000 objects) builds it there
+ *  (`boost::json::array out(ResultArena(request))`, objects in
+ *  `out.storage()`): no malloc and free per value, and the reply object
+ *  around it moves it instead of copying it. */
+inline boost::json::storage_ptr ResultArena(const RPCRequest& request) { return request.params.storage(); }
+
 /** Longest amount text AmountFromValue looks at. */
 constexpr size_t MAX_AMOUNT_TEXT = 64;
 

@@ -456,11 +456,13 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             auto labels = wallet->Labels();
             if (!labels) throw RPCError{RPCErrorCode::DATABASE_ERROR, labels.error_message()};
             const int64_t best = wallet->BestHeight();
-            json::array out;
+            json::array out(ResultArena(request));
+            out.reserve(coins->size());
             for (const OutputRecord& coin : *coins) {
                 if (!wanted.empty() && !wanted.contains(coin.xonly)) continue;
                 const Destination dest = KeyDest(coin.xonly);
-                json::object entry;
+                json::object entry(out.storage());
+                entry.reserve(10);
                 entry["txid"] = coin.outpoint.txid.GetHex();
                 entry["vout"] = coin.outpoint.index;
                 entry["address"] = EncodeAddress(dest, wallet->GetNetwork());
