@@ -258,7 +258,7 @@ TEST(WalletDB, SchemaVersionOneIsUpgraded)
     {
         auto db = WalletDB::Open(path);
         ASSERT_TRUE(db) << db.error_message();
-        EXPECT_EQ((*db)->GetMeta("schema_version"), "2");
+        EXPECT_EQ((*db)->GetMeta("schema_version"), std::to_string(WALLET_SCHEMA_VERSION));
         ASSERT_TRUE((*db)->SetMeta("schema_version", "0"));
     }
     auto db = WalletDB::Open(path);
