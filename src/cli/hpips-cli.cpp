@@ -20,6 +20,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -59,6 +62,12 @@ constexpr auto CLI_OPTIONS = std::to_array<OptionSpec>({
      "Specify configuration file. Relative paths will be prefixed by datadir location. (default: hpips.conf)",
      GENERAL},
     {"datadir", OptionKind::VALUE, "dir", "Specify data directory", GENERAL},
+    {"generate", OptionKind::BOOL, "",
+     "Generate blocks, equivalent to RPC getnewaddress followed by RPC generatetoaddress. Optional positional "
+     "integer arguments are number of blocks to generate (default: 1) and maximum iterations to try (default: "
+     "the node's generatetoaddress default), equivalent to RPC generatetoaddress nblocks and maxtries arguments. "
+     "Example: hpips-cli -generate 4 1000",
+     GENERAL},
     {"getinfo", OptionKind::BOOL, "",
      "Get general information from the remote server. Note that unlike server-side RPC calls, the output of "
      "-getinfo is the result of multiple non-atomic requests. Some entries in the output may represent results "
@@ -99,6 +108,12 @@ constexpr auto CLI_OPTIONS = std::to_array<OptionSpec>({
      "Read RPC password from standard input as a single line. When combined with -stdin, the first line from "
      "standard input is used for the RPC password. When combined with -stdinwalletpassphrase, -stdinrpcpass "
      "consumes the first line, and -stdinwalletpassphrase consumes the second.",
+     GENERAL},
+    {"stdinwalletpassphrase", OptionKind::BOOL, "",
+     "Read wallet passphrase from standard input as a single line, without echo on a terminal. When combined "
+     "with -stdin, the first line from standard input is used for the wallet passphrase. Only for "
+     "walletpassphrase and walletpassphrasechange (which reads its new passphrase from a second line when it is "
+     "not given on the command line).",
      GENERAL},
     {"regtest", OptionKind::BOOL, "",
      "Enter regression test mode, which uses a special chain in which blocks can be solved instantly.", CHAIN},
@@ -638,6 +653,80 @@ int PutBlobFile(Connection& connection, const std::string& path, bool wait, int6
     return PrintReply(reply);
 }
 
+/** Reads one line of standard input with the terminal's echo off (when it
+ *  is a terminal), for -stdinwalletpassphrase; nullopt at end of input or
+ *  for a line over MAX_STDIN_LINE bytes. */
+std::optional<std::string> ReadSecretLine(const char* prompt)
+{
+    const bool terminal = isatty(STDIN_FILENO) != 0;
+    termios saved{};
+    bool echo_off{false};
+    if (terminal) {
+        std::cerr << prompt << std::flush;
+        if (tcgetattr(STDIN_FILENO, &saved) == 0) {
+            termios quiet = saved;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
+        }
+    }
+    std::string line;
+    const bool read = static_cast<bool>(std::getline(std::cin, line));
+    if (echo_off) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    if (terminal) std::cerr << "\n";
+    if (!read || line.size() > MAX_STDIN_LINE) return std::nullopt;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+/** Most blocks -generate asks for in one call (the node's own bound decides). */
+constexpr int64_t MAX_CLI_GENERATE_BLOCKS = 1'000'000;
+
+/** -generate [nblocks] [maxtries]: getnewaddress, then generatetoaddress;
+ *  prints {address, blocks} as bitcoin-cli. */
+int Generate(Connection& connection, const std::vector<std::string>& args, bool wait, int64_t wait_timeout)
+{
+    if (args.size() > 2) {
+        std::cerr << "error: Too many arguments (maximum 2 for nblocks and maxtries). Please refer to "
+                     "`hpips-cli -help`.\n";
+        return 1;
+    }
+    int64_t nblocks{1};
+    std::optional<int64_t> maxtries;
+    if (!args.empty()) {
+        const auto parsed = hpips::ParseInt64(args[0], 1, MAX_CLI_GENERATE_BLOCKS);
+        if (!parsed) {
+            std::cerr << "error: Invalid nblocks: " << args[0] << " (a positive integer)\n";
+            return 1;
+        }
+        nblocks = *parsed;
+    }
+    if (args.size() == 2) {
+        const auto parsed = hpips::ParseInt64(args[1], 1, INT64_MAX);
+        if (!parsed) {
+            std::cerr << "error: Invalid maxtries: " << args[1] << " (a positive integer)\n";
+            return 1;
+        }
+        maxtries = *parsed;
+    }
+    auto address = CallResult(connection, "getnewaddress", json::array{}, wait, wait_timeout);
+    if (!address) return address.error().code;
+    if (!address->is_string()) {
+        std::cerr << "error: getnewaddress returned no address\n";
+        return 1;
+    }
+    json::array params{json::value(nblocks), *address};
+    if (maxtries) params.push_back(json::value(*maxtries));
+    auto blocks = CallResult(connection, "generatetoaddress", std::move(params), wait, wait_timeout);
+    if (!blocks) return blocks.error().code;
+    json::object out;
+    out["address"] = *address;
+    out["blocks"] = *blocks;
+    json::object reply;
+    reply["result"] = std::move(out);
+    reply["error"] = nullptr;
+    return PrintReply(reply);
+}
+
 int Run(int argc, char** argv)
 {
     // Options come first; the first token without a dash starts the command.
@@ -698,6 +787,28 @@ int Run(int argc, char** argv)
             return 1;
         }
         if (!password.empty() && password.back() == '\r') password.pop_back();
+    }
+    if (settings.GetBoolArg("stdinwalletpassphrase", false)) {
+        // As Core: after -stdinrpcpass's line, before -stdin's arguments.
+        if (args.empty() || (args[0] != "walletpassphrase" && args[0] != "walletpassphrasechange")) {
+            std::cerr << "error: -stdinwalletpassphrase is only applicable for walletpassphrase(change)\n";
+            return 1;
+        }
+        auto passphrase = ReadSecretLine("Wallet passphrase> ");
+        if (!passphrase) {
+            std::cerr << "error: -stdinwalletpassphrase specified but failed to read from standard input\n";
+            return 1;
+        }
+        args.insert(args.begin() + 1, std::move(*passphrase));
+        if (args[0] == "walletpassphrasechange" && args.size() == 2) {
+            auto new_passphrase = ReadSecretLine("New wallet passphrase> ");
+            if (!new_passphrase) {
+                std::cerr << "error: -stdinwalletpassphrase specified but failed to read the new passphrase from "
+                             "standard input\n";
+                return 1;
+            }
+            args.push_back(std::move(*new_passphrase));
+        }
     }
     if (settings.GetBoolArg("stdin", false)) {
         std::string line;
@@ -778,6 +889,7 @@ int Run(int argc, char** argv)
         return GetInfo(connection, *network, wait, *wait_timeout);
     }
     if (settings.GetBoolArg("netinfo", false)) return NetInfo(connection, args, wait, *wait_timeout);
+    if (settings.GetBoolArg("generate", false)) return Generate(connection, args, wait, *wait_timeout);
     if (settings.GetBoolArg("addrinfo", false)) {
         if (!args.empty()) {
             std::cerr << "error: -addrinfo takes no arguments\n";
