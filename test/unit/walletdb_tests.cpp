@@ -246,8 +246,8 @@ TEST(WalletDB, OtherSchemaVersionIsRefused)
 
 TEST(WalletDB, SchemaVersionOneIsUpgraded)
 {
-    // Version 2 only added meta entries (encryption): a version 1 file opens
-    // and is marked 2; version 0 is refused.
+    // A version 1 file opens and is upgraded to the current version (the
+    // conflict tables of version 3 are created); version 0 is refused.
     TempDir dir;
     const auto path = dir.path() / "wallet.dat";
     {
