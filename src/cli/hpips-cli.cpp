@@ -6,6 +6,7 @@
 // rpc/client.cpp; strings printed raw, other results as indented JSON;
 // errors on stderr in Core's format. One command is the client's own:
 // `putblob FILE` reads a local file and uploads it chunk by chunk.
+#include <cli/cli_wallet.h>
 #include <consensus/params.h>
 #include <node/settings.h>
 #include <primitives/blob.h>
@@ -19,9 +20,6 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-
-#include <termios.h>
-#include <unistd.h>
 
 #include <array>
 #include <chrono>
@@ -653,60 +651,14 @@ int PutBlobFile(Connection& connection, const std::string& path, bool wait, int6
     return PrintReply(reply);
 }
 
-/** Reads one line of standard input with the terminal's echo off (when it
- *  is a terminal), for -stdinwalletpassphrase; nullopt at end of input or
- *  for a line over MAX_STDIN_LINE bytes. */
-std::optional<std::string> ReadSecretLine(const char* prompt)
-{
-    const bool terminal = isatty(STDIN_FILENO) != 0;
-    termios saved{};
-    bool echo_off{false};
-    if (terminal) {
-        std::cerr << prompt << std::flush;
-        if (tcgetattr(STDIN_FILENO, &saved) == 0) {
-            termios quiet = saved;
-            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-            echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
-        }
-    }
-    std::string line;
-    const bool read = static_cast<bool>(std::getline(std::cin, line));
-    if (echo_off) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    if (terminal) std::cerr << "\n";
-    if (!read || line.size() > MAX_STDIN_LINE) return std::nullopt;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    return line;
-}
-
-/** Most blocks -generate asks for in one call (the node's own bound decides). */
-constexpr int64_t MAX_CLI_GENERATE_BLOCKS = 1'000'000;
-
 /** -generate [nblocks] [maxtries]: getnewaddress, then generatetoaddress;
  *  prints {address, blocks} as bitcoin-cli. */
 int Generate(Connection& connection, const std::vector<std::string>& args, bool wait, int64_t wait_timeout)
 {
-    if (args.size() > 2) {
-        std::cerr << "error: Too many arguments (maximum 2 for nblocks and maxtries). Please refer to "
-                     "`hpips-cli -help`.\n";
+    const auto parsed = hpips::cli::ParseGenerateArgs(args);
+    if (!parsed) {
+        std::cerr << "error: " << parsed.error_message() << "\n";
         return 1;
-    }
-    int64_t nblocks{1};
-    std::optional<int64_t> maxtries;
-    if (!args.empty()) {
-        const auto parsed = hpips::ParseInt64(args[0], 1, MAX_CLI_GENERATE_BLOCKS);
-        if (!parsed) {
-            std::cerr << "error: Invalid nblocks: " << args[0] << " (a positive integer)\n";
-            return 1;
-        }
-        nblocks = *parsed;
-    }
-    if (args.size() == 2) {
-        const auto parsed = hpips::ParseInt64(args[1], 1, INT64_MAX);
-        if (!parsed) {
-            std::cerr << "error: Invalid maxtries: " << args[1] << " (a positive integer)\n";
-            return 1;
-        }
-        maxtries = *parsed;
     }
     auto address = CallResult(connection, "getnewaddress", json::array{}, wait, wait_timeout);
     if (!address) return address.error().code;
@@ -714,8 +666,8 @@ int Generate(Connection& connection, const std::vector<std::string>& args, bool 
         std::cerr << "error: getnewaddress returned no address\n";
         return 1;
     }
-    json::array params{json::value(nblocks), *address};
-    if (maxtries) params.push_back(json::value(*maxtries));
+    json::array params{json::value(parsed->nblocks), *address};
+    if (parsed->maxtries) params.push_back(json::value(*parsed->maxtries));
     auto blocks = CallResult(connection, "generatetoaddress", std::move(params), wait, wait_timeout);
     if (!blocks) return blocks.error().code;
     json::object out;
@@ -794,14 +746,14 @@ int Run(int argc, char** argv)
             std::cerr << "error: -stdinwalletpassphrase is only applicable for walletpassphrase(change)\n";
             return 1;
         }
-        auto passphrase = ReadSecretLine("Wallet passphrase> ");
+        auto passphrase = hpips::cli::ReadSecretLine("Wallet passphrase> ", MAX_STDIN_LINE);
         if (!passphrase) {
             std::cerr << "error: -stdinwalletpassphrase specified but failed to read from standard input\n";
             return 1;
         }
         args.insert(args.begin() + 1, std::move(*passphrase));
         if (args[0] == "walletpassphrasechange" && args.size() == 2) {
-            auto new_passphrase = ReadSecretLine("New wallet passphrase> ");
+            auto new_passphrase = hpips::cli::ReadSecretLine("New wallet passphrase> ", MAX_STDIN_LINE);
             if (!new_passphrase) {
                 std::cerr << "error: -stdinwalletpassphrase specified but failed to read the new passphrase from "
                              "standard input\n";
