@@ -31,6 +31,10 @@ namespace {
 
 namespace json = boost::json;
 
+/** Longest verifymessage signature text decoded (a 64-byte signature is 88
+ *  base64 characters). */
+constexpr size_t MAX_MESSAGE_SIGNATURE_BASE64 = 88;
+
 /** The fee rates of the transactions confirmed in the last
  *  FEE_ESTIMATE_BLOCKS blocks, kept for the tip they were read at so that
  *  repeated estimatesmartfee calls read the blocks once per tip. */
@@ -181,9 +185,11 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
             if (message.size() > MAX_MESSAGE_SIZE) {
                 throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Message too long (at most 1048576 bytes)"};
             }
-            // A 64-byte signature is 88 base64 characters; anything much
-            // longer is refused before decoding.
-            const auto sig = signature.size() <= 128 ? DecodeBase64(signature) : std::nullopt;
+            // A 64-byte signature is 88 base64 characters: longer text cannot
+            // be one (false, as Core answers for a signature of the wrong
+            // size) and is not decoded.
+            if (signature.size() > MAX_MESSAGE_SIGNATURE_BASE64) return false;
+            const auto sig = DecodeBase64(signature);
             if (!sig) throw RPCError{RPCErrorCode::TYPE_ERROR, "Malformed base64 encoding"};
             const std::span<const uint8_t> bytes{reinterpret_cast<const uint8_t*>(sig->data()), sig->size()};
             return VerifyMessage(*dest, bytes, message);

@@ -235,7 +235,7 @@ Result<void> RegisterWalletAddressRPCCommands(RPCTable& table, WalletManager& ma
                        "directory or a path with a filename.\nHPIPS: the copy is one consistent snapshot taken with "
                        "SQLite's online backup API while the wallet stays loaded; an existing destination file is "
                        "replaced only by a complete copy; the wallet's own file is refused. A directory destination "
-                       "gets a file named after the wallet (\"wallet.dat\" for the default wallet). Restore by "
+                       "gets the wallet file's name, wallet.dat, as in Core. Restore by "
                        "placing the copy at <datadir>/wallets/<name>/wallet.dat and calling loadwallet.",
         .args = {{"destination", RPCArgType::STRING, false, "", "The destination directory or file"}},
         .result = "null    (json null)",
@@ -246,7 +246,7 @@ Result<void> RegisterWalletAddressRPCCommands(RPCTable& table, WalletManager& ma
             if (destination.empty()) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "destination is empty"};
             std::error_code ec;
             if (std::filesystem::is_directory(destination, ec)) {
-                destination /= wallet->Name().empty() ? std::string{"wallet.dat"} : wallet->Name();
+                destination /= "wallet.dat";  // the wallet file's name, as Core
             }
             if (auto copied = BackupWalletFile(wm->WalletPath(wallet->Name()), destination); !copied) {
                 throw RPCError{RPCErrorCode::WALLET_ERROR, "Error: Wallet backup failed! " + copied.error_message()};

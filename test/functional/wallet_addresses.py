@@ -14,6 +14,7 @@ over the limit -8, -4 in a wallet without private keys,
 signmessagewithprivkey. backupwallet: a copy taken while
 the wallet is written, refused over the wallet's own file, restored by
 loadwallet with the same balance and labels."""
+import base64
 import os
 import shutil
 import sys
@@ -116,6 +117,10 @@ class WalletAddressesTest(HpipsTestFramework):
         assert_raises_rpc_error(-5, "Invalid address", w.signmessage, "bad", "m")
         assert_raises_rpc_error(-5, "Invalid address", n.verifymessage, "bad", sig, "m")
         assert_raises_rpc_error(-3, "Malformed base64 encoding", n.verifymessage, addr, "not base64!", "m")
+        # A signature of another size (Core's 65-byte compact form) is false,
+        # and so is text longer than a signature's 88 characters.
+        assert_equal(n.verifymessage(addr, base64.b64encode(bytes(65)).decode(), "m"), False)
+        assert_equal(n.verifymessage(addr, sig + "AAAA", "pay me"), False)
         # The message bound: exactly the limit signs, one byte more is refused.
         big = "a" * MAX_MESSAGE_SIZE
         assert_equal(n.verifymessage(addr, w.signmessage(addr, big), big), True)
