@@ -8,7 +8,7 @@ confirms it — with %s the txid, %w the wallet name (shell-quoted: a name
 with a space arrives whole) and %b / %h the block's hash and height.
 Blocks without wallet transactions notify nothing; a restart (which
 rescans from the wallet's best block and resubmits its pending
-transaction) notifies nothing again, and the pending transaction's
+transaction) and rescanblockchain over known blocks notify nothing again, and the pending transaction's
 confirmation after the restart is notified once."""
 import os
 import sys
@@ -76,6 +76,13 @@ class WalletNotifyTest(HpipsTestFramework):
         height = n.getblockcount()
         self.expected_unordered_check(
             [f"{txid} {WALLET} {block} {height}", f"{txid} b {block} {height}"], "confirmed notifications")
+        # A reorg: leaving the block (back to the mempool) notifies nothing;
+        # the confirmation in the new block is one event per wallet.
+        n.invalidateblock(block)
+        assert txid in n.getrawmempool()
+        [block2] = n.generatetoaddress(1, Key().address)
+        self.expected_unordered_check(
+            [f"{txid} {WALLET} {block2} {height}", f"{txid} b {block2} {height}"], "re-confirmed notifications")
 
     def expected_unordered_check(self, lines, what):
         start = len(self.expected)
@@ -96,7 +103,10 @@ class WalletNotifyTest(HpipsTestFramework):
         n.start(self.args + [f"-wallet={WALLET}", "-wallet=b"])
         self.w, self.b = self.wallet(WALLET), self.wallet("b")
         wait_until(lambda: pending in n.getrawmempool(), what="the pending send resubmitted")
-        # Nothing new from loading, rescanning or resubmitting.
+        # Nothing new from loading, rescanning (also a full rescanblockchain)
+        # or resubmitting.
+        self.w.rescanblockchain()
+        self.b.rescanblockchain()
         n.generatetoaddress(1, Key().address)
         block = n.getbestblockhash()
         height = n.getblockcount()
