@@ -51,7 +51,7 @@ class WalletConflictsTest(HpipsTestFramework):
         miner, w = self.wallet(n0, "miner"), self.wallet(n0, "w")
         blocks = n0.generatetoaddress(101, miner.getnewaddress())
         coin_addr = w.getnewaddress()
-        funding = miner.sendtoaddress(coin_addr, 10)
+        miner.sendtoaddress(coin_addr, 10)
         blocks += n0.generatetoaddress(1, miner.getnewaddress())
         self.feed(n0, n1, blocks)
         assert_equal(n1.getbestblockhash(), n0.getbestblockhash())
@@ -76,7 +76,6 @@ class WalletConflictsTest(HpipsTestFramework):
         # What is left: tx2's change (10 - 3 - fee) and its output to the copy's own key.
         tx2 = w.gettransaction(self.tx2)
         assert_equal(w.getbalance(), Decimal(10) + tx2["fee"])
-        _ = funding
 
     def check_conflicted(self, w, depth):
         tx1 = w.gettransaction(self.tx1)
