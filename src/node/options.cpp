@@ -210,6 +210,11 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      "Set key pool size to <n>: keys derived ahead on each branch, the gap limit of a restore (default: 1000)",
      WALLET},
     {"paytxfee", OptionKind::VALUE, "amt", "Fee rate (in HPIPS/kvB) to add to transactions you send", WALLET},
+    {"walletnotify", OptionKind::VALUE, "cmd",
+     "Execute command when a wallet transaction changes: once when it enters the wallet and once when a block "
+     "confirms it. %s in cmd is replaced by TxID, %w by the wallet name, %b by the hash of the block including "
+     "the transaction (\"unconfirmed\" when there is none) and %h by the block height (-1 when unconfirmed).",
+     WALLET},
     {"wallet", OptionKind::LIST, "name",
      "Load the wallet <name> from <datadir>/wallets at startup. Can be used multiple times to load multiple "
      "wallets (default: those saved with load_on_startup)",

@@ -1,5 +1,6 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <wallet/rpc_wallet.h>
+#include <wallet/rpc_addresses.h>
 
 #include <primitives/address.h>
 #include <rpc/json.h>
@@ -100,7 +101,8 @@ std::string PassphraseParam(const RPCRequest& request, size_t i)
     return passphrase;
 }
 
-/** The wallet a request is for (see RegisterWalletRPCCommands). */
+}  // namespace
+
 std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request)
 {
     if (request.wallet) {
@@ -120,6 +122,8 @@ std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCReques
     throw RPCError{RPCErrorCode::WALLET_NOT_SPECIFIED,
                    "Wallet file not specified (must request wallet RPC through /wallet/<filename> uri-path)."};
 }
+
+namespace {
 
 json::object LastProcessedBlock(const WalletInfo& info)
 {
@@ -144,7 +148,9 @@ void TxFields(const TxView& view, json::object& out)
     out["txid"] = view.record.txid.GetHex();
     auto tx = DecodeTransaction(view.record.raw);
     if (tx) out["wtxid"] = tx->GetWtxid().GetHex();
-    out["walletconflicts"] = json::array{};
+    json::array conflicts;
+    for (const uint256& other : view.conflicts) conflicts.push_back(json::value(other.GetHex()));
+    out["walletconflicts"] = std::move(conflicts);
     out["time"] = view.record.time;
     out["timereceived"] = view.record.time;
     out["bip125-replaceable"] = "no";
@@ -823,7 +829,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
     for (auto& method : methods) {
         if (auto result = table.Register(std::move(method)); !result) return result;
     }
-    return {};
+    return RegisterWalletAddressRPCCommands(table, manager);
 }
 
 }  // namespace hpips::wallet

@@ -271,9 +271,9 @@ TEST(WalletDB, OtherSchemaVersionIsRefused)
 
 TEST(WalletDB, SchemaVersionOneIsUpgraded)
 {
-    // Version 2 only added meta entries (encryption) and version 3 an index:
-    // a version 1 file without the index opens, gets it and is marked 3;
-    // version 0 is refused.
+    // A version 1 file without listunspent's index opens and is upgraded to
+    // the current version (the conflict tables and the index of version 3
+    // are created, the listing works); version 0 is refused.
     TempDir dir;
     const auto path = dir.path() / "wallet.dat";
     {
@@ -290,7 +290,7 @@ TEST(WalletDB, SchemaVersionOneIsUpgraded)
     {
         auto db = WalletDB::Open(path);
         ASSERT_TRUE(db) << db.error_message();
-        EXPECT_EQ((*db)->GetMeta("schema_version"), "3");
+        EXPECT_EQ((*db)->GetMeta("schema_version"), std::to_string(WALLET_SCHEMA_VERSION));
         OutputRecord coin;
         coin.outpoint.txid = uint256::FromHex(std::string(63, '0') + "1").value();
         coin.xonly.assign(32, 7);
