@@ -146,9 +146,8 @@ void TxFields(const TxView& view, json::object& out)
         out["trusted"] = view.trusted;
     }
     out["txid"] = view.record.txid.GetHex();
-    auto tx = DecodeTransaction(view.record.raw);
-    if (tx) out["wtxid"] = tx->GetWtxid().GetHex();
-    json::array conflicts;
+    if (view.wtxid) out["wtxid"] = view.wtxid->GetHex();
+    json::array conflicts(out.storage());
     for (const uint256& other : view.conflicts) conflicts.push_back(json::value(other.GetHex()));
     out["walletconflicts"] = std::move(conflicts);
     out["time"] = view.record.time;
@@ -156,9 +155,12 @@ void TxFields(const TxView& view, json::object& out)
     out["bip125-replaceable"] = "no";
 }
 
-json::object EntryJson(const TxView& view, const TxEntry& entry, bool with_tx_fields)
+/** One listtransactions / listsinceblock entry, allocated from `storage`
+ *  (the request's arena for long lists). */
+json::object EntryJson(const TxView& view, const TxEntry& entry, bool with_tx_fields, json::storage_ptr storage = {})
 {
-    json::object out;
+    json::object out(std::move(storage));
+    out.reserve(20);
     out["address"] = entry.address;
     out["category"] = entry.category;
     out["amount"] = ValueFromAmount(entry.amount);
@@ -812,13 +814,17 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                                    : RPCErrorCode::DATABASE_ERROR,
                                listed.error_message()};
             }
-            json::array transactions;
-            for (const auto& [view, entry] : listed->transactions) transactions.push_back(EntryJson(view, entry, true));
-            json::object out;
+            const json::storage_ptr arena = ResultArena(request);
+            json::array transactions(arena);
+            transactions.reserve(listed->transactions.size());
+            for (const auto& [view, entry] : listed->transactions) {
+                transactions.push_back(EntryJson(view, entry, true, arena));
+            }
+            json::object out(arena);
             out["transactions"] = std::move(transactions);
             if (include_removed) {
-                json::array removed;
-                for (const auto& [view, entry] : listed->removed) removed.push_back(EntryJson(view, entry, true));
+                json::array removed(arena);
+                for (const auto& [view, entry] : listed->removed) removed.push_back(EntryJson(view, entry, true, arena));
                 out["removed"] = std::move(removed);
             }
             out["lastblock"] = listed->lastblock.GetHex();

@@ -554,7 +554,19 @@ Result<std::map<std::vector<uint8_t>, std::string>> Wallet::Labels()
     return m_db->LoadLabels();
 }
 
-TxView Wallet::MakeView(const TxRecord& record)
+void Wallet::AppendEntries(TxView&& view, std::vector<std::pair<TxView, TxEntry>>& out)
+{
+    std::vector<TxEntry> entries = std::move(view.entries);
+    for (size_t i = 0; i < entries.size(); ++i) {
+        if (i + 1 == entries.size()) {
+            out.emplace_back(std::move(view), std::move(entries[i]));
+        } else {
+            out.emplace_back(view, entries[i]);
+        }
+    }
+}
+
+TxView Wallet::MakeView(const TxRecord& record, const LabelMap* labels)
 {
     TxView view;
     view.record = record;
@@ -567,9 +579,12 @@ TxView Wallet::MakeView(const TxRecord& record)
     view.trusted = view.confirmations > 0 || (record.from_me && record.in_mempool);
     auto tx = DecodeTransaction(record.raw);
     if (!tx) return view;
+    view.wtxid = tx->GetWtxid();
+    // from_me is set exactly when an input was the wallet's (SyncTransaction):
+    // a payment from others debits nothing, and needs no lookup per input.
     Amount debit{0};
     for (const TxIn& in : tx->inputs()) {
-        if (tx->IsCoinbase()) break;
+        if (tx->IsCoinbase() || !record.from_me) break;
         if (auto spent = m_db->GetOutput(in.prevout)) debit += spent->amount;
     }
     Amount credit{0};
@@ -590,8 +605,13 @@ TxView Wallet::MakeView(const TxRecord& record)
             if (record.coinbase) {
                 category = !record.block_height ? "orphan" : mature ? "generate" : "immature";
             }
-            view.entries.push_back(
-                {category, EncodeAddress(out.destination, m_network), out.amount, m_db->GetLabel(out.destination.payload), i});
+            std::optional<std::string> label;
+            if (labels == nullptr) {
+                label = m_db->GetLabel(out.destination.payload);
+            } else if (const auto it = labels->find(out.destination.payload); it != labels->end()) {
+                label = it->second;
+            }
+            view.entries.push_back({category, EncodeAddress(out.destination, m_network), out.amount, std::move(label), i});
         }
     }
     if (record.from_me && record.fee) {
@@ -665,23 +685,26 @@ Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const
     }
     SinceBlock out;
     LockGuard lock{m_mutex};
-    // Confirmed above the fork (the block_height index), then the unconfirmed.
-    auto confirmed = m_db->ListConfirmedFrom(fork_height + 1);
-    if (!confirmed) return SinceBlockError{SinceBlockFailure::DATABASE, confirmed.error_message()};
-    auto unconfirmed = m_db->ListUnconfirmedTxs();
-    if (!unconfirmed) return SinceBlockError{SinceBlockFailure::DATABASE, unconfirmed.error_message()};
-    for (const auto* list : {&*confirmed, &*unconfirmed}) {
-        for (const TxRecord& record : *list) {
-            TxView view = MakeView(record);
-            for (const TxEntry& entry : view.entries) out.transactions.emplace_back(view, entry);
+    auto read = m_db->Read([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        // Confirmed above the fork (the block_height index), then the unconfirmed.
+        auto confirmed = m_db->ListConfirmedFrom(fork_height + 1);
+        if (!confirmed) return confirmed.error();
+        auto unconfirmed = m_db->ListUnconfirmedTxs();
+        if (!unconfirmed) return unconfirmed.error();
+        auto labels = m_db->LoadLabels();
+        if (!labels) return labels.error();
+        out.transactions.reserve(confirmed->size() + unconfirmed->size());
+        for (const auto* list : {&*confirmed, &*unconfirmed}) {
+            for (const TxRecord& record : *list) AppendEntries(MakeView(record, &*labels), out.transactions);
         }
-    }
-    for (const uint256& txid : stale_txids) {
-        auto record = m_db->GetTx(txid);
-        if (!record) continue;
-        TxView view = MakeView(*record);
-        for (const TxEntry& entry : view.entries) out.removed.emplace_back(view, entry);
-    }
+        for (const uint256& txid : stale_txids) {
+            auto record = m_db->GetTx(txid);
+            if (!record) continue;
+            AppendEntries(MakeView(*record, &*labels), out.removed);
+        }
+        return {};
+    });
+    if (!read) return SinceBlockError{SinceBlockFailure::DATABASE, read.error_message()};
     const int64_t last_height = m_best_height + 1 - std::min(target_confirmations, m_best_height + 1);
     if (last_height == m_best_height) {
         out.lastblock = m_best_hash;

@@ -164,6 +164,8 @@ struct TxView {
     /** Negative fee, when the wallet paid it. */
     std::optional<Amount> fee;
     std::vector<TxEntry> entries;
+    /** The witness txid; nullopt if the stored bytes do not decode. */
+    std::optional<uint256> wtxid;
 };
 
 /** getaddressinfo's view of one address (wallet_addresses.cpp). */
@@ -349,7 +351,15 @@ private:
      *  mempool, its block was disconnected and it did not come back): its
      *  outputs stop counting and the coins it spent are free again. */
     Result<void> Deactivate(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
-    TxView MakeView(const TxRecord& record) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Every label by key, loaded once by a call that makes many views. */
+    using LabelMap = std::map<std::vector<uint8_t>, std::string>;
+    /** The view of `record`. `labels`, when given, answers label lookups
+     *  instead of one query per output (listsinceblock makes 50,000 views). */
+    TxView MakeView(const TxRecord& record, const LabelMap* labels = nullptr) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Appends one (view, entry) pair per entry of `view` to `out`, moving
+     *  the view into the last one. The views in the pairs carry no entries
+     *  (each pair's entry is its second). */
+    static void AppendEntries(TxView&& view, std::vector<std::pair<TxView, TxEntry>>& out);
     /** Opens the master key with `passphrase` (scrypt under the stored salt). */
     std::optional<CryptoKey> OpenMasterKey(std::string_view passphrase) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Drops the private keys and the master key (locked state). */

@@ -357,6 +357,15 @@ Result<void> WalletDB::Batch(const std::function<Result<void>()>& fn)
     return {};
 }
 
+Result<void> WalletDB::Read(const std::function<Result<void>()>& fn)
+{
+    if (auto begun = Exec("BEGIN DEFERRED"); !begun) return Error{"Cannot begin a wallet read: " + begun.error_message()};
+    auto result = fn();
+    // Nothing was written: ending the transaction only releases the snapshot.
+    (void)Exec(result ? "COMMIT" : "ROLLBACK");
+    return result;
+}
+
 std::optional<std::string> WalletDB::GetMeta(const std::string& key)
 {
     StatementUse s{Prepare("SELECT value FROM meta WHERE key = ?1")};

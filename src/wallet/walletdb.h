@@ -140,6 +140,10 @@ public:
     /** Runs `fn` inside one SQL transaction: committed when it returns
      *  success, rolled back when it fails (or any statement in it fails). */
     Result<void> Batch(const std::function<Result<void>()>& fn);
+    /** Runs `fn`, which only reads, inside one read transaction: one
+     *  consistent snapshot, and SQLite takes its file locks once instead of
+     *  once per statement (listsinceblock runs ~150,000 statements). */
+    Result<void> Read(const std::function<Result<void>()>& fn);
 
     // Meta.
     std::optional<std::string> GetMeta(const std::string& key);
