@@ -1,6 +1,8 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <node/wallet_chain.h>
 
+#include <rpc/misc_chain.h>
+
 #include <algorithm>
 
 namespace hpips {
@@ -56,6 +58,11 @@ Result<void> NodeWalletChain::BroadcastTransaction(const Transaction& tx)
     if (!result.Accepted()) return Error{result.state.ToString()};
     if (result.orphan) return Error{"missing inputs"};
     return {};
+}
+
+std::optional<int64_t> NodeWalletChain::EstimateFeeRate(int64_t conf_target, bool conservative) const
+{
+    return EstimateSmartFeeRate(m_chainstate, m_mempool, conf_target, conservative);
 }
 
 void NodeWalletChain::AddListener(wallet::WalletChainListener* listener)

@@ -37,6 +37,7 @@ public:
     Result<Block> ReadBlock(const uint256& hash) const override;
     bool InMempool(const uint256& txid) const override;
     Result<void> BroadcastTransaction(const Transaction& tx) override;
+    std::optional<int64_t> EstimateFeeRate(int64_t conf_target, bool conservative) const override;
     void AddListener(wallet::WalletChainListener* listener) override LOCKS_EXCLUDED(m_listeners_mutex);
     void RemoveListener(wallet::WalletChainListener* listener) override LOCKS_EXCLUDED(m_listeners_mutex);
 

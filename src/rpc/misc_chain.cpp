@@ -40,15 +40,15 @@ struct FeeSampleCache {
 /** Reads the blocks (no lock held): each non-coinbase transaction's fee
  *  rate from the block and its undo data. A block whose data cannot be read
  *  is skipped (it only makes the sample smaller). */
-std::vector<int64_t> SampleConfirmedFeeRates(const ChainContext& ctx, const BlockInfo& tip)
+std::vector<int64_t> SampleConfirmedFeeRates(Chainstate& chainstate, const BlockInfo& tip)
 {
     std::vector<int64_t> rates;
     const int64_t lowest = std::max<int64_t>(1, tip.height - FEE_ESTIMATE_BLOCKS + 1);
     for (int64_t height = tip.height; height >= lowest; --height) {
-        const auto hash = ctx.chainstate.GetBlockHashAt(height);
+        const auto hash = chainstate.GetBlockHashAt(height);
         if (!hash) break;
-        auto block = ctx.chainstate.ReadBlock(*hash);
-        auto undo = ctx.chainstate.ReadBlockUndo(*hash);
+        auto block = chainstate.ReadBlock(*hash);
+        auto undo = chainstate.ReadBlockUndo(*hash);
         if (!block || !undo || undo->txs.size() + 1 != block->txs.size()) continue;
         for (size_t t{1}; t < block->txs.size(); ++t) {
             const Transaction& tx = block->txs[t];
@@ -67,7 +67,7 @@ std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleC
         LockGuard lock{cache.mutex};
         if (cache.valid && cache.tip == tip.hash) return cache.rates;
     }
-    std::vector<int64_t> rates = SampleConfirmedFeeRates(ctx, tip);
+    std::vector<int64_t> rates = SampleConfirmedFeeRates(ctx.chainstate, tip);
     LockGuard lock{cache.mutex};
     cache.tip = tip.hash;
     cache.valid = true;
@@ -78,11 +78,11 @@ std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleC
 /** The mempool's entries as fee samples, best fee rate first; empty when
  *  the whole pool fits in `room` bytes (its floor is then 0 anyway), so the
  *  common case copies nothing. */
-std::vector<FeeSample> MempoolByRate(const ChainContext& ctx, uint64_t room)
+std::vector<FeeSample> MempoolByRate(const Mempool& mempool, uint64_t room)
 {
     std::vector<FeeSample> pool;
-    if (ctx.mempool.Bytes() <= room) return pool;
-    for (const MempoolEntry& entry : ctx.mempool.Entries()) pool.push_back({entry.fee, entry.size});
+    if (mempool.Bytes() <= room) return pool;
+    for (const MempoolEntry& entry : mempool.Entries()) pool.push_back({entry.fee, entry.size});
     std::sort(pool.begin(), pool.end(), [](const FeeSample& a, const FeeSample& b) {
         return FeeRatePerKvB(a.fee, a.size) > FeeRatePerKvB(b.fee, b.size);
     });
@@ -102,6 +102,16 @@ bool ParseConservativeMode(const std::string& mode)
 }
 
 }  // namespace
+
+std::optional<int64_t> EstimateSmartFeeRate(Chainstate& chainstate, Mempool& mempool, int64_t conf_target,
+                                            bool conservative)
+{
+    const int64_t target = std::clamp(conf_target, MIN_CONF_TARGET, MAX_CONF_TARGET);
+    std::vector<int64_t> rates = SampleConfirmedFeeRates(chainstate, chainstate.TipInfo());
+    const std::vector<FeeSample> pool = MempoolByRate(mempool, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
+    const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
+    return EstimateFeeRate(rates, target, conservative, floor, mempool.Options().min_relay_fee_rate);
+}
 
 Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context)
 {
@@ -214,7 +224,7 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
             }
             const bool conservative = ParseConservativeMode(OptionalParamString(request, 1).value_or("unset"));
             std::vector<int64_t> rates = CachedConfirmedFeeRates(*ctx, *fee_cache);
-            const std::vector<FeeSample> pool = MempoolByRate(*ctx, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
+            const std::vector<FeeSample> pool = MempoolByRate(ctx->mempool, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
             const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
             const auto estimate =
                 EstimateFeeRate(rates, target, conservative, floor, ctx->mempool.Options().min_relay_fee_rate);

@@ -100,27 +100,6 @@ std::string PassphraseParam(const RPCRequest& request, size_t i)
     return passphrase;
 }
 
-/** The wallet a request is for (see RegisterWalletRPCCommands). */
-std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request)
-{
-    if (request.wallet) {
-        auto wallet = manager.Get(*request.wallet);
-        if (!wallet) {
-            throw RPCError{RPCErrorCode::WALLET_NOT_FOUND, "Requested wallet does not exist or is not loaded"};
-        }
-        return wallet;
-    }
-    const auto wallets = manager.Wallets();
-    if (wallets.size() == 1) return wallets.front();
-    if (wallets.empty()) {
-        throw RPCError{RPCErrorCode::WALLET_NOT_FOUND,
-                       "No wallet is loaded. Load a wallet using loadwallet or create a new one with createwallet. "
-                       "(Note: A default wallet is no longer automatically created)"};
-    }
-    throw RPCError{RPCErrorCode::WALLET_NOT_SPECIFIED,
-                   "Wallet file not specified (must request wallet RPC through /wallet/<filename> uri-path)."};
-}
-
 json::object LastProcessedBlock(const WalletInfo& info)
 {
     json::object out;
@@ -148,6 +127,8 @@ void TxFields(const TxView& view, json::object& out)
     out["time"] = view.record.time;
     out["timereceived"] = view.record.time;
     out["bip125-replaceable"] = "no";
+    if (!view.comment.empty()) out["comment"] = view.comment;
+    if (!view.comment_to.empty()) out["to"] = view.comment_to;
 }
 
 json::object EntryJson(const TxView& view, const TxEntry& entry, bool with_tx_fields)
@@ -159,7 +140,7 @@ json::object EntryJson(const TxView& view, const TxEntry& entry, bool with_tx_fi
     if (entry.label) out["label"] = *entry.label;
     out["vout"] = entry.vout;
     if (entry.category == "send" && view.fee) out["fee"] = ValueFromAmount(*view.fee);
-    if (entry.category == "send") out["abandoned"] = false;
+    if (entry.category == "send") out["abandoned"] = view.abandoned;
     if (with_tx_fields) TxFields(view, out);
     return out;
 }
@@ -177,6 +158,26 @@ void RejectUnsupportedTrue(const RPCRequest& request, size_t i, const std::strin
 }
 
 }  // namespace
+
+std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request)
+{
+    if (request.wallet) {
+        auto wallet = manager.Get(*request.wallet);
+        if (!wallet) {
+            throw RPCError{RPCErrorCode::WALLET_NOT_FOUND, "Requested wallet does not exist or is not loaded"};
+        }
+        return wallet;
+    }
+    const auto wallets = manager.Wallets();
+    if (wallets.size() == 1) return wallets.front();
+    if (wallets.empty()) {
+        throw RPCError{RPCErrorCode::WALLET_NOT_FOUND,
+                       "No wallet is loaded. Load a wallet using loadwallet or create a new one with createwallet. "
+                       "(Note: A default wallet is no longer automatically created)"};
+    }
+    throw RPCError{RPCErrorCode::WALLET_NOT_SPECIFIED,
+                   "Wallet file not specified (must request wallet RPC through /wallet/<filename> uri-path)."};
+}
 
 Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
 {
@@ -568,7 +569,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             out["txcount"] = info.tx_count;
             out["keypoolsize"] = info.keypool_size;
             out["keypoolsize_hd_internal"] = info.keypool_size_change;
-            out["paytxfee"] = ValueFromAmount(wm->Options().fee_rate);
+            out["paytxfee"] = ValueFromAmount(wallet->PayTxFee().value_or(0));
             out["private_keys_enabled"] = info.private_keys_enabled;
             out["avoid_reuse"] = false;
             out["scanning"] = false;
@@ -597,45 +598,6 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             json::value out(*mnemonic);
             MemoryCleanse(mnemonic->data(), mnemonic->size());
             return out;
-        },
-    });
-
-    methods.push_back({
-        .category = "wallet",
-        .name = "sendtoaddress",
-        .description = "Send an amount to a given address. Coins: branch-and-bound (no change) first, then "
-                       "largest-first with change to a new change address (doc/wallet.md, \"Sending\"); the fee "
-                       "rate is -paytxfee, else -fallbackfee. The transaction enters the mempool and is relayed.",
-        .args = {{"address", RPCArgType::STRING, false, "", "The HPIPS address to send to."},
-                 {"amount", RPCArgType::AMOUNT, false, "", "The amount to send. eg 0.1"},
-                 {"comment", RPCArgType::STRING, true, "", "(not stored yet)"},
-                 {"comment_to", RPCArgType::STRING, true, "", "(not stored yet)"},
-                 {"subtractfeefromamount", RPCArgType::BOOL, true, "false", "(not supported yet: must be false)"}},
-        .result = "\"hex\"    (string) The transaction id.",
-        .examples = HelpExampleCli("sendtoaddress", "\"rhp1...\" 0.1"),
-        .handler = [wm](const RPCRequest& request) -> json::value {
-            auto wallet = WalletForRequest(*wm, request);
-            const std::string text = ParamString(request, 0);
-            auto dest = DecodeAddress(text, wallet->GetNetwork());
-            if (!dest) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid address: " + dest.error_message()};
-            const Amount amount = AmountFromValue(request.params[1]);
-            if (amount <= 0) throw RPCError{RPCErrorCode::TYPE_ERROR, "Invalid amount for send"};
-            RejectUnsupportedTrue(request, 4, "subtractfeefromamount");
-            auto sent = wallet->Send({Recipient{*dest, amount}});
-            if (!sent) {
-                const SendError& error = sent.error();
-                switch (error.failure) {
-                case SendFailure::INSUFFICIENT_FUNDS:
-                    throw RPCError{RPCErrorCode::WALLET_INSUFFICIENT_FUNDS, "Insufficient funds"};
-                case SendFailure::INVALID: throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
-                case SendFailure::KEYS_DISABLED: throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
-                case SendFailure::LOCKED: throw RPCError{RPCErrorCode::WALLET_UNLOCK_NEEDED, error.message};
-                case SendFailure::REJECTED:
-                    throw RPCError{RPCErrorCode::WALLET_ERROR, "Transaction rejected by the mempool: " + error.message};
-                case SendFailure::DATABASE: throw RPCError{RPCErrorCode::DATABASE_ERROR, error.message};
-                }
-            }
-            return json::value(sent->GetHex());
         },
     });
 
@@ -821,7 +783,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
     for (auto& method : methods) {
         if (auto result = table.Register(std::move(method)); !result) return result;
     }
-    return {};
+    return RegisterWalletSendRPCCommands(table, manager);
 }
 
 }  // namespace hpips::wallet

@@ -5,9 +5,22 @@
 #include <rpc/server.h>
 #include <util/result.h>
 
+#include <memory>
+
 namespace hpips::wallet {
 
+class Wallet;
 class WalletManager;
+
+/** The wallet a request is for: the /wallet/<name> endpoint's, else the
+ *  only loaded one; throws -18 / -19 as Core. */
+std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request);
+
+/** Registers the spending methods (rpc_send.cpp, doc/wallet.md "Sending"):
+ *  sendtoaddress, sendmany, settxfee, fundrawtransaction,
+ *  signrawtransactionwithwallet, abandontransaction, bumpfee. Called by
+ *  RegisterWalletRPCCommands. */
+Result<void> RegisterWalletSendRPCCommands(RPCTable& table, WalletManager& manager);
 
 /** Registers the wallet RPC methods (doc/wallet.md, "RPC"): wallet
  *  management (createwallet, loadwallet, unloadwallet, listwallets) and the

@@ -33,6 +33,14 @@ CREATE INDEX outputs_unspent ON outputs (height, coinbase, amount, from_me, in_m
 CREATE INDEX outputs_by_spender ON outputs (spent_by) WHERE spent_by IS NOT NULL;
 )sql";
 
+/** What version 3 adds (doc/wallet.md, "Storage"): the wallet's own notes
+ *  on its transactions (abandontransaction, sendtoaddress comments), in a
+ *  table of their own so the chain-driven transactions rows never carry them. */
+constexpr const char* SCHEMA_V3_ADDITIONS = R"sql(
+CREATE TABLE IF NOT EXISTS tx_notes (txid BLOB PRIMARY KEY, abandoned INTEGER NOT NULL DEFAULT 0, comment TEXT, comment_to TEXT)
+    WITHOUT ROWID;
+)sql";
+
 std::string SqliteError(sqlite3* db, std::string_view what)
 {
     return std::string{what} + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
@@ -236,6 +244,7 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Create(const std::filesystem::path& 
         const std::string pragma = "PRAGMA application_id=" + std::to_string(WALLET_APPLICATION_ID) + ";";
         if (auto r = db->Exec(pragma.c_str()); !r) return r;
         if (auto r = db->Exec(SCHEMA_V1); !r) return r;
+        if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
         if (auto r = db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION)); !r) return r;
         for (const auto& [key, value] : meta) {
             if (auto r = db->SetMeta(key, value); !r) return r;
@@ -269,13 +278,20 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
     }
     const auto version = db->GetMeta("schema_version");
     if (!version) return Error{bad + "no schema version"};
-    if (*version == "1") {
-        // Version 2 only adds meta entries (encryption): version 1 files are
-        // upgraded in place, in one transaction, before anything else reads them.
-        auto upgraded = db->Batch([&]() { return db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION)); });
-        if (!upgraded) return Error{bad + "cannot upgrade schema version 1 to 2: " + upgraded.error_message()};
+    if (*version == "1" || *version == "2") {
+        // Version 2 only added meta entries (encryption), version 3 the
+        // tx_notes table: older files are upgraded in place, in one
+        // transaction, before anything else reads them.
+        auto upgraded = db->Batch([&]() -> Result<void> {
+            if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
+            return db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION));
+        });
+        if (!upgraded) {
+            return Error{bad + "cannot upgrade schema version " + *version + " to " +
+                         std::to_string(WALLET_SCHEMA_VERSION) + ": " + upgraded.error_message()};
+        }
     } else if (*version != std::to_string(WALLET_SCHEMA_VERSION)) {
-        return Error{bad + "unsupported schema version " + version->substr(0, 20) + " (this software reads 1 and " +
+        return Error{bad + "unsupported schema version " + version->substr(0, 20) + " (this software reads 1 to " +
                      std::to_string(WALLET_SCHEMA_VERSION) + ")"};
     }
     // Every table of the schema must be there with its columns: a statement
@@ -284,7 +300,8 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
                               "SELECT xonly, label FROM labels LIMIT 0",
                               "SELECT seq, txid, raw, time, block_hash, block_height, block_time, in_mempool, "
                               "from_me, coinbase, fee FROM transactions LIMIT 0",
-                              "SELECT " OUTPUT_COLUMNS " FROM outputs LIMIT 0"}) {
+                              "SELECT " OUTPUT_COLUMNS " FROM outputs LIMIT 0",
+                              "SELECT txid, abandoned, comment, comment_to FROM tx_notes LIMIT 0"}) {
         sqlite3_stmt* stmt{nullptr};
         const int rc = sqlite3_prepare_v2(db->m_db, probe, -1, &stmt, nullptr);
         sqlite3_finalize(stmt);
@@ -460,6 +477,42 @@ Result<void> WalletDB::SetTxBlock(const uint256& txid, const std::optional<uint2
         s.Bind(4, block_time);
     }
     return Done(s, m_db, "update transaction");
+}
+
+TxNote WalletDB::GetTxNote(const uint256& txid)
+{
+    StatementUse s{Prepare("SELECT abandoned, comment, comment_to FROM tx_notes WHERE txid = ?1")};
+    TxNote note;
+    if (!s) return note;
+    s.Bind(1, txid);
+    if (s.Step() != SQLITE_ROW) return note;
+    note.abandoned = s.Int(0) != 0;
+    if (!s.IsNull(1)) note.comment = s.Text(1);
+    if (!s.IsNull(2)) note.comment_to = s.Text(2);
+    return note;
+}
+
+Result<void> WalletDB::SetTxAbandoned(const uint256& txid, bool abandoned)
+{
+    StatementUse s{Prepare("INSERT INTO tx_notes (txid, abandoned) VALUES (?1, ?2) ON CONFLICT (txid) DO UPDATE SET "
+                           "abandoned = ?2")};
+    if (s) {
+        s.Bind(1, txid);
+        s.Bind(2, int64_t{abandoned ? 1 : 0});
+    }
+    return Done(s, m_db, "write transaction note");
+}
+
+Result<void> WalletDB::SetTxComment(const uint256& txid, const std::string& comment, const std::string& comment_to)
+{
+    StatementUse s{Prepare("INSERT INTO tx_notes (txid, comment, comment_to) VALUES (?1, ?2, ?3) ON CONFLICT (txid) "
+                           "DO UPDATE SET comment = ?2, comment_to = ?3")};
+    if (s) {
+        s.Bind(1, txid);
+        s.Bind(2, comment);
+        s.Bind(3, comment_to);
+    }
+    return Done(s, m_db, "write transaction note");
 }
 
 Result<std::vector<TxRecord>> WalletDB::ListTxsNewestFirst(int64_t count, int64_t skip)

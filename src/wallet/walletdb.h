@@ -35,9 +35,12 @@ struct sqlite3_stmt;
 namespace hpips::wallet {
 
 /** Version written to meta "schema_version". Version 2 added the
- *  encryption entries of meta; a version 1 file is upgraded to 2 when opened
- *  (the tables are the same), any other version is refused. */
-constexpr int64_t WALLET_SCHEMA_VERSION = 2;
+ *  encryption entries of meta, version 3 the tx_notes table (abandoned
+ *  transactions, send comments); version 1 and 2 files are upgraded to 3 when
+ *  opened, any other version is refused. */
+constexpr int64_t WALLET_SCHEMA_VERSION = 3;
+/** Longest sendtoaddress comment / comment_to stored (bytes). */
+constexpr size_t MAX_TX_COMMENT_LENGTH = 1024;
 /** SQLite application_id of an HPIPS wallet ("HPWL"): a foreign SQLite file
  *  is recognised before any table is read. */
 constexpr int32_t WALLET_APPLICATION_ID = 0x4850574c;
@@ -70,6 +73,15 @@ struct TxRecord {
     std::optional<Amount> fee;
     /** Insertion order (listtransactions' order). */
     int64_t seq{0};
+};
+
+/** The wallet's own notes on one of its transactions (table tx_notes). */
+struct TxNote {
+    /** abandontransaction: never resubmitted to the mempool. */
+    bool abandoned{false};
+    /** sendtoaddress / sendmany comment and comment_to ("" when none). */
+    std::string comment;
+    std::string comment_to;
 };
 
 /** One output paying the wallet. */
@@ -152,6 +164,10 @@ public:
     Result<void> SetTxMempool(const uint256& txid, bool in_mempool);
     Result<void> SetTxBlock(const uint256& txid, const std::optional<uint256>& block_hash,
                             std::optional<int64_t> height, int64_t block_time);
+    /** The notes of `txid` (all defaults when it has none). */
+    TxNote GetTxNote(const uint256& txid);
+    Result<void> SetTxAbandoned(const uint256& txid, bool abandoned);
+    Result<void> SetTxComment(const uint256& txid, const std::string& comment, const std::string& comment_to);
     /** Transactions newest first (by seq), `count` of them after skipping `skip`. */
     Result<std::vector<TxRecord>> ListTxsNewestFirst(int64_t count, int64_t skip);
     int64_t CountTxs();

@@ -246,8 +246,9 @@ TEST(WalletDB, OtherSchemaVersionIsRefused)
 
 TEST(WalletDB, SchemaVersionOneIsUpgraded)
 {
-    // Version 2 only added meta entries (encryption): a version 1 file opens
-    // and is marked 2; version 0 is refused.
+    // Version 2 only added meta entries (encryption), version 3 the tx_notes
+    // table: a version 1 file without that table opens and is marked 3;
+    // version 0 is refused.
     TempDir dir;
     const auto path = dir.path() / "wallet.dat";
     {
@@ -256,9 +257,23 @@ TEST(WalletDB, SchemaVersionOneIsUpgraded)
         ASSERT_TRUE(db->SetMeta("schema_version", "1"));
     }
     {
+        sqlite3* raw{nullptr};
+        ASSERT_EQ(sqlite3_open(path.string().c_str(), &raw), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, "DROP TABLE tx_notes", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    {
         auto db = WalletDB::Open(path);
         ASSERT_TRUE(db) << db.error_message();
-        EXPECT_EQ((*db)->GetMeta("schema_version"), "2");
+        EXPECT_EQ((*db)->GetMeta("schema_version"), "3");
+        const uint256 txid = uint256::FromHex(std::string(64, 'a')).value();
+        EXPECT_FALSE((*db)->GetTxNote(txid).abandoned);
+        ASSERT_TRUE((*db)->SetTxAbandoned(txid, true));
+        ASSERT_TRUE((*db)->SetTxComment(txid, "rent", "landlord"));
+        const TxNote note = (*db)->GetTxNote(txid);
+        EXPECT_TRUE(note.abandoned);
+        EXPECT_EQ(note.comment, "rent");
+        EXPECT_EQ(note.comment_to, "landlord");
         ASSERT_TRUE((*db)->SetMeta("schema_version", "0"));
     }
     auto db = WalletDB::Open(path);
