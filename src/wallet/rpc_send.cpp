@@ -147,7 +147,7 @@ Destination ParseDestination(const std::string& text, Network net)
 {
     auto dest = DecodeAddress(text, net);
     if (!dest) {
-        throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid HPIPS address: " + TruncateForMessage(text)};
+        throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid address: " + dest.error_message()};
     }
     return *dest;
 }
@@ -447,7 +447,7 @@ Result<void> RegisterWalletSendRPCCommands(RPCTable& table, WalletManager& manag
             }
             auto funded = wallet->Fund(std::move(mtx), subtract, control);
             if (!funded) {
-                if (funded.error().failure == SendFailure::INSUFFICIENT_FUNDS) ThrowSendError(funded.error());
+                // Core's fundrawtransaction answers -4 for every failure to fund.
                 if (funded.error().failure == SendFailure::DATABASE) ThrowSendError(funded.error());
                 throw RPCError{RPCErrorCode::WALLET_ERROR, funded.error().message};
             }
