@@ -139,6 +139,11 @@ class WalletSendTest(HpipsTestFramework):
         assert_raises_rpc_error(-6, "Insufficient funds", self.n0.sendtoaddress, a, 100_000)
         assert_raises_rpc_error(-8, "Dummy value must be set to \"\"", self.n0.sendmany, "x", {a: 1})
         assert_raises_rpc_error(-8, "at least one recipient", self.n0.sendmany, "", {})
+        # Bounds: one more than allowed is refused before anything is parsed.
+        assert_raises_rpc_error(-8, "Too many recipients", self.n0.sendmany, "",
+                                {f"x{i}": 1 for i in range(10_001)})
+        assert_raises_rpc_error(-8, "Too many subtractfeefrom entries", self.n0.sendmany, "", {a: 1}, 0, "",
+                                [a] * 10_001)
         assert_raises_rpc_error(-8, "Cannot specify both conf_target and fee_rate", self.n0.sendtoaddress,
                                 address=a, amount=1, conf_target=6, fee_rate=10)
         assert_raises_rpc_error(-8, "Cannot specify both estimate_mode and fee_rate", self.n0.sendmany,
