@@ -497,7 +497,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                   "Include transactions to watch-only addresses"}},
         .result = "[ { \"address\", \"category\", \"amount\", \"label\", \"vout\", \"fee\", \"confirmations\", "
                   "\"generated\", \"trusted\", \"blockhash\", \"blockheight\", \"blocktime\", \"txid\", \"wtxid\", "
-                  "\"walletconflicts\", \"time\", \"timereceived\", \"bip125-replaceable\", \"abandoned\" }, ... ]",
+                  "\"walletconflicts\", \"time\", \"timereceived\", \"bip125-replaceable\", \"comment\", \"to\", \"abandoned\" }, ... ]",
         .examples = HelpExampleCli("listtransactions", "") + HelpExampleCli("listtransactions", "\"*\" 20 100"),
         .handler = [wm](const RPCRequest& request) -> json::value {
             auto wallet = WalletForRequest(*wm, request);
@@ -528,7 +528,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                  {"verbose", RPCArgType::BOOL, true, "false", "(not supported yet; ignored)"}},
         .result = "{ \"amount\", \"fee\", \"confirmations\", \"generated\", \"trusted\", \"blockhash\", "
                   "\"blockheight\", \"blocktime\", \"txid\", \"wtxid\", \"walletconflicts\", \"time\", "
-                  "\"timereceived\", \"bip125-replaceable\", \"details\" : [ { \"address\", \"category\", "
+                  "\"timereceived\", \"bip125-replaceable\", \"comment\", \"to\", \"details\" : [ { \"address\", \"category\", "
                   "\"amount\", \"label\", \"vout\", \"fee\", \"abandoned\" }, ... ], \"hex\" }",
         .examples = HelpExampleCli("gettransaction", "\"1075db55d416d3ca199f55b6084e2115b9345e16c5cf302fc80e9d5fbf5d48d\""),
         .handler = [wm](const RPCRequest& request) -> json::value {

@@ -227,6 +227,11 @@ class WalletSendTest(HpipsTestFramework):
         assert_equal(funded["changepos"], 0)
         vout = self.n0.decoderawtransaction(funded["hex"])["vout"]
         assert_equal(vout[1]["value"] + funded["fee"], 3)
+        # lockUnspents: a second funding does not pick the same coins.
+        first = self.n0.fundrawtransaction(raw, {"lockUnspents": True})
+        second = self.n0.fundrawtransaction(raw)
+        ins = lambda hexstr: {(i["txid"], i["vout"]) for i in self.n0.decoderawtransaction(hexstr)["vin"]}
+        assert not ins(first["hex"]) & ins(second["hex"])
         assert_raises_rpc_error(-8, "changePosition out of bounds", self.n0.fundrawtransaction, raw,
                                 {"changePosition": 2})
         assert_raises_rpc_error(-8, "unknown key", self.n0.fundrawtransaction, raw, {"nope": 1})
