@@ -1,8 +1,6 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <node/wallet_chain.h>
 
-#include <rpc/misc_chain.h>
-
 #include <algorithm>
 
 namespace hpips {
@@ -62,7 +60,7 @@ Result<void> NodeWalletChain::BroadcastTransaction(const Transaction& tx)
 
 std::optional<int64_t> NodeWalletChain::EstimateFeeRate(int64_t conf_target, bool conservative) const
 {
-    return EstimateSmartFeeRate(m_chainstate, m_mempool, conf_target, conservative);
+    return EstimateSmartFeeRate(m_chainstate, m_mempool, conf_target, conservative, m_fee_cache);
 }
 
 void NodeWalletChain::AddListener(wallet::WalletChainListener* listener)

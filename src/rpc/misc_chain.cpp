@@ -27,16 +27,6 @@ namespace {
 
 namespace json = boost::json;
 
-/** The fee rates of the transactions confirmed in the last
- *  FEE_ESTIMATE_BLOCKS blocks, kept for the tip they were read at so that
- *  repeated estimatesmartfee calls read the blocks once per tip. */
-struct FeeSampleCache {
-    Mutex mutex;
-    uint256 tip GUARDED_BY(mutex);
-    bool valid GUARDED_BY(mutex){false};
-    std::vector<int64_t> rates GUARDED_BY(mutex);
-};
-
 /** Reads the blocks (no lock held): each non-coinbase transaction's fee
  *  rate from the block and its undo data. A block whose data cannot be read
  *  is skipped (it only makes the sample smaller). */
@@ -60,14 +50,14 @@ std::vector<int64_t> SampleConfirmedFeeRates(Chainstate& chainstate, const Block
     return rates;
 }
 
-std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleCache& cache)
+std::vector<int64_t> CachedConfirmedFeeRates(Chainstate& chainstate, FeeSampleCache& cache)
 {
-    const BlockInfo tip = ctx.chainstate.TipInfo();
+    const BlockInfo tip = chainstate.TipInfo();
     {
         LockGuard lock{cache.mutex};
         if (cache.valid && cache.tip == tip.hash) return cache.rates;
     }
-    std::vector<int64_t> rates = SampleConfirmedFeeRates(ctx.chainstate, tip);
+    std::vector<int64_t> rates = SampleConfirmedFeeRates(chainstate, tip);
     LockGuard lock{cache.mutex};
     cache.tip = tip.hash;
     cache.valid = true;
@@ -104,10 +94,10 @@ bool ParseConservativeMode(const std::string& mode)
 }  // namespace
 
 std::optional<int64_t> EstimateSmartFeeRate(Chainstate& chainstate, Mempool& mempool, int64_t conf_target,
-                                            bool conservative)
+                                            bool conservative, FeeSampleCache& cache)
 {
     const int64_t target = std::clamp(conf_target, MIN_CONF_TARGET, MAX_CONF_TARGET);
-    std::vector<int64_t> rates = SampleConfirmedFeeRates(chainstate, chainstate.TipInfo());
+    std::vector<int64_t> rates = CachedConfirmedFeeRates(chainstate, cache);
     const std::vector<FeeSample> pool = MempoolByRate(mempool, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
     const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
     return EstimateFeeRate(rates, target, conservative, floor, mempool.Options().min_relay_fee_rate);
@@ -223,7 +213,7 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
                                                                     std::to_string(MAX_CONF_TARGET)};
             }
             const bool conservative = ParseConservativeMode(OptionalParamString(request, 1).value_or("unset"));
-            std::vector<int64_t> rates = CachedConfirmedFeeRates(*ctx, *fee_cache);
+            std::vector<int64_t> rates = CachedConfirmedFeeRates(ctx->chainstate, *fee_cache);
             const std::vector<FeeSample> pool = MempoolByRate(ctx->mempool, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
             const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
             const auto estimate =
