@@ -181,6 +181,18 @@ TEST_F(WalletSpendTest, FeeRateRule)
     EXPECT_EQ(too_low.error().failure, SendFailure::INVALID);
     m_wallet->SetPayTxFee(std::nullopt);
     EXPECT_FALSE(m_wallet->PayTxFee());
+
+    // -fallbackfee=0 and no estimate: the send fails before choosing coins.
+    WalletOptions no_fallback;
+    no_fallback.keypool = 10;
+    no_fallback.fallback_fee = 0;
+    WalletManager manager{*m_chain, m_dir.path() / "wallets2", no_fallback};
+    auto other = manager.Create("nofee", {});
+    ASSERT_TRUE(other) << other.error().message;
+    auto refused = (*other)->Send({Recipient{m_stranger, COIN}});
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().failure, SendFailure::FEE_ESTIMATION);
+    ASSERT_TRUE(manager.Unload("nofee"));
 }
 
 TEST_F(WalletSpendTest, FundSignAndBroadcast)
