@@ -367,6 +367,20 @@ Result<wallet::WalletFeeRate> FeeRateOption(const Settings& args, std::string_vi
 /** Opens the wallets of -wallet= (or the startup list) and registers the
  *  wallet RPC methods; nothing with -disablewallet. Runs after the chain is
  *  loaded and before the miner starts (it may pay to a wallet). */
+/** -walletnotify's command for one event, as Core: %s the txid, %w the
+ *  wallet name (shell-quoted), %b the block hash or "unconfirmed", %h the
+ *  block height or -1. */
+std::string FormatWalletNotify(const std::string& command, const wallet::TxNotification& event)
+{
+    std::string quoted = "'";
+    for (const char c : event.wallet) quoted += c == '\'' ? std::string{"'\"'\"'"} : std::string(1, c);
+    quoted += "'";
+    std::string out = ReplaceAll(command, "%s", event.txid.GetHex());
+    out = ReplaceAll(out, "%b", event.block ? event.block->hash.GetHex() : std::string{"unconfirmed"});
+    out = ReplaceAll(out, "%h", std::to_string(event.block ? event.block->height : -1));
+    return ReplaceAll(out, "%w", quoted);
+}
+
 Result<void> LoadWallets(NodeContext& node)
 {
     const Settings& args = *node.args;
@@ -390,6 +404,16 @@ Result<void> LoadWallets(NodeContext& node)
     if (!confirm_target) return confirm_target.error();
     options.confirm_target = *confirm_target;
     options.relay_fee_rate = node.mempool->Options().min_relay_fee_rate;
+    // -walletnotify: the wallet hands each event to this callback, which only
+    // queues the command (the runner outlives the wallet manager).
+    if (const std::string command = args.GetArg("walletnotify", "");
+        !command.empty() && !args.IsNegated("walletnotify")) {
+        if (!node.notify_runner) node.notify_runner = std::make_unique<CommandRunner>();
+        CommandRunner* runner = node.notify_runner.get();
+        options.tx_notify = [runner, command](const wallet::TxNotification& event) {
+            runner->Queue(FormatWalletNotify(command, event));
+        };
+    }
 
     node.wallet_chain = std::make_unique<NodeWalletChain>(*node.chainstate, *node.mempool, node.clock);
     node.wallet_manager =

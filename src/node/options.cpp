@@ -215,6 +215,11 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      "Fee rate (in HPIPS/kvB) to add to transactions you send (default: none, the node's estimatesmartfee)", WALLET},
     {"txconfirmtarget", OptionKind::VALUE, "n",
      "If paytxfee is not set, pay a fee rate estimated to begin confirmation within n blocks (default: 6)", WALLET},
+    {"walletnotify", OptionKind::VALUE, "cmd",
+     "Execute command when a wallet transaction changes: once when it enters the wallet and once when a block "
+     "confirms it. %s in cmd is replaced by TxID, %w by the wallet name, %b by the hash of the block including "
+     "the transaction (\"unconfirmed\" when there is none) and %h by the block height (-1 when unconfirmed).",
+     WALLET},
     {"wallet", OptionKind::LIST, "name",
      "Load the wallet <name> from <datadir>/wallets at startup. Can be used multiple times to load multiple "
      "wallets (default: those saved with load_on_startup)",

@@ -5,7 +5,11 @@
 #include <chain/mempool.h>
 #include <chain/txindex.h>
 #include <consensus/params.h>
+#include <crypto/cleanse.h>
 #include <primitives/address.h>
+#include <primitives/key_io.h>
+#include <primitives/message.h>
+#include <rpc/auth.h>
 #include <rpc/fees.h>
 #include <rpc/tx_json.h>
 #include <rpc/util.h>
@@ -26,6 +30,10 @@ namespace hpips {
 namespace {
 
 namespace json = boost::json;
+
+/** Longest verifymessage signature text decoded (a 64-byte signature is 88
+ *  base64 characters). */
+constexpr size_t MAX_MESSAGE_SIGNATURE_BASE64 = 88;
 
 /** Reads the blocks (no lock held): each non-coinbase transaction's fee
  *  rate from the block and its undo data. A block whose data cannot be read
@@ -151,6 +159,63 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
             out["error_locations"] = std::move(locations);
             out["error"] = dest.error_message();
             return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "util",
+        .name = "verifymessage",
+        .description = "Verify a signed message.\nHPIPS: the signature is a 64-byte BIP-340 Schnorr signature (base64) "
+                       "by the address's x-only key over TaggedHash(\"HPIPS/message\", message) (doc/wallet.md, "
+                       "\"Signed messages\").",
+        .args = {{"address", RPCArgType::STRING, false, "", "The HPIPS address to use for the signature."},
+                 {"signature", RPCArgType::STRING, false, "",
+                  "The signature provided by the signer in base 64 encoding (see signmessage)."},
+                 {"message", RPCArgType::STRING, false, "", "The message that was signed (at most 1 MiB)."}},
+        .result = "true|false    (boolean) If the signature is verified or not.",
+        .examples = HelpExampleCli("verifymessage", "\"rhp1p...\" \"signature\" \"my message\"") +
+                    HelpExampleRpc("verifymessage", "\"rhp1p...\", \"signature\", \"my message\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const std::string address = ParamString(request, 0);
+            const std::string signature = ParamString(request, 1);
+            const std::string message = ParamString(request, 2);
+            const auto dest = DecodeAddress(address, ctx->params.network);
+            if (!dest) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid address"};
+            if (!dest->IsKey()) throw RPCError{RPCErrorCode::TYPE_ERROR, "Address does not refer to key"};
+            if (message.size() > MAX_MESSAGE_SIZE) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Message too long (at most 1048576 bytes)"};
+            }
+            // A 64-byte signature is 88 base64 characters: longer text cannot
+            // be one (false, as Core answers for a signature of the wrong
+            // size) and is not decoded.
+            if (signature.size() > MAX_MESSAGE_SIGNATURE_BASE64) return false;
+            const auto sig = DecodeBase64(signature);
+            if (!sig) throw RPCError{RPCErrorCode::TYPE_ERROR, "Malformed base64 encoding"};
+            const std::span<const uint8_t> bytes{reinterpret_cast<const uint8_t*>(sig->data()), sig->size()};
+            return VerifyMessage(*dest, bytes, message);
+        },
+    });
+
+    methods.push_back({
+        .category = "util",
+        .name = "signmessagewithprivkey",
+        .description = "Sign a message with the private key of an address (see verifymessage for the scheme).",
+        .args = {{"privkey", RPCArgType::STRING, false, "", "The private key to sign the message with (WIF)."},
+                 {"message", RPCArgType::STRING, false, "", "The message to create a signature of (at most 1 MiB)."}},
+        .result = "\"str\"    (string) The signature of the message encoded in base 64",
+        .examples = HelpExampleCli("signmessagewithprivkey", "\"privkey\" \"my message\"") +
+                    HelpExampleRpc("signmessagewithprivkey", "\"privkey\", \"my message\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            std::string wif = ParamString(request, 0);
+            const std::string message = ParamString(request, 1);
+            if (message.size() > MAX_MESSAGE_SIZE) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Message too long (at most 1048576 bytes)"};
+            }
+            const auto key = DecodeSecret(wif, ctx->params.network);
+            MemoryCleanse(wif.data(), wif.size());
+            if (!key) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid private key"};
+            const auto sig = SignMessage(*key, message);
+            return json::value(EncodeBase64(std::string_view{reinterpret_cast<const char*>(sig.data()), sig.size()}));
         },
     });
 

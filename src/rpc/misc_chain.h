@@ -13,7 +13,8 @@
 #include <vector>
 
 /** The "util" RPC methods that need the chain's network (doc/rpc.md,
- *  "Chain methods"): validateaddress, getindexinfo, estimatesmartfee. */
+ *  "Chain methods"): validateaddress, verifymessage, signmessagewithprivkey,
+ *  getindexinfo, estimatesmartfee. */
 namespace hpips {
 
 /** Registers the methods above in `table`; they keep a pointer to

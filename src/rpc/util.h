@@ -57,6 +57,14 @@ boost::json::value ValueFromAmount(Amount amount);
 /** A failed input of signrawtransactionwithkey / signrawtransactionwithwallet,
  *  in Core's shape: {txid, vout, witness: [hex], sequence, error}. */
 boost::json::object SigningErrorJson(const TxIn& in, const std::string& error);
+/** The request's arena (rpc/request.cpp): a monotonic resource freed as a
+ *  whole once the reply is written. A method returning a large result
+ *  (listunspent's 50,000 objects) builds it there
+ *  (`boost::json::array out(ResultArena(request))`, objects in
+ *  `out.storage()`): no malloc and free per value, and the reply object
+ *  around it moves it instead of copying it. */
+inline boost::json::storage_ptr ResultArena(const RPCRequest& request) { return request.params.storage(); }
+
 /** Longest amount text AmountFromValue looks at. */
 constexpr size_t MAX_AMOUNT_TEXT = 64;
 

@@ -1,5 +1,6 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <wallet/rpc_wallet.h>
+#include <wallet/rpc_addresses.h>
 
 #include <primitives/address.h>
 #include <rpc/json.h>
@@ -100,6 +101,30 @@ std::string PassphraseParam(const RPCRequest& request, size_t i)
     return passphrase;
 }
 
+}  // namespace
+
+std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request)
+{
+    if (request.wallet) {
+        auto wallet = manager.Get(*request.wallet);
+        if (!wallet) {
+            throw RPCError{RPCErrorCode::WALLET_NOT_FOUND, "Requested wallet does not exist or is not loaded"};
+        }
+        return wallet;
+    }
+    const auto wallets = manager.Wallets();
+    if (wallets.size() == 1) return wallets.front();
+    if (wallets.empty()) {
+        throw RPCError{RPCErrorCode::WALLET_NOT_FOUND,
+                       "No wallet is loaded. Load a wallet using loadwallet or create a new one with createwallet. "
+                       "(Note: A default wallet is no longer automatically created)"};
+    }
+    throw RPCError{RPCErrorCode::WALLET_NOT_SPECIFIED,
+                   "Wallet file not specified (must request wallet RPC through /wallet/<filename> uri-path)."};
+}
+
+namespace {
+
 json::object LastProcessedBlock(const WalletInfo& info)
 {
     json::object out;
@@ -123,7 +148,9 @@ void TxFields(const TxView& view, json::object& out)
     out["txid"] = view.record.txid.GetHex();
     auto tx = DecodeTransaction(view.record.raw);
     if (tx) out["wtxid"] = tx->GetWtxid().GetHex();
-    out["walletconflicts"] = json::array{};
+    json::array conflicts;
+    for (const uint256& other : view.conflicts) conflicts.push_back(json::value(other.GetHex()));
+    out["walletconflicts"] = std::move(conflicts);
     out["time"] = view.record.time;
     out["timereceived"] = view.record.time;
     out["bip125-replaceable"] = "no";
@@ -158,26 +185,6 @@ void RejectUnsupportedTrue(const RPCRequest& request, size_t i, const std::strin
 }
 
 }  // namespace
-
-std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request)
-{
-    if (request.wallet) {
-        auto wallet = manager.Get(*request.wallet);
-        if (!wallet) {
-            throw RPCError{RPCErrorCode::WALLET_NOT_FOUND, "Requested wallet does not exist or is not loaded"};
-        }
-        return wallet;
-    }
-    const auto wallets = manager.Wallets();
-    if (wallets.size() == 1) return wallets.front();
-    if (wallets.empty()) {
-        throw RPCError{RPCErrorCode::WALLET_NOT_FOUND,
-                       "No wallet is loaded. Load a wallet using loadwallet or create a new one with createwallet. "
-                       "(Note: A default wallet is no longer automatically created)"};
-    }
-    throw RPCError{RPCErrorCode::WALLET_NOT_SPECIFIED,
-                   "Wallet file not specified (must request wallet RPC through /wallet/<filename> uri-path)."};
-}
 
 Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
 {
@@ -457,11 +464,13 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             auto labels = wallet->Labels();
             if (!labels) throw RPCError{RPCErrorCode::DATABASE_ERROR, labels.error_message()};
             const int64_t best = wallet->BestHeight();
-            json::array out;
+            json::array out(ResultArena(request));
+            out.reserve(coins->size());
             for (const OutputRecord& coin : *coins) {
                 if (!wanted.empty() && !wanted.contains(coin.xonly)) continue;
                 const Destination dest = KeyDest(coin.xonly);
-                json::object entry;
+                json::object entry(out.storage());
+                entry.reserve(10);
                 entry["txid"] = coin.outpoint.txid.GetHex();
                 entry["vout"] = coin.outpoint.index;
                 entry["address"] = EncodeAddress(dest, wallet->GetNetwork());
@@ -783,6 +792,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
     for (auto& method : methods) {
         if (auto result = table.Register(std::move(method)); !result) return result;
     }
+    if (auto r = RegisterWalletAddressRPCCommands(table, manager); !r) return r;
     return RegisterWalletSendRPCCommands(table, manager);
 }
 

@@ -12,8 +12,9 @@ namespace hpips::wallet {
 class Wallet;
 class WalletManager;
 
-/** The wallet a request is for: the /wallet/<name> endpoint's, else the
- *  only loaded one; throws -18 / -19 as Core. */
+/** The wallet a per-wallet request is for: the one the /wallet/<name>
+ *  endpoint names, else the only loaded one (-19 when several are loaded
+ *  and none is named, -18 when none is). Shared by the wallet RPC files. */
 std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request);
 
 /** Registers the spending methods (rpc_send.cpp, doc/wallet.md "Sending"):

@@ -301,8 +301,10 @@ Result<void, AbandonError> Wallet::AbandonTransaction(const uint256& txid)
     LockGuard lock{m_mutex};
     const auto record = m_db->GetTx(txid);
     if (!record) return AbandonError{AbandonFailure::NOT_FOUND, "Invalid or non-wallet transaction id"};
+    // Core's rule: depth 0 exactly (a conflicted transaction's is negative),
+    // not in the mempool, not abandoned already.
     if (record->block_height || record->in_mempool || in_pool || record->coinbase ||
-        m_db->GetTxNote(txid).abandoned) {
+        m_db->ConflictHeight(txid) || m_db->GetTxNote(txid).abandoned) {
         return AbandonError{AbandonFailure::NOT_ELIGIBLE, "Transaction not eligible for abandonment"};
     }
     auto r = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {

@@ -71,7 +71,7 @@ struct SignedTransaction {
 /** Why abandontransaction failed: both are Core's -5. */
 enum class AbandonFailure {
     NOT_FOUND,     //!< "Invalid or non-wallet transaction id"
-    NOT_ELIGIBLE,  //!< confirmed, in the mempool, a coinbase or abandoned already
+    NOT_ELIGIBLE,  //!< confirmed, conflicted, in the mempool, a coinbase or abandoned already
     DATABASE,
 };
 struct AbandonError {

@@ -221,6 +221,7 @@ Result<void> Wallet::Attach()
                 auto stale = m_db->ListConfirmedFrom(start);
                 if (!stale) return stale.error();
                 auto undone = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+                    if (auto r = m_db->RemoveConflictsFrom(start); !r) return r;
                     for (const TxRecord& tx : *stale) {
                         if (tx.block_hash && m_chain.ActiveBlock(*tx.block_hash)) continue;
                         if (auto r = m_db->SetTxBlock(tx.txid, std::nullopt, std::nullopt, 0); !r) return r;
@@ -320,6 +321,19 @@ Result<bool> Wallet::SyncTransaction(const Transaction& tx, const std::optional<
 {
     const uint256& txid = tx.GetTxid();
     auto existing = m_db->GetTx(txid);
+    if (block && !tx.IsCoinbase()) {
+        // A block transaction double-spending a wallet transaction's input
+        // makes that one conflicted (Core's MarkConflicted), whether or not
+        // the block transaction is the wallet's own.
+        for (const TxIn& in : tx.inputs()) {
+            auto spenders = m_db->SpendersOf(in.prevout);
+            if (!spenders) return spenders.error();
+            for (const uint256& other : *spenders) {
+                if (other == txid) continue;
+                if (auto r = m_db->AddConflict(other, block->hash, block->height); !r) return r.error();
+            }
+        }
+    }
     bool from_me{false};
     bool all_inputs_mine{!tx.IsCoinbase()};
     Amount input_total{0};
@@ -360,7 +374,16 @@ Result<bool> Wallet::SyncTransaction(const Transaction& tx, const std::optional<
         record.block_time = block->time;
     }
     record.in_mempool = in_mempool;
+    // -walletnotify events: the transaction is new to the wallet, or a block
+    // it was not recorded in confirms it (exactly once each, also across
+    // restarts, because the record remembers its block).
+    if (!existing || (block && existing->block_hash != block->hash)) {
+        m_pending_notifications.push_back({m_name, txid, block});
+    }
     if (auto r = m_db->WriteTx(record); !r) return r.error();
+    if (!existing) {
+        if (auto r = m_db->AddSpends(tx); !r) return r.error();
+    }
     // An abandoned transaction that confirms or comes back is no longer abandoned.
     if (existing && (block || in_mempool) && m_db->GetTxNote(txid).abandoned) {
         if (auto r = m_db->SetTxAbandoned(txid, false); !r) return r.error();
@@ -399,7 +422,7 @@ Result<void> Wallet::Deactivate(const uint256& txid)
 
 Result<void> Wallet::ConnectBlockLocked(const Block& block, const ChainBlockRef& ref, bool is_tip_event)
 {
-    return m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+    auto r = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
         for (const Transaction& tx : block.txs) {
             auto synced = SyncTransaction(tx, ref, /*in_mempool=*/false, ref.time);
             if (!synced) return synced.error();
@@ -407,6 +430,16 @@ Result<void> Wallet::ConnectBlockLocked(const Block& block, const ChainBlockRef&
         if (is_tip_event || ref.height > m_best_height) return SetBest(ref.hash, ref.height);
         return {};
     });
+    FlushNotifications(r.has_value());
+    return r;
+}
+
+void Wallet::FlushNotifications(bool committed)
+{
+    std::vector<TxNotification> events;
+    events.swap(m_pending_notifications);
+    if (!committed || !m_options.tx_notify) return;
+    for (const TxNotification& event : events) m_options.tx_notify(event);
 }
 
 void Wallet::BlockConnected(const Block& block, const ChainBlockRef& ref)
@@ -434,6 +467,7 @@ void Wallet::BlockDisconnected(const Block& block, const ChainBlockRef& ref)
                 return w;
             }
         }
+        if (auto w = m_db->RemoveConflictsOfBlock(ref.hash); !w) return w;
         return SetBest(block.header.prev_block, ref.height - 1);
     });
     if (!r) Fatal("disconnecting a block", r.error_message());
@@ -449,6 +483,7 @@ void Wallet::TransactionAddedToMempool(const Transaction& tx, int64_t time)
         if (!synced) return synced.error();
         return {};
     });
+    FlushNotifications(r.has_value());
     if (!r) Fatal("adding a mempool transaction", r.error_message());
 }
 
@@ -528,7 +563,12 @@ TxView Wallet::MakeView(const TxRecord& record)
 {
     TxView view;
     view.record = record;
-    if (record.block_height) view.confirmations = m_best_height - *record.block_height + 1;
+    if (record.block_height) {
+        view.confirmations = m_best_height - *record.block_height + 1;
+    } else if (const auto conflict = m_db->ConflictHeight(record.txid); conflict && *conflict <= m_best_height) {
+        view.confirmations = -(m_best_height - *conflict + 1);
+    }
+    if (auto conflicts = m_db->ConflictsOf(record.txid)) view.conflicts = std::move(*conflicts);
     view.trusted = view.confirmations > 0 || (record.from_me && record.in_mempool);
     auto tx = DecodeTransaction(record.raw);
     if (!tx) return view;

@@ -19,11 +19,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -65,8 +67,22 @@ constexpr WalletFeeRate MAX_WALLET_FEE_RATE = 10'000'000;
 /** Default -txconfirmtarget: the blocks a send's estimated fee rate aims at (Core's 6). */
 constexpr int64_t DEFAULT_TX_CONFIRM_TARGET = 6;
 
+/** A wallet transaction event for -walletnotify (doc/wallet.md,
+ *  "Notifications"): the transaction entered the wallet (block nullopt:
+ *  unconfirmed, or the block it arrived in) or a block confirmed it. */
+struct TxNotification {
+    std::string wallet;
+    uint256 txid;
+    /** The confirming block; nullopt while unconfirmed. */
+    std::optional<ChainBlockRef> block;
+};
+
 /** Options every wallet of the node shares. */
 struct WalletOptions {
+    /** Called once per TxNotification event, after the event is committed to
+     *  the file, with the wallet's lock held: it must only queue work (the
+     *  node queues -walletnotify on its CommandRunner). Empty: none. */
+    std::function<void(const TxNotification&)> tx_notify;
     int64_t keypool{DEFAULT_KEYPOOL_SIZE};
     /** -paytxfee: the rate every send pays (settxfee changes it per wallet);
      *  nullopt: estimatesmartfee for the confirmation target. */
@@ -146,8 +162,12 @@ struct TxEntry {
 /** A wallet transaction as the reading RPCs show it. */
 struct TxView {
     TxRecord record;
-    /** Blocks on top of its block plus one; 0 unconfirmed. */
+    /** Blocks on top of its block plus one; 0 unconfirmed; negative (minus
+     *  the depth of the block) when a block confirmed a double spend of it
+     *  (Core's conflicted transactions). */
     int64_t confirmations{0};
+    /** Other wallet transactions spending one of its inputs (walletconflicts). */
+    std::vector<uint256> conflicts;
     bool trusted{false};
     /** Net effect on the wallet without the fee (Core's "amount"). */
     Amount amount{0};
@@ -159,6 +179,25 @@ struct TxView {
     /** The send's comment and comment_to ("" when none). */
     std::string comment;
     std::string comment_to;
+};
+
+/** getaddressinfo's view of one address (wallet_addresses.cpp). */
+struct AddressInfo {
+    /** One of the wallet's derived keys (receive or change branch). */
+    bool ismine{false};
+    KeyBranch branch{KeyBranch::RECEIVE};
+    uint32_t index{0};
+    /** The wallet holds (or, encrypted, seals) the private key. */
+    bool has_private_keys{false};
+    std::optional<std::string> label;
+};
+
+/** Why signmessage failed: LOCKED -> -13, the others -4 as Core's
+ *  "Private key not available". */
+enum class SignFailure { LOCKED, NOT_MINE, NO_PRIVATE_KEYS };
+struct SignError {
+    SignFailure failure;
+    std::string message;
 };
 
 /** Why a send failed: the RPC layer maps each to Core's error code. */
@@ -298,6 +337,26 @@ public:
     Result<SinceBlock, SinceBlockError> ListSinceBlock(const std::optional<uint256>& since, int64_t target_confirmations,
                                       bool include_removed) LOCKS_EXCLUDED(m_mutex);
 
+    // Address book and messages (wallet_addresses.cpp; doc/wallet.md,
+    // "Labels" and "Signed messages"). A label's purpose is not stored: it is
+    // "receive" for the wallet's own keys and "send" for any other address.
+    AddressInfo GetAddressInfo(const Destination& dest) LOCKS_EXCLUDED(m_mutex);
+    /** setlabel: labels any KEY address (the wallet's own or another's). */
+    Result<void> SetLabel(const Destination& dest, const std::string& label) LOCKS_EXCLUDED(m_mutex);
+    /** Every (label, address key, is the wallet's own key), by label (the
+     *  labels_by_label index); only rows with `label` when given. */
+    struct LabelEntry {
+        std::string label;
+        std::vector<uint8_t> xonly;
+        bool mine{false};
+    };
+    Result<std::vector<LabelEntry>> LabelEntries(const std::optional<std::string>& label) LOCKS_EXCLUDED(m_mutex);
+    /** signmessage: BIP-340 signature of MessageHash(message) (primitives/message.h)
+     *  by the wallet's key of `dest`. */
+    Result<std::array<uint8_t, SCHNORR_SIGNATURE_SIZE>, SignError> SignMessage(const Destination& dest,
+                                                                              std::string_view message)
+        LOCKS_EXCLUDED(m_mutex);
+
     // Encryption (doc/wallet.md, "Encryption"). Passphrases are wiped by the
     // callee; the RPC layer passes its copies by value.
     /** encryptwallet: seals the mnemonic under a new master key sealed under
@@ -369,6 +428,9 @@ private:
     /** The relock thread: locks the wallet when its deadline passes. */
     void RelockThread() LOCKS_EXCLUDED(m_mutex);
     void Fatal(const std::string& what, const std::string& message) const;
+    /** Hands the notifications of the batch that just ended to
+     *  m_options.tx_notify when it committed, drops them when it did not. */
+    void FlushNotifications(bool committed) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
 
     const std::string m_name;
     WalletChain& m_chain;
@@ -387,6 +449,8 @@ private:
     std::array<uint32_t, 2> m_next_index GUARDED_BY(m_mutex){0, 0};
     int64_t m_best_height GUARDED_BY(m_mutex){-1};
     uint256 m_best_hash GUARDED_BY(m_mutex);
+    /** Events of the open batch (SyncTransaction), for FlushNotifications. */
+    std::vector<TxNotification> m_pending_notifications GUARDED_BY(m_mutex);
 
     /** The mnemonic is sealed (meta crypt_*); m_keys is then watch-only
      *  (from the stored xpub) while locked, so addresses are still derived. */

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <span>
 
@@ -33,12 +34,34 @@ CREATE INDEX outputs_unspent ON outputs (height, coinbase, amount, from_me, in_m
 CREATE INDEX outputs_by_spender ON outputs (spent_by) WHERE spent_by IS NOT NULL;
 )sql";
 
-/** What version 3 adds (doc/wallet.md, "Storage"): the wallet's own notes
- *  on its transactions (abandontransaction, sendtoaddress comments), in a
- *  table of their own so the chain-driven transactions rows never carry them. */
+/** Added by version 3: listunspent's index. It covers every column the
+ *  listing reads (spent_by included, always NULL here, so SQLite need not
+ *  visit the table) in the listing's order (height, txid, vout), so 50,000
+ *  coins come out of one index range without a sort. */
 constexpr const char* SCHEMA_V3_ADDITIONS = R"sql(
-CREATE TABLE IF NOT EXISTS tx_notes (txid BLOB PRIMARY KEY, abandoned INTEGER NOT NULL DEFAULT 0, comment TEXT, comment_to TEXT)
-    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outputs_unspent_list
+    ON outputs (height, txid, vout, amount, xonly, branch, idx, coinbase, from_me, in_mempool, spent_by)
+    WHERE spent_by IS NULL;
+)sql";
+
+/** Added by version 3 (doc/wallet.md, "Storage"): every input of a wallet
+ *  transaction, and the blocks that confirmed a double spend of one. */
+constexpr const char* SCHEMA_V3_TABLES = R"sql(
+CREATE TABLE IF NOT EXISTS tx_spends (prev_txid BLOB NOT NULL, prev_vout INTEGER NOT NULL, txid BLOB NOT NULL,
+                        PRIMARY KEY (prev_txid, prev_vout, txid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tx_spends_by_txid ON tx_spends (txid);
+CREATE TABLE IF NOT EXISTS tx_conflicts (txid BLOB NOT NULL, block_hash BLOB NOT NULL, block_height INTEGER NOT NULL,
+                           PRIMARY KEY (txid, block_hash)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tx_conflicts_by_block ON tx_conflicts (block_hash);
+CREATE INDEX IF NOT EXISTS tx_conflicts_by_height ON tx_conflicts (block_height);
+)sql";
+
+/** Added by version 4 (doc/wallet.md, "Storage"): the wallet's own notes on
+ *  its transactions (abandontransaction, send comments), in a table of their
+ *  own so the chain-driven transactions rows never carry them. */
+constexpr const char* SCHEMA_V4_TABLES = R"sql(
+CREATE TABLE IF NOT EXISTS tx_notes (txid BLOB PRIMARY KEY, abandoned INTEGER NOT NULL DEFAULT 0, comment TEXT,
+                                     comment_to TEXT) WITHOUT ROWID;
 )sql";
 
 std::string SqliteError(sqlite3* db, std::string_view what)
@@ -244,6 +267,8 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Create(const std::filesystem::path& 
         const std::string pragma = "PRAGMA application_id=" + std::to_string(WALLET_APPLICATION_ID) + ";";
         if (auto r = db->Exec(pragma.c_str()); !r) return r;
         if (auto r = db->Exec(SCHEMA_V1); !r) return r;
+        if (auto r = db->Exec(SCHEMA_V3_TABLES); !r) return r;
+        if (auto r = db->Exec(SCHEMA_V4_TABLES); !r) return r;
         if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
         if (auto r = db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION)); !r) return r;
         for (const auto& [key, value] : meta) {
@@ -278,12 +303,32 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
     }
     const auto version = db->GetMeta("schema_version");
     if (!version) return Error{bad + "no schema version"};
-    if (*version == "1" || *version == "2") {
+    if (*version == "1" || *version == "2" || *version == "3") {
         // Version 2 only added meta entries (encryption), version 3 the
-        // tx_notes table: older files are upgraded in place, in one
-        // transaction, before anything else reads them.
+        // conflict tables and listunspent's index (tx_spends filled from the
+        // stored transactions), version 4 the tx_notes table: older files are
+        // upgraded in place, in one transaction, before anything else reads
+        // them.
+        const bool before_v3 = *version != "3";
         auto upgraded = db->Batch([&]() -> Result<void> {
-            if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
+            if (before_v3) {
+                if (auto r = db->Exec(SCHEMA_V3_TABLES); !r) return r;
+                if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
+                std::vector<std::vector<uint8_t>> raws;
+                {
+                    StatementUse s{db->Prepare("SELECT raw FROM transactions WHERE coinbase = 0")};
+                    if (!s) return Error{SqliteError(db->m_db, "read transactions")};
+                    int rc;
+                    while ((rc = s.Step()) == SQLITE_ROW) raws.push_back(s.Blob(0));
+                    if (rc != SQLITE_DONE) return Error{SqliteError(db->m_db, "read transactions")};
+                }
+                for (const auto& raw : raws) {
+                    auto tx = DecodeTransaction(raw);
+                    if (!tx) return Error{"a stored transaction does not decode"};
+                    if (auto r = db->AddSpends(*tx); !r) return r;
+                }
+            }
+            if (auto r = db->Exec(SCHEMA_V4_TABLES); !r) return r;
             return db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION));
         });
         if (!upgraded) {
@@ -301,6 +346,8 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
                               "SELECT seq, txid, raw, time, block_hash, block_height, block_time, in_mempool, "
                               "from_me, coinbase, fee FROM transactions LIMIT 0",
                               "SELECT " OUTPUT_COLUMNS " FROM outputs LIMIT 0",
+                              "SELECT prev_txid, prev_vout, txid FROM tx_spends LIMIT 0",
+                              "SELECT txid, block_hash, block_height FROM tx_conflicts LIMIT 0",
                               "SELECT txid, abandoned, comment, comment_to FROM tx_notes LIMIT 0"}) {
         sqlite3_stmt* stmt{nullptr};
         const int rc = sqlite3_prepare_v2(db->m_db, probe, -1, &stmt, nullptr);
@@ -423,6 +470,20 @@ Result<std::map<std::vector<uint8_t>, std::string>> WalletDB::LoadLabels()
     while ((rc = s.Step()) == SQLITE_ROW) labels.emplace(s.Blob(0), s.Text(1));
     if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read labels")};
     return labels;
+}
+
+Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> WalletDB::LabelRows(
+    const std::optional<std::string>& label)
+{
+    StatementUse s{Prepare(label ? "SELECT label, xonly FROM labels INDEXED BY labels_by_label WHERE label = ?1"
+                                 : "SELECT label, xonly FROM labels INDEXED BY labels_by_label ORDER BY label")};
+    if (!s) return Error{SqliteError(m_db, "read labels")};
+    if (label) s.Bind(1, *label);
+    std::vector<std::pair<std::string, std::vector<uint8_t>>> rows;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) rows.emplace_back(s.Text(0), s.Blob(1));
+    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read labels")};
+    return rows;
 }
 
 std::optional<TxRecord> WalletDB::GetTx(const uint256& txid)
@@ -564,6 +625,86 @@ int64_t WalletDB::CountTxs()
     return s.Int(0);
 }
 
+Result<void> WalletDB::AddSpends(const Transaction& tx)
+{
+    if (tx.IsCoinbase()) return {};
+    for (const TxIn& in : tx.inputs()) {
+        StatementUse s{Prepare("INSERT OR IGNORE INTO tx_spends (prev_txid, prev_vout, txid) VALUES (?1, ?2, ?3)")};
+        if (s) {
+            s.Bind(1, in.prevout.txid);
+            s.Bind(2, in.prevout.index);
+            s.Bind(3, tx.GetTxid());
+        }
+        if (auto r = Done(s, m_db, "write spends"); !r) return r;
+    }
+    return {};
+}
+
+Result<std::vector<uint256>> WalletDB::SpendersOf(const OutPoint& outpoint)
+{
+    StatementUse s{Prepare("SELECT txid FROM tx_spends WHERE prev_txid = ?1 AND prev_vout = ?2")};
+    if (!s) return Error{SqliteError(m_db, "read spends")};
+    s.Bind(1, outpoint.txid);
+    s.Bind(2, outpoint.index);
+    std::vector<uint256> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+        if (auto hash = s.Hash(0)) out.push_back(*hash);
+    }
+    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read spends")};
+    return out;
+}
+
+Result<std::vector<uint256>> WalletDB::ConflictsOf(const uint256& txid)
+{
+    StatementUse s{Prepare("SELECT DISTINCT other.txid FROM tx_spends AS mine INDEXED BY tx_spends_by_txid "
+                           "JOIN tx_spends AS other ON other.prev_txid = mine.prev_txid AND other.prev_vout = "
+                           "mine.prev_vout WHERE mine.txid = ?1 AND other.txid != ?1 ORDER BY other.txid")};
+    if (!s) return Error{SqliteError(m_db, "read conflicts")};
+    s.Bind(1, txid);
+    std::vector<uint256> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+        if (auto hash = s.Hash(0)) out.push_back(*hash);
+    }
+    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read conflicts")};
+    return out;
+}
+
+Result<void> WalletDB::AddConflict(const uint256& txid, const uint256& block_hash, int64_t height)
+{
+    StatementUse s{Prepare("INSERT OR REPLACE INTO tx_conflicts (txid, block_hash, block_height) VALUES (?1, ?2, ?3)")};
+    if (s) {
+        s.Bind(1, txid);
+        s.Bind(2, block_hash);
+        s.Bind(3, height);
+    }
+    return Done(s, m_db, "write conflict");
+}
+
+std::optional<int64_t> WalletDB::ConflictHeight(const uint256& txid)
+{
+    StatementUse s{Prepare("SELECT MIN(block_height) FROM tx_conflicts WHERE txid = ?1")};
+    if (!s) return std::nullopt;
+    s.Bind(1, txid);
+    if (s.Step() != SQLITE_ROW) return std::nullopt;
+    return s.OptInt(0);
+}
+
+Result<void> WalletDB::RemoveConflictsOfBlock(const uint256& block_hash)
+{
+    StatementUse s{Prepare("DELETE FROM tx_conflicts WHERE block_hash = ?1")};
+    if (s) s.Bind(1, block_hash);
+    return Done(s, m_db, "remove conflicts");
+}
+
+Result<void> WalletDB::RemoveConflictsFrom(int64_t height)
+{
+    StatementUse s{Prepare("DELETE FROM tx_conflicts WHERE block_height >= ?1")};
+    if (s) s.Bind(1, height);
+    return Done(s, m_db, "remove conflicts");
+}
+
 Result<void> WalletDB::AddOutput(const OutputRecord& out)
 {
     StatementUse s{Prepare("INSERT INTO outputs (" OUTPUT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
@@ -660,26 +801,102 @@ Result<BalanceSums> WalletDB::Balances(int64_t tip_height, int64_t min_conf)
 
 Result<std::vector<OutputRecord>> WalletDB::ListUnspent(const UnspentFilter& filter)
 {
-    // Confirmed outputs within [min_conf, max_conf]; unconfirmed ones (in the
-    // mempool) only when min_conf is 0, and then only trusted ones if asked.
-    StatementUse s{Prepare(
-        "SELECT " OUTPUT_COLUMNS " FROM outputs INDEXED BY outputs_unspent WHERE spent_by IS NULL AND ("
-        " (height IS NOT NULL AND height <= ?1 AND height >= ?2 AND (?3 = 0 OR coinbase = 0 OR height <= ?4))"
-        " OR (?5 = 1 AND height IS NULL AND in_mempool = 1 AND (?6 = 0 OR from_me = 1)))"
-        " ORDER BY height IS NULL, height, txid, vout")};
-    if (!s) return Error{SqliteError(m_db, "list unspent")};
+    // Confirmed outputs within [min_conf, max_conf] in (height, txid, vout)
+    // order, then unconfirmed ones (in the mempool) in (txid, vout) order,
+    // only when min_conf is 0, and then only trusted ones if asked. Two
+    // statements so each reads outputs_unspent_list in its own order.
     const int64_t tip = filter.tip_height;
-    s.Bind(1, tip + 1 - std::max<int64_t>(filter.min_conf, 1));
-    s.Bind(2, tip + 1 - std::max<int64_t>(filter.max_conf, 1));
-    s.Bind(3, filter.mature_only ? 1 : 0);
-    s.Bind(4, tip + 1 - COINBASE_MATURITY);
-    s.Bind(5, filter.min_conf <= 0 && filter.max_conf >= 0 ? 1 : 0);
-    s.Bind(6, filter.unconfirmed_trusted_only ? 1 : 0);
     std::vector<OutputRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadOutputRow(s));
-    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "list unspent")};
+    {
+        StatementUse s{Prepare("SELECT " OUTPUT_COLUMNS " FROM outputs INDEXED BY outputs_unspent_list"
+                               " WHERE spent_by IS NULL AND height IS NOT NULL AND height <= ?1 AND height >= ?2"
+                               " AND (?3 = 0 OR coinbase = 0 OR height <= ?4) ORDER BY height, txid, vout")};
+        if (!s) return Error{SqliteError(m_db, "list unspent")};
+        s.Bind(1, tip + 1 - std::max<int64_t>(filter.min_conf, 1));
+        s.Bind(2, tip + 1 - std::max<int64_t>(filter.max_conf, 1));
+        s.Bind(3, filter.mature_only ? 1 : 0);
+        s.Bind(4, tip + 1 - COINBASE_MATURITY);
+        int rc;
+        while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadOutputRow(s));
+        if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "list unspent")};
+    }
+    if (filter.min_conf <= 0 && filter.max_conf >= 0) {
+        StatementUse s{Prepare("SELECT " OUTPUT_COLUMNS " FROM outputs INDEXED BY outputs_unspent_list"
+                               " WHERE spent_by IS NULL AND height IS NULL AND in_mempool = 1"
+                               " AND (?1 = 0 OR from_me = 1) ORDER BY height, txid, vout")};
+        if (!s) return Error{SqliteError(m_db, "list unspent")};
+        s.Bind(1, filter.unconfirmed_trusted_only ? 1 : 0);
+        int rc;
+        while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadOutputRow(s));
+        if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "list unspent")};
+    }
     return out;
+}
+
+Result<void> BackupWalletFile(const std::filesystem::path& source, const std::filesystem::path& destination)
+{
+    std::error_code ec;
+    const auto source_real = std::filesystem::weakly_canonical(source, ec);
+    if (ec) return Error{"Cannot resolve the wallet file " + source.string() + ": " + ec.message()};
+    const auto dest_real = std::filesystem::weakly_canonical(destination, ec);
+    if (ec) return Error{"Cannot resolve the backup destination " + destination.string() + ": " + ec.message()};
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        if (dest_real == std::filesystem::path{source_real.string() + suffix}) {
+            return Error{"The backup destination is the wallet's own file " + destination.string()};
+        }
+    }
+    if (std::filesystem::is_directory(dest_real, ec)) {
+        return Error{"The backup destination " + destination.string() + " is a directory"};
+    }
+    // A fresh temporary name beside the destination (the same file system,
+    // so the rename is atomic).
+    std::array<uint8_t, 8> rand{};
+    sqlite3_randomness(static_cast<int>(rand.size()), rand.data());
+    std::string suffix = ".tmp";
+    for (uint8_t b : rand) suffix += "0123456789abcdef"[b & 0xf];
+    const std::filesystem::path temp{dest_real.string() + suffix};
+
+    sqlite3* from{nullptr};
+    if (sqlite3_open_v2(source.c_str(), &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        std::string message = SqliteError(from, "Cannot open wallet file " + source.string());
+        sqlite3_close(from);
+        return Error{message};
+    }
+    sqlite3_busy_timeout(from, 5000);
+    sqlite3* to{nullptr};
+    if (sqlite3_open_v2(temp.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+        std::string message = SqliteError(to, "Cannot create backup file " + temp.string());
+        sqlite3_close(to);
+        sqlite3_close(from);
+        std::filesystem::remove(temp, ec);
+        return Error{message};
+    }
+    sqlite3_busy_timeout(to, 5000);
+    (void)sqlite3_exec(to, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+    std::string failure;
+    sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
+    if (backup == nullptr) {
+        failure = SqliteError(to, "Cannot start the backup");
+    } else {
+        // All pages in one step: one read transaction, one snapshot.
+        const int rc = sqlite3_backup_step(backup, -1);
+        if (rc != SQLITE_DONE) failure = std::string{"Backup failed: "} + sqlite3_errstr(rc);
+        if (sqlite3_backup_finish(backup) != SQLITE_OK && failure.empty()) {
+            failure = SqliteError(to, "Backup failed");
+        }
+    }
+    sqlite3_close(from);
+    if (sqlite3_close(to) != SQLITE_OK && failure.empty()) failure = "Cannot close the backup file";
+    if (failure.empty()) {
+        std::filesystem::rename(temp, dest_real, ec);
+        if (ec) failure = "Cannot move the backup to " + destination.string() + ": " + ec.message();
+    }
+    if (!failure.empty()) {
+        std::filesystem::remove(temp, ec);
+        return Error{failure};
+    }
+    return {};
 }
 
 }  // namespace hpips::wallet

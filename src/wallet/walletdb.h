@@ -35,10 +35,15 @@ struct sqlite3_stmt;
 namespace hpips::wallet {
 
 /** Version written to meta "schema_version". Version 2 added the
- *  encryption entries of meta, version 3 the tx_notes table (abandoned
- *  transactions, send comments); version 1 and 2 files are upgraded to 3 when
- *  opened, any other version is refused. */
-constexpr int64_t WALLET_SCHEMA_VERSION = 3;
+ *  encryption entries of meta; version 3 the tx_spends and tx_conflicts
+ *  tables (walletconflicts, conflicted confirmations) and the
+ *  outputs_unspent_list index (listunspent). A version 1 or 2 file
+ *  is upgraded to 3 when opened (the new tables are created and tx_spends
+ *  filled from the stored transactions, in one transaction); any other
+ *  version is refused. Version 4 adds the tx_notes table (abandoned
+ *  transactions, send comments); a version 3 file is upgraded to 4 the same
+ *  way (older ones go through 3 first). */
+constexpr int64_t WALLET_SCHEMA_VERSION = 4;
 /** Longest sendtoaddress comment / comment_to stored (bytes). */
 constexpr size_t MAX_TX_COMMENT_LENGTH = 1024;
 /** SQLite application_id of an HPIPS wallet ("HPWL"): a foreign SQLite file
@@ -121,6 +126,16 @@ struct UnspentFilter {
     bool unconfirmed_trusted_only{false};
 };
 
+/** backupwallet: copies the wallet file `source` to `destination` while the
+ *  wallet stays loaded and written. A connection of its own reads one
+ *  snapshot (a WAL read transaction, so the owning connection's writers are
+ *  not blocked and no lock of the Wallet is held) through SQLite's online
+ *  backup API into a new file beside `destination`, which is synced and
+ *  then renamed over it: the copy is a consistent state boundary, and an
+ *  existing `destination` is replaced only by a complete copy. Refuses a
+ *  destination that is the source file itself (or its -wal / -shm file). */
+Result<void> BackupWalletFile(const std::filesystem::path& source, const std::filesystem::path& destination);
+
 class WalletDB {
 public:
     /** Creates a new wallet file at `path` (which must not exist) with the
@@ -156,6 +171,10 @@ public:
     std::optional<std::string> GetLabel(const std::vector<uint8_t>& xonly);
     /** Every label by key (one query, for listings of many outputs). */
     Result<std::map<std::vector<uint8_t>, std::string>> LoadLabels();
+    /** (label, key) rows ordered by label, only those of `label` when given:
+     *  a walk or a range of the labels_by_label index (listlabels,
+     *  getaddressesbylabel). */
+    Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> LabelRows(const std::optional<std::string>& label);
 
     // Transactions.
     std::optional<TxRecord> GetTx(const uint256& txid);
@@ -176,6 +195,25 @@ public:
     /** Transactions confirmed at `height` or above, by height then seq (a
      *  range of the block_height index, no sort: listsinceblock). */
     Result<std::vector<TxRecord>> ListConfirmedFrom(int64_t height);
+
+    // Conflicts (schema 3): the inputs of every wallet transaction, and the
+    // blocks that confirmed a transaction double-spending one of them.
+    /** Records the outpoints `tx` spends (nothing for a coinbase). */
+    Result<void> AddSpends(const Transaction& tx);
+    /** Wallet transactions spending `outpoint` (tx_spends' primary key). */
+    Result<std::vector<uint256>> SpendersOf(const OutPoint& outpoint);
+    /** The other wallet transactions spending an input of `txid`
+     *  (walletconflicts), by txid. */
+    Result<std::vector<uint256>> ConflictsOf(const uint256& txid);
+    /** Block `block_hash` at `height` confirmed a transaction that
+     *  double-spends wallet transaction `txid`. */
+    Result<void> AddConflict(const uint256& txid, const uint256& block_hash, int64_t height);
+    /** The lowest height of a block recorded as conflicting `txid`. */
+    std::optional<int64_t> ConflictHeight(const uint256& txid);
+    /** Forgets the conflicts block `block_hash` caused (it was disconnected). */
+    Result<void> RemoveConflictsOfBlock(const uint256& block_hash);
+    /** Forgets the conflicts of blocks at `height` or above (load after a reorg). */
+    Result<void> RemoveConflictsFrom(int64_t height);
 
     // Outputs.
     Result<void> AddOutput(const OutputRecord& out);
