@@ -394,9 +394,15 @@ Result<void> LoadWallets(NodeContext& node)
     options.keypool = *keypool;
     auto fallback = FeeRateOption(args, "fallbackfee", wallet::DEFAULT_FALLBACK_FEE);
     if (!fallback) return fallback.error();
-    auto pay = FeeRateOption(args, "paytxfee", *fallback);
-    if (!pay) return pay.error();
-    options.fee_rate = *pay;
+    options.fallback_fee = *fallback;
+    if (args.IsSet("paytxfee")) {
+        auto pay = FeeRateOption(args, "paytxfee", 0);
+        if (!pay) return pay.error();
+        if (*pay > 0) options.pay_tx_fee = *pay;
+    }
+    const auto confirm_target = IntInRange(args, "txconfirmtarget", wallet::DEFAULT_TX_CONFIRM_TARGET, 1, 1008);
+    if (!confirm_target) return confirm_target.error();
+    options.confirm_target = *confirm_target;
     options.relay_fee_rate = node.mempool->Options().min_relay_fee_rate;
     // -walletnotify: the wallet hands each event to this callback, which only
     // queues the command (the runner outlives the wallet manager).

@@ -205,11 +205,16 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     // Wallet (src/wallet, doc/wallet.md).
     {"disablewallet", OptionKind::BOOL, "", "Do not load the wallet and disable wallet RPC calls", WALLET},
     {"fallbackfee", OptionKind::VALUE, "amt",
-     "Fee rate (in HPIPS/kvB) the wallet pays when no other is set (default: 0.0002)", WALLET},
+     "Fee rate (in HPIPS/kvB) the wallet pays when the node has no fee estimate (default: 0.0002; 0: refuse to "
+     "send without an estimate)",
+     WALLET},
     {"keypool", OptionKind::VALUE, "n",
      "Set key pool size to <n>: keys derived ahead on each branch, the gap limit of a restore (default: 1000)",
      WALLET},
-    {"paytxfee", OptionKind::VALUE, "amt", "Fee rate (in HPIPS/kvB) to add to transactions you send", WALLET},
+    {"paytxfee", OptionKind::VALUE, "amt",
+     "Fee rate (in HPIPS/kvB) to add to transactions you send (default: none, the node's estimatesmartfee)", WALLET},
+    {"txconfirmtarget", OptionKind::VALUE, "n",
+     "If paytxfee is not set, pay a fee rate estimated to begin confirmation within n blocks (default: 6)", WALLET},
     {"walletnotify", OptionKind::VALUE, "cmd",
      "Execute command when a wallet transaction changes: once when it enters the wallet and once when a block "
      "confirms it. %s in cmd is replaced by TxID, %w by the wallet name, %b by the hash of the block including "

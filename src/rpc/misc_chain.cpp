@@ -35,28 +35,18 @@ namespace json = boost::json;
  *  base64 characters). */
 constexpr size_t MAX_MESSAGE_SIGNATURE_BASE64 = 88;
 
-/** The fee rates of the transactions confirmed in the last
- *  FEE_ESTIMATE_BLOCKS blocks, kept for the tip they were read at so that
- *  repeated estimatesmartfee calls read the blocks once per tip. */
-struct FeeSampleCache {
-    Mutex mutex;
-    uint256 tip GUARDED_BY(mutex);
-    bool valid GUARDED_BY(mutex){false};
-    std::vector<int64_t> rates GUARDED_BY(mutex);
-};
-
 /** Reads the blocks (no lock held): each non-coinbase transaction's fee
  *  rate from the block and its undo data. A block whose data cannot be read
  *  is skipped (it only makes the sample smaller). */
-std::vector<int64_t> SampleConfirmedFeeRates(const ChainContext& ctx, const BlockInfo& tip)
+std::vector<int64_t> SampleConfirmedFeeRates(Chainstate& chainstate, const BlockInfo& tip)
 {
     std::vector<int64_t> rates;
     const int64_t lowest = std::max<int64_t>(1, tip.height - FEE_ESTIMATE_BLOCKS + 1);
     for (int64_t height = tip.height; height >= lowest; --height) {
-        const auto hash = ctx.chainstate.GetBlockHashAt(height);
+        const auto hash = chainstate.GetBlockHashAt(height);
         if (!hash) break;
-        auto block = ctx.chainstate.ReadBlock(*hash);
-        auto undo = ctx.chainstate.ReadBlockUndo(*hash);
+        auto block = chainstate.ReadBlock(*hash);
+        auto undo = chainstate.ReadBlockUndo(*hash);
         if (!block || !undo || undo->txs.size() + 1 != block->txs.size()) continue;
         for (size_t t{1}; t < block->txs.size(); ++t) {
             const Transaction& tx = block->txs[t];
@@ -68,14 +58,14 @@ std::vector<int64_t> SampleConfirmedFeeRates(const ChainContext& ctx, const Bloc
     return rates;
 }
 
-std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleCache& cache)
+std::vector<int64_t> CachedConfirmedFeeRates(Chainstate& chainstate, FeeSampleCache& cache)
 {
-    const BlockInfo tip = ctx.chainstate.TipInfo();
+    const BlockInfo tip = chainstate.TipInfo();
     {
         LockGuard lock{cache.mutex};
         if (cache.valid && cache.tip == tip.hash) return cache.rates;
     }
-    std::vector<int64_t> rates = SampleConfirmedFeeRates(ctx, tip);
+    std::vector<int64_t> rates = SampleConfirmedFeeRates(chainstate, tip);
     LockGuard lock{cache.mutex};
     cache.tip = tip.hash;
     cache.valid = true;
@@ -86,11 +76,11 @@ std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleC
 /** The mempool's entries as fee samples, best fee rate first; empty when
  *  the whole pool fits in `room` bytes (its floor is then 0 anyway), so the
  *  common case copies nothing. */
-std::vector<FeeSample> MempoolByRate(const ChainContext& ctx, uint64_t room)
+std::vector<FeeSample> MempoolByRate(const Mempool& mempool, uint64_t room)
 {
     std::vector<FeeSample> pool;
-    if (ctx.mempool.Bytes() <= room) return pool;
-    for (const MempoolEntry& entry : ctx.mempool.Entries()) pool.push_back({entry.fee, entry.size});
+    if (mempool.Bytes() <= room) return pool;
+    for (const MempoolEntry& entry : mempool.Entries()) pool.push_back({entry.fee, entry.size});
     std::sort(pool.begin(), pool.end(), [](const FeeSample& a, const FeeSample& b) {
         return FeeRatePerKvB(a.fee, a.size) > FeeRatePerKvB(b.fee, b.size);
     });
@@ -110,6 +100,16 @@ bool ParseConservativeMode(const std::string& mode)
 }
 
 }  // namespace
+
+std::optional<int64_t> EstimateSmartFeeRate(Chainstate& chainstate, Mempool& mempool, int64_t conf_target,
+                                            bool conservative, FeeSampleCache& cache)
+{
+    const int64_t target = std::clamp(conf_target, MIN_CONF_TARGET, MAX_CONF_TARGET);
+    std::vector<int64_t> rates = CachedConfirmedFeeRates(chainstate, cache);
+    const std::vector<FeeSample> pool = MempoolByRate(mempool, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
+    const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
+    return EstimateFeeRate(rates, target, conservative, floor, mempool.Options().min_relay_fee_rate);
+}
 
 Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context)
 {
@@ -278,8 +278,8 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
                                                                     std::to_string(MAX_CONF_TARGET)};
             }
             const bool conservative = ParseConservativeMode(OptionalParamString(request, 1).value_or("unset"));
-            std::vector<int64_t> rates = CachedConfirmedFeeRates(*ctx, *fee_cache);
-            const std::vector<FeeSample> pool = MempoolByRate(*ctx, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
+            std::vector<int64_t> rates = CachedConfirmedFeeRates(ctx->chainstate, *fee_cache);
+            const std::vector<FeeSample> pool = MempoolByRate(ctx->mempool, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
             const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
             const auto estimate =
                 EstimateFeeRate(rates, target, conservative, floor, ctx->mempool.Options().min_relay_fee_rate);

@@ -3,8 +3,10 @@
 #define HPIPS_RPC_UTIL_H
 
 #include <primitives/amount.h>
+#include <primitives/transaction.h>
 #include <rpc/server.h>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -52,6 +54,9 @@ Amount AmountFromValue(const boost::json::value& value);
 /** An amount as an exact JSON number with 8 decimals (1.00000000, -0.50000000). */
 boost::json::value ValueFromAmount(Amount amount);
 
+/** A failed input of signrawtransactionwithkey / signrawtransactionwithwallet,
+ *  in Core's shape: {txid, vout, witness: [hex], sequence, error}. */
+boost::json::object SigningErrorJson(const TxIn& in, const std::string& error);
 /** The request's arena (rpc/request.cpp): a monotonic resource freed as a
  *  whole once the reply is written. A method returning a large result
  *  (listunspent's 50,000 objects) builds it there

@@ -17,6 +17,12 @@ class WalletManager;
  *  and none is named, -18 when none is). Shared by the wallet RPC files. */
 std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request);
 
+/** Registers the spending methods (rpc_send.cpp, doc/wallet.md "Sending"):
+ *  sendtoaddress, sendmany, settxfee, fundrawtransaction,
+ *  signrawtransactionwithwallet, abandontransaction, bumpfee. Called by
+ *  RegisterWalletRPCCommands. */
+Result<void> RegisterWalletSendRPCCommands(RPCTable& table, WalletManager& manager);
+
 /** Registers the wallet RPC methods (doc/wallet.md, "RPC"): wallet
  *  management (createwallet, loadwallet, unloadwallet, listwallets) and the
  *  per-wallet methods, which act on the wallet named by the /wallet/<name>

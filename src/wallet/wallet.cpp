@@ -47,7 +47,7 @@ std::optional<int64_t> ParseMetaInt(const std::optional<std::string>& text)
 Wallet::Wallet(std::string name, std::unique_ptr<WalletDB> db, std::optional<KeyChain> keys, WalletChain& chain,
                const WalletOptions& options)
     : m_name{std::move(name)}, m_chain{chain}, m_network{chain.GetNetwork()}, m_options{options}, m_db{std::move(db)},
-      m_keys{std::move(keys)}
+      m_keys{std::move(keys)}, m_pay_tx_fee{options.pay_tx_fee}
 {
 }
 
@@ -246,7 +246,8 @@ Result<void> Wallet::Attach()
         auto pending = m_db->ListUnconfirmedTxs();
         if (!pending) return pending.error();
         for (const TxRecord& record : *pending) {
-            if (record.coinbase) continue;
+            // An abandoned transaction stays out of the mempool (abandontransaction).
+            if (record.coinbase || m_db->GetTxNote(record.txid).abandoned) continue;
             auto tx = DecodeTransaction(record.raw);
             if (tx) resubmit.push_back(std::move(*tx));
         }
@@ -382,6 +383,10 @@ Result<bool> Wallet::SyncTransaction(const Transaction& tx, const std::optional<
     if (auto r = m_db->WriteTx(record); !r) return r.error();
     if (!existing) {
         if (auto r = m_db->AddSpends(tx); !r) return r.error();
+    }
+    // An abandoned transaction that confirms or comes back is no longer abandoned.
+    if (existing && (block || in_mempool) && m_db->GetTxNote(txid).abandoned) {
+        if (auto r = m_db->SetTxAbandoned(txid, false); !r) return r.error();
     }
 
     for (const auto& [index, pos] : mine) {
@@ -614,6 +619,10 @@ TxView Wallet::MakeView(const TxRecord& record, const LabelMap* labels)
             view.entries.push_back({category, EncodeAddress(out.destination, m_network), out.amount, std::move(label), i});
         }
     }
+    const TxNote note = m_db->GetTxNote(record.txid);
+    view.abandoned = note.abandoned && !record.block_height && !record.in_mempool;
+    view.comment = note.comment;
+    view.comment_to = note.comment_to;
     if (record.from_me && record.fee) {
         view.fee = -*record.fee;
         view.amount = credit - debit + *record.fee;
@@ -712,104 +721,6 @@ Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const
         out.lastblock = ref->hash;
     }
     return out;
-}
-
-Result<uint256, SendError> Wallet::Send(const std::vector<Recipient>& recipients)
-{
-    LockGuard send_lock{m_send_mutex};
-    std::optional<Transaction> signed_tx;
-    {
-        LockGuard lock{m_mutex};
-        if (IsLockedLocked()) return SendError{SendFailure::LOCKED, MSG_LOCKED};
-        if (!m_keys || !m_keys->HasPrivateKeys()) {
-            return SendError{SendFailure::KEYS_DISABLED, "Error: Private keys are disabled for this wallet"};
-        }
-        Amount target{0};
-        for (const Recipient& r : recipients) {
-            if (r.amount <= 0) return SendError{SendFailure::INVALID, "Invalid amount for send"};
-            target += r.amount;
-            if (!MoneyRange(target)) return SendError{SendFailure::INVALID, "Amount out of range"};
-        }
-        // Confirmed mature coins, and the wallet's own unconfirmed change.
-        UnspentFilter filter;
-        filter.tip_height = m_best_height;
-        filter.min_conf = 0;
-        filter.unconfirmed_trusted_only = true;
-        auto coins = m_db->ListUnspent(filter);
-        if (!coins) return SendError{SendFailure::DATABASE, coins.error_message()};
-        std::vector<Amount> values;
-        values.reserve(coins->size());
-        for (const OutputRecord& coin : *coins) values.push_back(coin.amount);
-
-        SelectionParams params;
-        params.target = target;
-        params.fee_rate = std::max(m_options.fee_rate, m_options.relay_fee_rate);
-        params.recipient_outputs = recipients.size();
-        params.dust = DustThreshold(m_options.relay_fee_rate);
-        for (const Recipient& r : recipients) {
-            if (r.amount < params.dust) {
-                return SendError{SendFailure::INVALID, "Transaction amount too small"};
-            }
-        }
-        auto selection = SelectCoins(values, params);
-        if (!selection) {
-            return SendError{selection.error().failure == SelectionFailure::INSUFFICIENT_FUNDS
-                                 ? SendFailure::INSUFFICIENT_FUNDS
-                                 : SendFailure::INVALID,
-                             selection.error().message};
-        }
-
-        MutableTransaction mtx;
-        std::vector<TxOut> spent;
-        std::vector<KeyPos> signers;
-        for (size_t i : selection->selected) {
-            const OutputRecord& coin = (*coins)[i];
-            TxIn in;
-            in.prevout = coin.outpoint;
-            mtx.inputs.push_back(in);
-            Destination dest;
-            dest.kind = static_cast<uint8_t>(DestinationKind::KEY);
-            dest.payload = coin.xonly;
-            spent.push_back({coin.amount, dest});
-            signers.push_back({static_cast<KeyBranch>(coin.branch), coin.index});
-        }
-        for (const Recipient& r : recipients) mtx.outputs.push_back({r.amount, r.destination});
-        if (selection->change > 0) {
-            const uint32_t index = m_next_index[1];
-            auto used = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return MarkUsed({KeyBranch::CHANGE, index}); });
-            if (!used) return SendError{SendFailure::DATABASE, used.error_message()};
-            auto change_key = m_keys->PubKeyAt(KeyBranch::CHANGE, index);
-            if (!change_key) return SendError{SendFailure::DATABASE, change_key.error_message()};
-            // The change goes to a random position so it cannot be told apart by place.
-            std::array<uint8_t, 8> rand{};
-            GetStrongRandBytes(rand);
-            uint64_t r{0};
-            for (uint8_t byte : rand) r = (r << 8) | byte;
-            const size_t position = r % (mtx.outputs.size() + 1);
-            mtx.outputs.insert(mtx.outputs.begin() + static_cast<std::ptrdiff_t>(position),
-                               TxOut{selection->change, KeyDestination(*change_key)});
-        }
-
-        const Transaction unsigned_tx{mtx};
-        auto precomputed = PrecomputedTxData::Compute(unsigned_tx, spent);
-        if (!precomputed) return SendError{SendFailure::INVALID, precomputed.error_message()};
-        for (size_t i = 0; i < mtx.inputs.size(); ++i) {
-            auto key = m_keys->PrivKeyAt(signers[i].branch, signers[i].index);
-            if (!key) return SendError{SendFailure::KEYS_DISABLED, key.error_message()};
-            const uint256 hash = SignatureHash(unsigned_tx, static_cast<uint32_t>(i), *precomputed, m_network);
-            std::array<uint8_t, SCHNORR_AUX_RAND_SIZE> aux{};
-            GetStrongRandBytes(aux);
-            const auto sig = key->SignSchnorr(hash, aux);
-            mtx.inputs[i].witness.assign(sig.begin(), sig.end());
-        }
-        signed_tx.emplace(std::move(mtx));
-    }
-    // Without m_mutex: the mempool tells this wallet about the transaction
-    // (TransactionAddedToMempool) on this thread before it returns.
-    if (auto sent = m_chain.BroadcastTransaction(*signed_tx); !sent) {
-        return SendError{SendFailure::REJECTED, sent.error_message()};
-    }
-    return signed_tx->GetTxid();
 }
 
 Result<int64_t> Wallet::Rescan(int64_t start, int64_t stop)

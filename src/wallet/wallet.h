@@ -11,6 +11,7 @@
 #include <wallet/coinselection.h>
 #include <wallet/crypter.h>
 #include <wallet/keys.h>
+#include <wallet/spend.h>
 #include <wallet/walletdb.h>
 
 #include <array>
@@ -22,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -62,6 +64,9 @@ constexpr WalletFeeRate DEFAULT_FALLBACK_FEE = 20'000;
 /** Largest -paytxfee / -fallbackfee accepted (0.1 coin/kB, Core's maxtxfee scale). */
 constexpr WalletFeeRate MAX_WALLET_FEE_RATE = 10'000'000;
 
+/** Default -txconfirmtarget: the blocks a send's estimated fee rate aims at (Core's 6). */
+constexpr int64_t DEFAULT_TX_CONFIRM_TARGET = 6;
+
 /** A wallet transaction event for -walletnotify (doc/wallet.md,
  *  "Notifications"): the transaction entered the wallet (block nullopt:
  *  unconfirmed, or the block it arrived in) or a block confirmed it. */
@@ -79,8 +84,13 @@ struct WalletOptions {
      *  node queues -walletnotify on its CommandRunner). Empty: none. */
     std::function<void(const TxNotification&)> tx_notify;
     int64_t keypool{DEFAULT_KEYPOOL_SIZE};
-    /** -paytxfee when set, else -fallbackfee. */
-    WalletFeeRate fee_rate{DEFAULT_FALLBACK_FEE};
+    /** -paytxfee: the rate every send pays (settxfee changes it per wallet);
+     *  nullopt: estimatesmartfee for the confirmation target. */
+    std::optional<WalletFeeRate> pay_tx_fee;
+    /** -fallbackfee: the rate when the node has no estimate (0: refuse to send). */
+    WalletFeeRate fallback_fee{DEFAULT_FALLBACK_FEE};
+    /** -txconfirmtarget. */
+    int64_t confirm_target{DEFAULT_TX_CONFIRM_TARGET};
     /** The mempool's minimum relay fee rate: no transaction pays less, and
      *  outputs below its dust threshold are not made. */
     WalletFeeRate relay_fee_rate{1000};
@@ -166,6 +176,11 @@ struct TxView {
     std::vector<TxEntry> entries;
     /** The witness txid; nullopt if the stored bytes do not decode. */
     std::optional<uint256> wtxid;
+    /** abandontransaction was called and it is neither confirmed nor pending. */
+    bool abandoned{false};
+    /** The send's comment and comment_to ("" when none). */
+    std::string comment;
+    std::string comment_to;
 };
 
 /** getaddressinfo's view of one address (wallet_addresses.cpp). */
@@ -188,7 +203,18 @@ struct SignError {
 };
 
 /** Why a send failed: the RPC layer maps each to Core's error code. */
-enum class SendFailure { INSUFFICIENT_FUNDS, INVALID, KEYS_DISABLED, LOCKED, REJECTED, DATABASE };
+enum class SendFailure {
+    INSUFFICIENT_FUNDS,
+    INVALID,
+    KEYS_DISABLED,
+    LOCKED,
+    REJECTED,
+    DATABASE,
+    /** A recipient paying the fee would be left below the dust threshold. */
+    AMOUNT_TOO_SMALL,
+    /** No estimate and -fallbackfee=0. */
+    FEE_ESTIMATION,
+};
 struct SendError {
     SendFailure failure;
     std::string message;
@@ -198,6 +224,8 @@ struct SendError {
 struct Recipient {
     Destination destination;
     Amount amount{0};
+    /** This output pays (its share of) the fee. */
+    bool subtract_fee{false};
 };
 
 class Wallet final : public WalletChainListener {
@@ -251,9 +279,33 @@ public:
                                                                      int64_t count, int64_t skip)
         LOCKS_EXCLUDED(m_mutex);
 
+    // Sending (spend.cpp; the fee rule is in spend.h).
     /** Builds, signs and broadcasts a payment (coinselection.h), change to a
-     *  new change address. Returns the txid. */
-    Result<uint256, SendError> Send(const std::vector<Recipient>& recipients) LOCKS_EXCLUDED(m_send_mutex, m_mutex);
+     *  new change address; `comment` / `comment_to` are stored with it.
+     *  Returns the txid. */
+    Result<uint256, SendError> Send(const std::vector<Recipient>& recipients, const CoinControl& control = {},
+                                    const std::string& comment = "", const std::string& comment_to = "")
+        LOCKS_EXCLUDED(m_send_mutex, m_mutex);
+    /** fundrawtransaction: adds wallet coins and change to `mtx` so that its
+     *  inputs (the preset ones must be the wallet's unspent coins) pay its
+     *  outputs and the fee; the outputs at `subtract_fee_outputs` pay the fee
+     *  instead. Not signed; works while locked. */
+    Result<FundedTransaction, SendError> Fund(MutableTransaction mtx, const std::vector<size_t>& subtract_fee_outputs,
+                                              const CoinControl& control) LOCKS_EXCLUDED(m_send_mutex, m_mutex);
+    /** signrawtransactionwithwallet: signs the inputs that spend the wallet's
+     *  outputs; LOCKED while locked. */
+    Result<SignedTransaction, SendError> SignTransaction(MutableTransaction mtx) LOCKS_EXCLUDED(m_mutex);
+    /** abandontransaction: a wallet transaction neither confirmed nor in the
+     *  mempool is marked abandoned (persisted): its inputs are free and it is
+     *  never resubmitted; it clears if the transaction confirms later. */
+    Result<void, AbandonError> AbandonTransaction(const uint256& txid) LOCKS_EXCLUDED(m_mutex);
+    /** settxfee: the wallet's fixed fee rate (nullopt: estimate again). */
+    void SetPayTxFee(std::optional<WalletFeeRate> rate) LOCKS_EXCLUDED(m_mutex);
+    std::optional<WalletFeeRate> PayTxFee() const LOCKS_EXCLUDED(m_mutex);
+    /** The relay minimum the wallet pays at least (WalletOptions). */
+    WalletFeeRate RelayFeeRate() const { return m_options.relay_fee_rate; }
+    /** An encrypted wallet without its keys in memory. */
+    bool IsLocked() const LOCKS_EXCLUDED(m_mutex);
 
     /** Reads blocks [start, stop] of the active chain and records what pays
      *  or spends the wallet. Returns the last height scanned. */
@@ -362,6 +414,24 @@ private:
     static void AppendEntries(TxView&& view, std::vector<std::pair<TxView, TxEntry>>& out);
     /** Opens the master key with `passphrase` (scrypt under the stored salt). */
     std::optional<CryptoKey> OpenMasterKey(std::string_view passphrase) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** The fee rate of a send (spend.h); reads no wallet state under m_mutex
+     *  except the settxfee rate, and may read blocks (the estimate). */
+    Result<WalletFeeRate, SendError> ChooseFeeRate(const CoinControl& control) const LOCKS_EXCLUDED(m_mutex);
+    /** A built transaction and what signing it needs. */
+    struct Built {
+        MutableTransaction tx;
+        /** Per input: the output it spends and the wallet key that signs it. */
+        std::vector<TxOut> spent;
+        Amount fee{0};
+        int64_t change_position{-1};
+    };
+    /** Adds coins and change to `mtx` (see Fund). */
+    Result<Built, SendError> BuildLocked(MutableTransaction mtx, const std::vector<size_t>& subtract_fee_outputs,
+                                         const CoinControl& control, WalletFeeRate fee_rate)
+        EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Signs every input whose spent output is a wallet key. */
+    std::vector<InputSigningError> SignLocked(MutableTransaction& mtx, const std::vector<std::optional<TxOut>>& spent)
+        EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Drops the private keys and the master key (locked state). */
     void LockLocked() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     bool IsLockedLocked() const EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return m_encrypted && !m_master_key; }
@@ -403,6 +473,11 @@ private:
     std::condition_variable m_relock_cv;
     /** Started at the first unlock; joined by the destructor. */
     std::thread m_relock_thread;
+
+    /** settxfee (starts as -paytxfee). */
+    std::optional<WalletFeeRate> m_pay_tx_fee GUARDED_BY(m_mutex);
+    /** Coins fundrawtransaction lockUnspents took (until restart). */
+    std::set<OutPoint> m_locked_coins GUARDED_BY(m_mutex);
 };
 
 }  // namespace hpips::wallet

@@ -56,6 +56,14 @@ CREATE INDEX IF NOT EXISTS tx_conflicts_by_block ON tx_conflicts (block_hash);
 CREATE INDEX IF NOT EXISTS tx_conflicts_by_height ON tx_conflicts (block_height);
 )sql";
 
+/** Added by version 4 (doc/wallet.md, "Storage"): the wallet's own notes on
+ *  its transactions (abandontransaction, send comments), in a table of their
+ *  own so the chain-driven transactions rows never carry them. */
+constexpr const char* SCHEMA_V4_TABLES = R"sql(
+CREATE TABLE IF NOT EXISTS tx_notes (txid BLOB PRIMARY KEY, abandoned INTEGER NOT NULL DEFAULT 0, comment TEXT,
+                                     comment_to TEXT) WITHOUT ROWID;
+)sql";
+
 std::string SqliteError(sqlite3* db, std::string_view what)
 {
     return std::string{what} + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
@@ -260,6 +268,7 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Create(const std::filesystem::path& 
         if (auto r = db->Exec(pragma.c_str()); !r) return r;
         if (auto r = db->Exec(SCHEMA_V1); !r) return r;
         if (auto r = db->Exec(SCHEMA_V3_TABLES); !r) return r;
+        if (auto r = db->Exec(SCHEMA_V4_TABLES); !r) return r;
         if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
         if (auto r = db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION)); !r) return r;
         for (const auto& [key, value] : meta) {
@@ -294,27 +303,32 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
     }
     const auto version = db->GetMeta("schema_version");
     if (!version) return Error{bad + "no schema version"};
-    if (*version == "1" || *version == "2") {
+    if (*version == "1" || *version == "2" || *version == "3") {
         // Version 2 only added meta entries (encryption), version 3 the
-        // conflict tables and listunspent's index: older files are upgraded in place, in one
-        // transaction, before anything else reads them; tx_spends is filled
-        // from the stored transactions.
+        // conflict tables and listunspent's index (tx_spends filled from the
+        // stored transactions), version 4 the tx_notes table: older files are
+        // upgraded in place, in one transaction, before anything else reads
+        // them.
+        const bool before_v3 = *version != "3";
         auto upgraded = db->Batch([&]() -> Result<void> {
-            if (auto r = db->Exec(SCHEMA_V3_TABLES); !r) return r;
-            if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
-            std::vector<std::vector<uint8_t>> raws;
-            {
-                StatementUse s{db->Prepare("SELECT raw FROM transactions WHERE coinbase = 0")};
-                if (!s) return Error{SqliteError(db->m_db, "read transactions")};
-                int rc;
-                while ((rc = s.Step()) == SQLITE_ROW) raws.push_back(s.Blob(0));
-                if (rc != SQLITE_DONE) return Error{SqliteError(db->m_db, "read transactions")};
+            if (before_v3) {
+                if (auto r = db->Exec(SCHEMA_V3_TABLES); !r) return r;
+                if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
+                std::vector<std::vector<uint8_t>> raws;
+                {
+                    StatementUse s{db->Prepare("SELECT raw FROM transactions WHERE coinbase = 0")};
+                    if (!s) return Error{SqliteError(db->m_db, "read transactions")};
+                    int rc;
+                    while ((rc = s.Step()) == SQLITE_ROW) raws.push_back(s.Blob(0));
+                    if (rc != SQLITE_DONE) return Error{SqliteError(db->m_db, "read transactions")};
+                }
+                for (const auto& raw : raws) {
+                    auto tx = DecodeTransaction(raw);
+                    if (!tx) return Error{"a stored transaction does not decode"};
+                    if (auto r = db->AddSpends(*tx); !r) return r;
+                }
             }
-            for (const auto& raw : raws) {
-                auto tx = DecodeTransaction(raw);
-                if (!tx) return Error{"a stored transaction does not decode"};
-                if (auto r = db->AddSpends(*tx); !r) return r;
-            }
+            if (auto r = db->Exec(SCHEMA_V4_TABLES); !r) return r;
             return db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION));
         });
         if (!upgraded) {
@@ -333,7 +347,8 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
                               "from_me, coinbase, fee FROM transactions LIMIT 0",
                               "SELECT " OUTPUT_COLUMNS " FROM outputs LIMIT 0",
                               "SELECT prev_txid, prev_vout, txid FROM tx_spends LIMIT 0",
-                              "SELECT txid, block_hash, block_height FROM tx_conflicts LIMIT 0"}) {
+                              "SELECT txid, block_hash, block_height FROM tx_conflicts LIMIT 0",
+                              "SELECT txid, abandoned, comment, comment_to FROM tx_notes LIMIT 0"}) {
         sqlite3_stmt* stmt{nullptr};
         const int rc = sqlite3_prepare_v2(db->m_db, probe, -1, &stmt, nullptr);
         sqlite3_finalize(stmt);
@@ -532,6 +547,42 @@ Result<void> WalletDB::SetTxBlock(const uint256& txid, const std::optional<uint2
         s.Bind(4, block_time);
     }
     return Done(s, m_db, "update transaction");
+}
+
+TxNote WalletDB::GetTxNote(const uint256& txid)
+{
+    StatementUse s{Prepare("SELECT abandoned, comment, comment_to FROM tx_notes WHERE txid = ?1")};
+    TxNote note;
+    if (!s) return note;
+    s.Bind(1, txid);
+    if (s.Step() != SQLITE_ROW) return note;
+    note.abandoned = s.Int(0) != 0;
+    if (!s.IsNull(1)) note.comment = s.Text(1);
+    if (!s.IsNull(2)) note.comment_to = s.Text(2);
+    return note;
+}
+
+Result<void> WalletDB::SetTxAbandoned(const uint256& txid, bool abandoned)
+{
+    StatementUse s{Prepare("INSERT INTO tx_notes (txid, abandoned) VALUES (?1, ?2) ON CONFLICT (txid) DO UPDATE SET "
+                           "abandoned = ?2")};
+    if (s) {
+        s.Bind(1, txid);
+        s.Bind(2, int64_t{abandoned ? 1 : 0});
+    }
+    return Done(s, m_db, "write transaction note");
+}
+
+Result<void> WalletDB::SetTxComment(const uint256& txid, const std::string& comment, const std::string& comment_to)
+{
+    StatementUse s{Prepare("INSERT INTO tx_notes (txid, comment, comment_to) VALUES (?1, ?2, ?3) ON CONFLICT (txid) "
+                           "DO UPDATE SET comment = ?2, comment_to = ?3")};
+    if (s) {
+        s.Bind(1, txid);
+        s.Bind(2, comment);
+        s.Bind(3, comment_to);
+    }
+    return Done(s, m_db, "write transaction note");
 }
 
 Result<std::vector<TxRecord>> WalletDB::ListTxsNewestFirst(int64_t count, int64_t skip)

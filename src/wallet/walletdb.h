@@ -40,8 +40,12 @@ namespace hpips::wallet {
  *  outputs_unspent_list index (listunspent). A version 1 or 2 file
  *  is upgraded to 3 when opened (the new tables are created and tx_spends
  *  filled from the stored transactions, in one transaction); any other
- *  version is refused. */
-constexpr int64_t WALLET_SCHEMA_VERSION = 3;
+ *  version is refused. Version 4 adds the tx_notes table (abandoned
+ *  transactions, send comments); a version 3 file is upgraded to 4 the same
+ *  way (older ones go through 3 first). */
+constexpr int64_t WALLET_SCHEMA_VERSION = 4;
+/** Longest sendtoaddress comment / comment_to stored (bytes). */
+constexpr size_t MAX_TX_COMMENT_LENGTH = 1024;
 /** SQLite application_id of an HPIPS wallet ("HPWL"): a foreign SQLite file
  *  is recognised before any table is read. */
 constexpr int32_t WALLET_APPLICATION_ID = 0x4850574c;
@@ -74,6 +78,15 @@ struct TxRecord {
     std::optional<Amount> fee;
     /** Insertion order (listtransactions' order). */
     int64_t seq{0};
+};
+
+/** The wallet's own notes on one of its transactions (table tx_notes). */
+struct TxNote {
+    /** abandontransaction: never resubmitted to the mempool. */
+    bool abandoned{false};
+    /** sendtoaddress / sendmany comment and comment_to ("" when none). */
+    std::string comment;
+    std::string comment_to;
 };
 
 /** One output paying the wallet. */
@@ -174,6 +187,10 @@ public:
     Result<void> SetTxMempool(const uint256& txid, bool in_mempool);
     Result<void> SetTxBlock(const uint256& txid, const std::optional<uint256>& block_hash,
                             std::optional<int64_t> height, int64_t block_time);
+    /** The notes of `txid` (all defaults when it has none). */
+    TxNote GetTxNote(const uint256& txid);
+    Result<void> SetTxAbandoned(const uint256& txid, bool abandoned);
+    Result<void> SetTxComment(const uint256& txid, const std::string& comment, const std::string& comment_to);
     /** Transactions newest first (by seq), `count` of them after skipping `skip`. */
     Result<std::vector<TxRecord>> ListTxsNewestFirst(int64_t count, int64_t skip);
     int64_t CountTxs();

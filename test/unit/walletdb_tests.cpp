@@ -273,7 +273,8 @@ TEST(WalletDB, SchemaVersionOneIsUpgraded)
 {
     // A version 1 file without listunspent's index opens and is upgraded to
     // the current version (the conflict tables and the index of version 3
-    // are created, the listing works); version 0 is refused.
+    // are created, the listing works, and version 4's tx_notes);
+    // version 0 is refused.
     TempDir dir;
     const auto path = dir.path() / "wallet.dat";
     {
@@ -285,6 +286,7 @@ TEST(WalletDB, SchemaVersionOneIsUpgraded)
         sqlite3* raw{nullptr};
         ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
         EXPECT_EQ(sqlite3_exec(raw, "DROP INDEX outputs_unspent_list", nullptr, nullptr, nullptr), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, "DROP TABLE tx_notes", nullptr, nullptr, nullptr), SQLITE_OK);
         sqlite3_close(raw);
     }
     {
@@ -302,11 +304,44 @@ TEST(WalletDB, SchemaVersionOneIsUpgraded)
         auto listed = (*db)->ListUnspent(filter);
         ASSERT_TRUE(listed) << listed.error_message();
         EXPECT_EQ(listed->size(), 1U);
+        const uint256 txid = uint256::FromHex(std::string(64, 'a')).value();
+        EXPECT_FALSE((*db)->GetTxNote(txid).abandoned);
+        ASSERT_TRUE((*db)->SetTxAbandoned(txid, true));
+        ASSERT_TRUE((*db)->SetTxComment(txid, "rent", "landlord"));
+        const TxNote note = (*db)->GetTxNote(txid);
+        EXPECT_TRUE(note.abandoned);
+        EXPECT_EQ(note.comment, "rent");
+        EXPECT_EQ(note.comment_to, "landlord");
         ASSERT_TRUE((*db)->SetMeta("schema_version", "0"));
     }
     auto db = WalletDB::Open(path);
     ASSERT_FALSE(db);
     EXPECT_NE(db.error_message().find("schema version 0"), std::string::npos) << db.error_message();
+}
+
+TEST(WalletDB, SchemaVersionThreeIsUpgradedToFour)
+{
+    // A version 3 file (conflict tables, no tx_notes) gains tx_notes only;
+    // its transactions' spends are not recomputed.
+    TempDir dir;
+    const auto path = dir.path() / "wallet.dat";
+    {
+        auto db = CreateDB(path);
+        ASSERT_TRUE(db);
+        ASSERT_TRUE(db->SetMeta("schema_version", "3"));
+    }
+    {
+        sqlite3* raw{nullptr};
+        ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, "DROP TABLE tx_notes", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    auto db = WalletDB::Open(path);
+    ASSERT_TRUE(db) << db.error_message();
+    EXPECT_EQ((*db)->GetMeta("schema_version"), "4");
+    const uint256 txid = uint256::FromHex(std::string(64, 'b')).value();
+    ASSERT_TRUE((*db)->SetTxAbandoned(txid, true));
+    EXPECT_TRUE((*db)->GetTxNote(txid).abandoned);
 }
 
 TEST(WalletDB, DeleteMetaAndScrub)
