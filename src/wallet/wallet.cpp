@@ -571,7 +571,22 @@ void Wallet::AppendEntries(TxView&& view, std::vector<std::pair<TxView, TxEntry>
     }
 }
 
-TxView Wallet::MakeView(const TxRecord& record, const LabelMap* labels)
+Result<Wallet::ViewContext> Wallet::LoadViewContext()
+{
+    ViewContext context;
+    auto labels = m_db->LoadLabels();
+    if (!labels) return labels.error();
+    context.labels = std::move(*labels);
+    auto notes = m_db->LoadTxNotes();
+    if (!notes) return notes.error();
+    context.notes = std::move(*notes);
+    auto conflicts = m_db->LoadAllConflicts();
+    if (!conflicts) return conflicts.error();
+    context.conflicts = std::move(*conflicts);
+    return context;
+}
+
+TxView Wallet::MakeView(const TxRecord& record, const ViewContext* context)
 {
     TxView view;
     view.record = record;
@@ -580,7 +595,11 @@ TxView Wallet::MakeView(const TxRecord& record, const LabelMap* labels)
     } else if (const auto conflict = m_db->ConflictHeight(record.txid); conflict && *conflict <= m_best_height) {
         view.confirmations = -(m_best_height - *conflict + 1);
     }
-    if (auto conflicts = m_db->ConflictsOf(record.txid)) view.conflicts = std::move(*conflicts);
+    if (context == nullptr) {
+        if (auto conflicts = m_db->ConflictsOf(record.txid)) view.conflicts = std::move(*conflicts);
+    } else if (const auto it = context->conflicts.find(record.txid); it != context->conflicts.end()) {
+        view.conflicts = it->second;
+    }
     view.trusted = view.confirmations > 0 || (record.from_me && record.in_mempool);
     auto tx = DecodeTransaction(record.raw);
     if (!tx) return view;
@@ -611,15 +630,20 @@ TxView Wallet::MakeView(const TxRecord& record, const LabelMap* labels)
                 category = !record.block_height ? "orphan" : mature ? "generate" : "immature";
             }
             std::optional<std::string> label;
-            if (labels == nullptr) {
+            if (context == nullptr) {
                 label = m_db->GetLabel(out.destination.payload);
-            } else if (const auto it = labels->find(out.destination.payload); it != labels->end()) {
+            } else if (const auto it = context->labels.find(out.destination.payload); it != context->labels.end()) {
                 label = it->second;
             }
             view.entries.push_back({category, EncodeAddress(out.destination, m_network), out.amount, std::move(label), i});
         }
     }
-    const TxNote note = m_db->GetTxNote(record.txid);
+    TxNote note;
+    if (context == nullptr) {
+        note = m_db->GetTxNote(record.txid);
+    } else if (const auto it = context->notes.find(record.txid); it != context->notes.end()) {
+        note = it->second;
+    }
     view.abandoned = note.abandoned && !record.block_height && !record.in_mempool;
     view.comment = note.comment;
     view.comment_to = note.comment_to;
@@ -700,16 +724,16 @@ Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const
         if (!confirmed) return confirmed.error();
         auto unconfirmed = m_db->ListUnconfirmedTxs();
         if (!unconfirmed) return unconfirmed.error();
-        auto labels = m_db->LoadLabels();
-        if (!labels) return labels.error();
+        auto context = LoadViewContext();
+        if (!context) return context.error();
         out.transactions.reserve(confirmed->size() + unconfirmed->size());
         for (const auto* list : {&*confirmed, &*unconfirmed}) {
-            for (const TxRecord& record : *list) AppendEntries(MakeView(record, &*labels), out.transactions);
+            for (const TxRecord& record : *list) AppendEntries(MakeView(record, &*context), out.transactions);
         }
         for (const uint256& txid : stale_txids) {
             auto record = m_db->GetTx(txid);
             if (!record) continue;
-            AppendEntries(MakeView(*record, &*labels), out.removed);
+            AppendEntries(MakeView(*record, &*context), out.removed);
         }
         return {};
     });

@@ -403,11 +403,17 @@ private:
      *  mempool, its block was disconnected and it did not come back): its
      *  outputs stop counting and the coins it spent are free again. */
     Result<void> Deactivate(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
-    /** Every label by key, loaded once by a call that makes many views. */
-    using LabelMap = std::map<std::vector<uint8_t>, std::string>;
-    /** The view of `record`. `labels`, when given, answers label lookups
-     *  instead of one query per output (listsinceblock makes 50,000 views). */
-    TxView MakeView(const TxRecord& record, const LabelMap* labels = nullptr) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** What MakeView otherwise queries per transaction or output, loaded
+     *  once by a call that makes many views (listsinceblock makes 50,000). */
+    struct ViewContext {
+        std::map<std::vector<uint8_t>, std::string> labels;
+        std::map<uint256, TxNote> notes;
+        std::map<uint256, std::vector<uint256>> conflicts;
+    };
+    Result<ViewContext> LoadViewContext() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** The view of `record`, from `context` when given (no per-transaction
+     *  label, note or conflict queries), else from the database. */
+    TxView MakeView(const TxRecord& record, const ViewContext* context = nullptr) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Appends one (view, entry) pair per entry of `view` to `out`, moving
      *  the view into the last one. The views in the pairs carry no entries
      *  (each pair's entry is its second). */

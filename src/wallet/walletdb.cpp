@@ -562,6 +562,24 @@ TxNote WalletDB::GetTxNote(const uint256& txid)
     return note;
 }
 
+Result<std::map<uint256, TxNote>> WalletDB::LoadTxNotes()
+{
+    StatementUse s{Prepare("SELECT txid, abandoned, comment, comment_to FROM tx_notes")};
+    if (!s) return Error{SqliteError(m_db, "read notes")};
+    std::map<uint256, TxNote> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+        const auto txid = s.Hash(0);
+        if (!txid) continue;
+        TxNote& note = out[*txid];
+        note.abandoned = s.Int(1) != 0;
+        if (!s.IsNull(2)) note.comment = s.Text(2);
+        if (!s.IsNull(3)) note.comment_to = s.Text(3);
+    }
+    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read notes")};
+    return out;
+}
+
 Result<void> WalletDB::SetTxAbandoned(const uint256& txid, bool abandoned)
 {
     StatementUse s{Prepare("INSERT INTO tx_notes (txid, abandoned) VALUES (?1, ?2) ON CONFLICT (txid) DO UPDATE SET "
@@ -675,6 +693,25 @@ Result<std::vector<uint256>> WalletDB::ConflictsOf(const uint256& txid)
     int rc;
     while ((rc = s.Step()) == SQLITE_ROW) {
         if (auto hash = s.Hash(0)) out.push_back(*hash);
+    }
+    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read conflicts")};
+    return out;
+}
+
+Result<std::map<uint256, std::vector<uint256>>> WalletDB::LoadAllConflicts()
+{
+    // The same pairs as ConflictsOf, for every txid at once: each spend
+    // joined with the other spends of its outpoint (the primary key).
+    StatementUse s{Prepare("SELECT DISTINCT mine.txid, other.txid FROM tx_spends AS mine "
+                           "JOIN tx_spends AS other ON other.prev_txid = mine.prev_txid AND other.prev_vout = "
+                           "mine.prev_vout WHERE other.txid != mine.txid ORDER BY mine.txid, other.txid")};
+    if (!s) return Error{SqliteError(m_db, "read conflicts")};
+    std::map<uint256, std::vector<uint256>> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+        const auto mine = s.Hash(0);
+        const auto other = s.Hash(1);
+        if (mine && other) out[*mine].push_back(*other);
     }
     if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read conflicts")};
     return out;

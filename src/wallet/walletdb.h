@@ -189,6 +189,9 @@ public:
                             std::optional<int64_t> height, int64_t block_time);
     /** The notes of `txid` (all defaults when it has none). */
     TxNote GetTxNote(const uint256& txid);
+    /** Every transaction's notes (few: only sends with a comment and
+     *  abandoned transactions have any), for calls that list many. */
+    Result<std::map<uint256, TxNote>> LoadTxNotes();
     Result<void> SetTxAbandoned(const uint256& txid, bool abandoned);
     Result<void> SetTxComment(const uint256& txid, const std::string& comment, const std::string& comment_to);
     /** Transactions newest first (by seq), `count` of them after skipping `skip`. */
@@ -209,6 +212,9 @@ public:
     /** The other wallet transactions spending an input of `txid`
      *  (walletconflicts), by txid. */
     Result<std::vector<uint256>> ConflictsOf(const uint256& txid);
+    /** ConflictsOf for every wallet transaction that has conflicts, in one
+     *  pass over tx_spends, for calls that list many. */
+    Result<std::map<uint256, std::vector<uint256>>> LoadAllConflicts();
     /** Block `block_hash` at `height` confirmed a transaction that
      *  double-spends wallet transaction `txid`. */
     Result<void> AddConflict(const uint256& txid, const uint256& block_hash, int64_t height);

@@ -88,6 +88,15 @@ TEST(WalletDBConflicts, SpendersConflictsAndBlocks)
     EXPECT_EQ(*conflicts, expected);
     EXPECT_EQ(*db->ConflictsOf(tx2.GetTxid()), std::vector<uint256>{tx1.GetTxid()});
     EXPECT_TRUE(db->ConflictsOf(lone.GetTxid())->empty());
+    // The bulk form listsinceblock uses gives the same lists, and nothing
+    // for a transaction without conflicts.
+    auto all = db->LoadAllConflicts();
+    ASSERT_TRUE(all) << all.error_message();
+    EXPECT_EQ(all->size(), 3U);
+    EXPECT_EQ(all->at(tx1.GetTxid()), *db->ConflictsOf(tx1.GetTxid()));
+    EXPECT_EQ(all->at(tx2.GetTxid()), *db->ConflictsOf(tx2.GetTxid()));
+    EXPECT_EQ(all->at(tx3.GetTxid()), *db->ConflictsOf(tx3.GetTxid()));
+    EXPECT_FALSE(all->contains(lone.GetTxid()));
 
     EXPECT_FALSE(db->ConflictHeight(tx1.GetTxid()));
     ASSERT_TRUE(db->AddConflict(tx1.GetTxid(), Hash(10), 12));
