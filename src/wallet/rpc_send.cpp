@@ -172,6 +172,45 @@ void AddFeeArgs(std::vector<RPCArg>& args)
                     "The fee estimate mode: \"unset\", \"economical\" or \"conservative\" (case-insensitive)"});
 }
 
+/** Most outputs one lockunspent call names. */
+constexpr size_t MAX_LOCKUNSPENT_OUTPUTS = 10'000;
+
+/** lockunspent's [{"txid", "vout"}, ...] (Core's messages). */
+std::vector<OutPoint> ParseOutPoints(const json::array& listed)
+{
+    if (listed.size() > MAX_LOCKUNSPENT_OUTPUTS) {
+        throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                       "Invalid parameter, at most " + std::to_string(MAX_LOCKUNSPENT_OUTPUTS) + " outputs per call"};
+    }
+    std::vector<OutPoint> out;
+    out.reserve(listed.size());
+    for (const json::value& value : listed) {
+        if (!value.is_object()) throw RPCError{RPCErrorCode::TYPE_ERROR, "Expected type object"};
+        const json::object& object = value.get_object();
+        const json::value* txid_value = object.if_contains("txid");
+        const json::value* vout_value = object.if_contains("vout");
+        if (txid_value == nullptr || !IsJsonString(*txid_value)) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, missing txid key"};
+        }
+        if (vout_value == nullptr || !IsJsonNumber(*vout_value)) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, missing vout key"};
+        }
+        const std::string_view text{txid_value->get_string()};
+        const auto txid = text.size() == 64 ? uint256::FromHex(text) : std::nullopt;
+        if (!txid) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                           "txid must be of length 64 and hexadecimal (not '" + TruncateForMessage(text) + "')"};
+        }
+        const int64_t vout = IntFromValue(*vout_value);
+        if (vout < 0) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, vout cannot be negative"};
+        if (vout > int64_t{UINT32_MAX}) {
+            throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, vout index out of bounds"};
+        }
+        out.push_back(OutPoint{*txid, static_cast<uint32_t>(vout)});
+    }
+    return out;
+}
+
 }  // namespace
 
 Result<void> RegisterWalletSendRPCCommands(RPCTable& table, WalletManager& manager)
@@ -529,6 +568,63 @@ Result<void> RegisterWalletSendRPCCommands(RPCTable& table, WalletManager& manag
                                done.error().message};
             }
             return nullptr;
+        },
+    });
+
+    methods.push_back({
+        .category = "wallet",
+        .name = "lockunspent",
+        .description = "Updates list of temporarily unspendable outputs.\n"
+                       "Temporarily lock (unlock=false) or unlock (unlock=true) specified transaction outputs.\n"
+                       "If no transaction outputs are specified when unlocking then all current locked "
+                       "transaction outputs are unlocked.\nA locked transaction output will not be chosen by "
+                       "automatic coin selection, when spending coins.\nLocks are stored in memory only: they "
+                       "are cleared when the wallet is unloaded or the node restarts (persistent=true is refused).\n"
+                       "All listed outputs are checked before any lock changes (at most 10,000 per call).",
+        .args = {{"unlock", RPCArgType::BOOL, false, "", "Whether to unlock (true) or lock (false) the specified transactions"},
+                 {"transactions", RPCArgType::ARRAY, true, "[]",
+                  "The transaction outputs and within each, the txid (string) vout (numeric)."},
+                 {"persistent", RPCArgType::BOOL, true, "false", "Not supported: must be false"}},
+        .result = "true|false    (boolean) Whether the command was successful or not",
+        .examples = HelpExampleCli("lockunspent", "false \"[{\\\"txid\\\":\\\"a08e6907dbbd3d809776dbfc5d82e371b764ed838b5655e72f463568df1aadf0\\\",\\\"vout\\\":1}]\""),
+        .handler = [wm](const RPCRequest& request) -> json::value {
+            auto wallet = WalletForRequest(*wm, request);
+            const bool unlock = ParamBool(request, 0);
+            if (OptionalParamBool(request, 2).value_or(false)) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                               "Invalid parameter, persistent locks are not supported by this wallet"};
+            }
+            const json::value* listed = OptionalParam(request, 1);
+            if (listed == nullptr) {
+                if (!unlock) throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Invalid parameter, no outputs to lock"};
+                wallet->UnlockAllCoins();
+                return true;
+            }
+            auto outpoints = ParseOutPoints(listed->get_array());
+            auto done = wallet->SetCoinLocks(outpoints, unlock);
+            if (!done) throw RPCError{RPCErrorCode::INVALID_PARAMETER, done.error().message};
+            return true;
+        },
+    });
+
+    methods.push_back({
+        .category = "wallet",
+        .name = "listlockunspent",
+        .description = "Returns list of temporarily unspendable outputs.\nSee the lockunspent call to lock and "
+                       "unlock transactions for spending.",
+        .args = {},
+        .result = "[ { \"txid\", \"vout\" }, ... ]",
+        .examples = HelpExampleCli("listlockunspent", ""),
+        .handler = [wm](const RPCRequest& request) -> json::value {
+            auto wallet = WalletForRequest(*wm, request);
+            json::array out;
+            for (const OutPoint& outpoint : wallet->LockedCoins()) {
+                json::object entry;
+                entry["txid"] = outpoint.txid.GetHex();
+                entry["vout"] = outpoint.index;
+                out.push_back(std::move(entry));
+            }
+            return out;
         },
     });
 

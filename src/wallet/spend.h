@@ -79,6 +79,21 @@ struct AbandonError {
     std::string message;
 };
 
+/** Why lockunspent refused (each Core's -8 message). Nothing is changed
+ *  when any listed output fails. */
+enum class CoinLockFailure {
+    UNKNOWN_TX,        //!< "Invalid parameter, unknown transaction"
+    VOUT_OUT_OF_RANGE, //!< "Invalid parameter, vout index out of bounds"
+    NOT_MINE,          //!< the output does not pay the wallet
+    SPENT,             //!< "Invalid parameter, expected unspent output"
+    ALREADY_LOCKED,    //!< "Invalid parameter, output already locked"
+    NOT_LOCKED,        //!< "Invalid parameter, expected locked output"
+};
+struct CoinLockError {
+    CoinLockFailure failure;
+    std::string message;
+};
+
 /** Splits `fee` over `count` outputs that pay it (subtractfeefrom): each
  *  gives fee / count, the first also the remainder (Core's rule). */
 std::vector<Amount> SplitFee(Amount fee, size_t count);

@@ -299,6 +299,16 @@ public:
      *  mempool is marked abandoned (persisted): its inputs are free and it is
      *  never resubmitted; it clears if the transaction confirms later. */
     Result<void, AbandonError> AbandonTransaction(const uint256& txid) LOCKS_EXCLUDED(m_mutex);
+    /** lockunspent: locks (or unlocks) every listed output, or none of them
+     *  if any fails its check (coin_locks.cpp). Locks live in memory until
+     *  the wallet is unloaded, as Core's non-persistent locks; coin selection
+     *  never picks a locked coin. */
+    Result<void, CoinLockError> SetCoinLocks(const std::vector<OutPoint>& outpoints, bool unlock)
+        LOCKS_EXCLUDED(m_mutex);
+    /** lockunspent true: unlocks every coin. */
+    void UnlockAllCoins() LOCKS_EXCLUDED(m_mutex);
+    /** listlockunspent, in outpoint order. */
+    std::vector<OutPoint> LockedCoins() const LOCKS_EXCLUDED(m_mutex);
     /** settxfee: the wallet's fixed fee rate (nullopt: estimate again). */
     void SetPayTxFee(std::optional<WalletFeeRate> rate) LOCKS_EXCLUDED(m_mutex);
     std::optional<WalletFeeRate> PayTxFee() const LOCKS_EXCLUDED(m_mutex);
