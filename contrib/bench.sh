@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
     --txindex-blocks) TXINDEX_BLOCKS="$2"; shift 2 ;;
     --no-txindex) RUN_TXINDEX=0; shift ;;
     --no-wallet-rpc) RUN_WALLET_RPC=0; shift ;;
-    -h|--help) sed -n '3,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '3,20p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
