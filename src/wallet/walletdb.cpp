@@ -1,6 +1,8 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <wallet/walletdb.h>
 
+#include <wallet/walletdb_statement.h>
+
 #include <consensus/params.h>
 
 #include <sqlite3.h>
@@ -12,6 +14,10 @@
 
 namespace hpips::wallet {
 namespace {
+
+using detail::Done;
+using detail::SqliteError;
+using detail::StatementUse;
 
 /** The schema of version 1 (doc/wallet.md, "Storage"). */
 constexpr const char* SCHEMA_V1 = R"sql(
@@ -63,90 +69,6 @@ constexpr const char* SCHEMA_V4_TABLES = R"sql(
 CREATE TABLE IF NOT EXISTS tx_notes (txid BLOB PRIMARY KEY, abandoned INTEGER NOT NULL DEFAULT 0, comment TEXT,
                                      comment_to TEXT) WITHOUT ROWID;
 )sql";
-
-std::string SqliteError(sqlite3* db, std::string_view what)
-{
-    return std::string{what} + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
-}
-
-/** Resets a cached statement when the caller is done with it. */
-class StatementUse {
-public:
-    explicit StatementUse(sqlite3_stmt* stmt) : m_stmt{stmt} {}
-    ~StatementUse()
-    {
-        if (m_stmt) {
-            sqlite3_reset(m_stmt);
-            sqlite3_clear_bindings(m_stmt);
-        }
-    }
-    StatementUse(const StatementUse&) = delete;
-    StatementUse& operator=(const StatementUse&) = delete;
-    sqlite3_stmt* get() const { return m_stmt; }
-    explicit operator bool() const { return m_stmt != nullptr; }
-
-    void Bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
-    void Bind(int i, std::span<const uint8_t> v)
-    {
-        sqlite3_bind_blob(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    void Bind(int i, const uint256& v) { Bind(i, std::span<const uint8_t>{v.begin(), v.end()}); }
-    void Bind(int i, const std::string& v)
-    {
-        sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    void BindNull(int i) { sqlite3_bind_null(m_stmt, i); }
-    template <typename T>
-    void BindOptional(int i, const std::optional<T>& v)
-    {
-        if (v) {
-            Bind(i, *v);
-        } else {
-            BindNull(i);
-        }
-    }
-
-    int Step() { return sqlite3_step(m_stmt); }
-
-    int64_t Int(int col) const { return sqlite3_column_int64(m_stmt, col); }
-    bool IsNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
-    std::optional<int64_t> OptInt(int col) const { return IsNull(col) ? std::nullopt : std::optional{Int(col)}; }
-    std::vector<uint8_t> Blob(int col) const
-    {
-        const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, col));
-        const int size = sqlite3_column_bytes(m_stmt, col);
-        if (data == nullptr || size <= 0) return {};
-        return {data, data + size};
-    }
-    std::string Text(int col) const
-    {
-        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
-        const int size = sqlite3_column_bytes(m_stmt, col);
-        if (data == nullptr || size <= 0) return {};
-        return {data, static_cast<size_t>(size)};
-    }
-    /** A 32-byte column as a hash; nullopt for NULL or any other size (a
-     *  damaged row reads as missing, never out of bounds). */
-    std::optional<uint256> Hash(int col) const
-    {
-        if (IsNull(col) || sqlite3_column_bytes(m_stmt, col) != 32) return std::nullopt;
-        const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, col));
-        uint256 out;
-        std::copy(data, data + 32, out.begin());
-        return out;
-    }
-
-private:
-    sqlite3_stmt* m_stmt;
-};
-
-Result<void> Done(StatementUse& stmt, sqlite3* db, std::string_view what)
-{
-    if (!stmt) return Error{SqliteError(db, what)};
-    const int rc = stmt.Step();
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Error{SqliteError(db, what)};
-    return {};
-}
 
 TxRecord ReadTxRow(const StatementUse& s)
 {
@@ -549,60 +471,6 @@ Result<void> WalletDB::SetTxBlock(const uint256& txid, const std::optional<uint2
     return Done(s, m_db, "update transaction");
 }
 
-TxNote WalletDB::GetTxNote(const uint256& txid)
-{
-    StatementUse s{Prepare("SELECT abandoned, comment, comment_to FROM tx_notes WHERE txid = ?1")};
-    TxNote note;
-    if (!s) return note;
-    s.Bind(1, txid);
-    if (s.Step() != SQLITE_ROW) return note;
-    note.abandoned = s.Int(0) != 0;
-    if (!s.IsNull(1)) note.comment = s.Text(1);
-    if (!s.IsNull(2)) note.comment_to = s.Text(2);
-    return note;
-}
-
-Result<std::map<uint256, TxNote>> WalletDB::LoadTxNotes()
-{
-    StatementUse s{Prepare("SELECT txid, abandoned, comment, comment_to FROM tx_notes")};
-    if (!s) return Error{SqliteError(m_db, "read notes")};
-    std::map<uint256, TxNote> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-        const auto txid = s.Hash(0);
-        if (!txid) continue;
-        TxNote& note = out[*txid];
-        note.abandoned = s.Int(1) != 0;
-        if (!s.IsNull(2)) note.comment = s.Text(2);
-        if (!s.IsNull(3)) note.comment_to = s.Text(3);
-    }
-    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read notes")};
-    return out;
-}
-
-Result<void> WalletDB::SetTxAbandoned(const uint256& txid, bool abandoned)
-{
-    StatementUse s{Prepare("INSERT INTO tx_notes (txid, abandoned) VALUES (?1, ?2) ON CONFLICT (txid) DO UPDATE SET "
-                           "abandoned = ?2")};
-    if (s) {
-        s.Bind(1, txid);
-        s.Bind(2, int64_t{abandoned ? 1 : 0});
-    }
-    return Done(s, m_db, "write transaction note");
-}
-
-Result<void> WalletDB::SetTxComment(const uint256& txid, const std::string& comment, const std::string& comment_to)
-{
-    StatementUse s{Prepare("INSERT INTO tx_notes (txid, comment, comment_to) VALUES (?1, ?2, ?3) ON CONFLICT (txid) "
-                           "DO UPDATE SET comment = ?2, comment_to = ?3")};
-    if (s) {
-        s.Bind(1, txid);
-        s.Bind(2, comment);
-        s.Bind(3, comment_to);
-    }
-    return Done(s, m_db, "write transaction note");
-}
-
 Result<std::vector<TxRecord>> WalletDB::ListTxsNewestFirst(int64_t count, int64_t skip)
 {
     static const std::string sql =
@@ -650,105 +518,6 @@ int64_t WalletDB::CountTxs()
     StatementUse s{Prepare("SELECT COUNT(*) FROM transactions")};
     if (!s || s.Step() != SQLITE_ROW) return 0;
     return s.Int(0);
-}
-
-Result<void> WalletDB::AddSpends(const Transaction& tx)
-{
-    if (tx.IsCoinbase()) return {};
-    for (const TxIn& in : tx.inputs()) {
-        StatementUse s{Prepare("INSERT OR IGNORE INTO tx_spends (prev_txid, prev_vout, txid) VALUES (?1, ?2, ?3)")};
-        if (s) {
-            s.Bind(1, in.prevout.txid);
-            s.Bind(2, in.prevout.index);
-            s.Bind(3, tx.GetTxid());
-        }
-        if (auto r = Done(s, m_db, "write spends"); !r) return r;
-    }
-    return {};
-}
-
-Result<std::vector<uint256>> WalletDB::SpendersOf(const OutPoint& outpoint)
-{
-    StatementUse s{Prepare("SELECT txid FROM tx_spends WHERE prev_txid = ?1 AND prev_vout = ?2")};
-    if (!s) return Error{SqliteError(m_db, "read spends")};
-    s.Bind(1, outpoint.txid);
-    s.Bind(2, outpoint.index);
-    std::vector<uint256> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-        if (auto hash = s.Hash(0)) out.push_back(*hash);
-    }
-    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read spends")};
-    return out;
-}
-
-Result<std::vector<uint256>> WalletDB::ConflictsOf(const uint256& txid)
-{
-    StatementUse s{Prepare("SELECT DISTINCT other.txid FROM tx_spends AS mine INDEXED BY tx_spends_by_txid "
-                           "JOIN tx_spends AS other ON other.prev_txid = mine.prev_txid AND other.prev_vout = "
-                           "mine.prev_vout WHERE mine.txid = ?1 AND other.txid != ?1 ORDER BY other.txid")};
-    if (!s) return Error{SqliteError(m_db, "read conflicts")};
-    s.Bind(1, txid);
-    std::vector<uint256> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-        if (auto hash = s.Hash(0)) out.push_back(*hash);
-    }
-    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read conflicts")};
-    return out;
-}
-
-Result<std::map<uint256, std::vector<uint256>>> WalletDB::LoadAllConflicts()
-{
-    // The same pairs as ConflictsOf, for every txid at once: each spend
-    // joined with the other spends of its outpoint (the primary key).
-    StatementUse s{Prepare("SELECT DISTINCT mine.txid, other.txid FROM tx_spends AS mine "
-                           "JOIN tx_spends AS other ON other.prev_txid = mine.prev_txid AND other.prev_vout = "
-                           "mine.prev_vout WHERE other.txid != mine.txid ORDER BY mine.txid, other.txid")};
-    if (!s) return Error{SqliteError(m_db, "read conflicts")};
-    std::map<uint256, std::vector<uint256>> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-        const auto mine = s.Hash(0);
-        const auto other = s.Hash(1);
-        if (mine && other) out[*mine].push_back(*other);
-    }
-    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read conflicts")};
-    return out;
-}
-
-Result<void> WalletDB::AddConflict(const uint256& txid, const uint256& block_hash, int64_t height)
-{
-    StatementUse s{Prepare("INSERT OR REPLACE INTO tx_conflicts (txid, block_hash, block_height) VALUES (?1, ?2, ?3)")};
-    if (s) {
-        s.Bind(1, txid);
-        s.Bind(2, block_hash);
-        s.Bind(3, height);
-    }
-    return Done(s, m_db, "write conflict");
-}
-
-std::optional<int64_t> WalletDB::ConflictHeight(const uint256& txid)
-{
-    StatementUse s{Prepare("SELECT MIN(block_height) FROM tx_conflicts WHERE txid = ?1")};
-    if (!s) return std::nullopt;
-    s.Bind(1, txid);
-    if (s.Step() != SQLITE_ROW) return std::nullopt;
-    return s.OptInt(0);
-}
-
-Result<void> WalletDB::RemoveConflictsOfBlock(const uint256& block_hash)
-{
-    StatementUse s{Prepare("DELETE FROM tx_conflicts WHERE block_hash = ?1")};
-    if (s) s.Bind(1, block_hash);
-    return Done(s, m_db, "remove conflicts");
-}
-
-Result<void> WalletDB::RemoveConflictsFrom(int64_t height)
-{
-    StatementUse s{Prepare("DELETE FROM tx_conflicts WHERE block_height >= ?1")};
-    if (s) s.Bind(1, height);
-    return Done(s, m_db, "remove conflicts");
 }
 
 Result<void> WalletDB::AddOutput(const OutputRecord& out)
@@ -877,72 +646,6 @@ Result<std::vector<OutputRecord>> WalletDB::ListUnspent(const UnspentFilter& fil
         if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "list unspent")};
     }
     return out;
-}
-
-Result<void> BackupWalletFile(const std::filesystem::path& source, const std::filesystem::path& destination)
-{
-    std::error_code ec;
-    const auto source_real = std::filesystem::weakly_canonical(source, ec);
-    if (ec) return Error{"Cannot resolve the wallet file " + source.string() + ": " + ec.message()};
-    const auto dest_real = std::filesystem::weakly_canonical(destination, ec);
-    if (ec) return Error{"Cannot resolve the backup destination " + destination.string() + ": " + ec.message()};
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-        if (dest_real == std::filesystem::path{source_real.string() + suffix}) {
-            return Error{"The backup destination is the wallet's own file " + destination.string()};
-        }
-    }
-    if (std::filesystem::is_directory(dest_real, ec)) {
-        return Error{"The backup destination " + destination.string() + " is a directory"};
-    }
-    // A fresh temporary name beside the destination (the same file system,
-    // so the rename is atomic).
-    std::array<uint8_t, 8> rand{};
-    sqlite3_randomness(static_cast<int>(rand.size()), rand.data());
-    std::string suffix = ".tmp";
-    for (uint8_t b : rand) suffix += "0123456789abcdef"[b & 0xf];
-    const std::filesystem::path temp{dest_real.string() + suffix};
-
-    sqlite3* from{nullptr};
-    if (sqlite3_open_v2(source.c_str(), &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-        std::string message = SqliteError(from, "Cannot open wallet file " + source.string());
-        sqlite3_close(from);
-        return Error{message};
-    }
-    sqlite3_busy_timeout(from, 5000);
-    sqlite3* to{nullptr};
-    if (sqlite3_open_v2(temp.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-        SQLITE_OK) {
-        std::string message = SqliteError(to, "Cannot create backup file " + temp.string());
-        sqlite3_close(to);
-        sqlite3_close(from);
-        std::filesystem::remove(temp, ec);
-        return Error{message};
-    }
-    sqlite3_busy_timeout(to, 5000);
-    (void)sqlite3_exec(to, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
-    std::string failure;
-    sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
-    if (backup == nullptr) {
-        failure = SqliteError(to, "Cannot start the backup");
-    } else {
-        // All pages in one step: one read transaction, one snapshot.
-        const int rc = sqlite3_backup_step(backup, -1);
-        if (rc != SQLITE_DONE) failure = std::string{"Backup failed: "} + sqlite3_errstr(rc);
-        if (sqlite3_backup_finish(backup) != SQLITE_OK && failure.empty()) {
-            failure = SqliteError(to, "Backup failed");
-        }
-    }
-    sqlite3_close(from);
-    if (sqlite3_close(to) != SQLITE_OK && failure.empty()) failure = "Cannot close the backup file";
-    if (failure.empty()) {
-        std::filesystem::rename(temp, dest_real, ec);
-        if (ec) failure = "Cannot move the backup to " + destination.string() + ": " + ec.message();
-    }
-    if (!failure.empty()) {
-        std::filesystem::remove(temp, ec);
-        return Error{failure};
-    }
-    return {};
 }
 
 }  // namespace hpips::wallet
