@@ -18,6 +18,7 @@
 #include <node/wallet_chain.h>
 #include <primitives/amount_format.h>
 #include <rpc/control.h>
+#include <rpc/mempool.h>
 #include <rpc/mempool_file.h>
 #include <rpc/protocol.h>
 #include <rpc/subnet.h>
@@ -488,7 +489,7 @@ Result<void> RegisterChainRPC(NodeContext& node)
     RPCTable& table = *node.rpc_table;
     ChainContext& context = *node.chain_context;
     for (auto* reg : {&RegisterBlockchainRPCCommands, &RegisterRawTransactionRPCCommands, &RegisterMiningRPCCommands,
-                      &RegisterMiscChainRPCCommands, &RegisterBlobRPCCommands}) {
+                      &RegisterMiscChainRPCCommands, &RegisterBlobRPCCommands, &RegisterMempoolRPCCommands}) {
         if (auto registered = reg(table, context); !registered) return registered;
     }
     node.mempool_file = std::make_unique<MempoolFileContext>(*node.mempool, node.data_dir / MEMPOOL_FILE_NAME);
