@@ -20,6 +20,7 @@
 #include <rpc/control.h>
 #include <rpc/mempool.h>
 #include <rpc/mempool_file.h>
+#include <rpc/scantxoutset.h>
 #include <rpc/protocol.h>
 #include <rpc/subnet.h>
 #include <rpc/util.h>
@@ -489,7 +490,8 @@ Result<void> RegisterChainRPC(NodeContext& node)
     RPCTable& table = *node.rpc_table;
     ChainContext& context = *node.chain_context;
     for (auto* reg : {&RegisterBlockchainRPCCommands, &RegisterRawTransactionRPCCommands, &RegisterMiningRPCCommands,
-                      &RegisterMiscChainRPCCommands, &RegisterBlobRPCCommands, &RegisterMempoolRPCCommands}) {
+                      &RegisterMiscChainRPCCommands, &RegisterBlobRPCCommands, &RegisterMempoolRPCCommands,
+                      &RegisterScanTxOutSetRPCCommands}) {
         if (auto registered = reg(table, context); !registered) return registered;
     }
     node.mempool_file = std::make_unique<MempoolFileContext>(*node.mempool, node.data_dir / MEMPOOL_FILE_NAME);
