@@ -8,6 +8,7 @@
 #include <crypto/key.h>
 #include <crypto/random.h>
 #include <primitives/address.h>
+#include <primitives/descriptor.h>
 #include <primitives/key_io.h>
 #include <primitives/sighash.h>
 #include <primitives/tx_sign.h>
@@ -342,6 +343,42 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
         .handler = [ctx](const RPCRequest& request) -> json::value {
             const Transaction tx = DecodeTxOrThrow(ParamString(request, 0));
             return TxToJSON(tx, ctx->params.network);
+        },
+    });
+
+    methods.push_back({
+        .category = "rawtransactions",
+        .name = "decodescript",
+        .description = "Decode a hex-encoded script.\n"
+                       "HPIPS outputs carry destination bytes (kind u8, CompactSize length, payload) rather than "
+                       "scripts: the hex is read as those bytes, as scriptPubKey.hex shows them.",
+        .args = {{"hexstring", RPCArgType::STRING, false, "", "the hex-encoded destination bytes"}},
+        .result = "{\n"
+                  "  \"asm\" : \"str\",       (string) \"<kind> <payload hex>\", or \"[error]\" for bytes that are "
+                  "not a destination\n"
+                  "  \"desc\" : \"str\",      (string) Inferred descriptor: addr(...) or raw(...), with checksum\n"
+                  "  \"hex\" : \"hex\",       (string) The bytes decoded\n"
+                  "  \"address\" : \"str\",   (string, optional) The address, when the destination has one\n"
+                  "  \"type\" : \"str\"       (string) \"witness_v1_taproot\" for a key destination, else "
+                  "\"nonstandard\"\n"
+                  "}",
+        .examples = HelpExampleCli("decodescript", "\"hexstring\"") + HelpExampleRpc("decodescript", "\"hexstring\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const std::string hex = ParamString(request, 0);
+            const auto bytes = ParseHex(hex);
+            if (!bytes) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                               "argument must be hexadecimal string (not '" + TruncateForMessage(hex) + "')"};
+            }
+            if (const auto dest = DestinationFromBytes(*bytes)) return ScriptPubKeyToJSON(*dest, ctx->params.network);
+            // Not a destination's encoding: Core's answer for a script it
+            // cannot parse (asm "[error]", a raw() descriptor, nonstandard).
+            json::object out;
+            out["asm"] = bytes->empty() ? "" : "[error]";
+            out["desc"] = AddDescriptorChecksum("raw(" + HexStr(*bytes) + ")").value_or("");
+            out["hex"] = HexStr(*bytes);
+            out["type"] = "nonstandard";
+            return out;
         },
     });
 
