@@ -7,8 +7,11 @@ not included); the result has Core's shape; status and abort with no scan
 running; bad actions, descriptors and checksums are refused; one scan
 object more than MAX_SCAN_OBJECTS (10,000) is refused."""
 import sys
+import threading
+import time
 from decimal import Decimal
 
+from test_framework.authproxy import JSONRPCException
 from test_framework.key import Key
 from test_framework.test_framework import HpipsTestFramework
 from test_framework.util import assert_equal, assert_raises_rpc_error
@@ -35,6 +38,7 @@ class ScanTxOutSetTest(HpipsTestFramework):
         self.subtest("status and abort without a scan", self.test_status)
         self.subtest("errors", self.test_errors)
         self.subtest("one scan object over the limit", self.test_limit)
+        self.subtest("a big UTXO set: one scan at a time, status, abort", self.test_concurrent)
 
     def test_addr(self):
         node = self.nodes[0]
@@ -115,6 +119,90 @@ class ScanTxOutSetTest(HpipsTestFramework):
         assert_equal(len(node.scantxoutset("start", [obj] * MAX_SCAN_OBJECTS)["unspents"]), 1)
         assert_raises_rpc_error(-8, "Too many scan objects: 10001 (at most 10000)", node.scantxoutset, "start",
                                 [obj] * (MAX_SCAN_OBJECTS + 1))
+
+    def fan_out(self, node, txid, key, outputs):
+        """A spend of coinbase `txid` (paying `key`) into `outputs` equal
+        outputs back to `key`: createrawtransaction refuses a repeated
+        address, so its single output is replaced by `outputs` copies."""
+        amount_each = (SUBSIDY - Decimal("0.01")) / outputs
+        units = int(amount_each * 100_000_000)
+        raw = node.createrawtransaction([{"txid": txid, "vout": 0}], [{key.address: Decimal(units) / 100_000_000}])
+        spk = node.validateaddress(key.address)["scriptPubKey"]
+        one_out = units.to_bytes(8, "little").hex() + spk
+        # version(4) | 1 input: count(1) prevout(36) sequence(4) | outputs | locktime(4) | empty witness(1)
+        head = raw[:2 * (4 + 1 + 36 + 4)]
+        assert raw[len(head):len(head) + 2] == "01" and raw[len(head) + 2:-10] == one_out
+        count = "fd" + outputs.to_bytes(2, "little").hex()
+        unsigned = head + count + one_out * outputs + raw[-10:]
+        signed = node.signrawtransactionwithkey(unsigned, [key.wif])
+        assert_equal(signed["complete"], True)
+        return node.sendrawtransaction(signed["hex"])
+
+    def test_concurrent(self):
+        node = self.nodes[0]
+        bulk = Key()
+        hashes = node.generatetoaddress(20, bulk.address)
+        node.generatetoaddress(100, self.miner.address)
+        for h in hashes:
+            self.fan_out(node, node.getblock(h)["tx"][0], bulk, 9000)
+        while node.getmempoolinfo()["size"] > 0:
+            node.generatetoaddress(1, self.miner.address)
+        scan_object = [f"addr({bulk.address})"]
+        started = time.time()
+        full = node.scantxoutset("start", scan_object)
+        self.log(f"scan of {full['txouts']} coins: {time.time() - started:.2f} s")
+        assert_equal(len(full["unspents"]), 20 * 9000)
+
+        def scan_in_thread(results):
+            user, password = node.read_cookie()
+            proxy = node.make_proxy(user, password)
+            results.append(proxy.scantxoutset("start", scan_object))
+
+        def wait_for_scan(thread):
+            while thread.is_alive():
+                status = node.scantxoutset("status")
+                if status is not None:
+                    assert 0 <= status["progress"] <= 100
+                    return True
+            return False
+
+        # A second start while one runs (tries until a scan was caught running).
+        refused = False
+        for _ in range(10):
+            results = []
+            thread = threading.Thread(target=scan_in_thread, args=(results,))
+            thread.start()
+            if wait_for_scan(thread):
+                try:
+                    node.scantxoutset("start", scan_object)  # the first may just have ended
+                except JSONRPCException as e:
+                    assert_equal(e.code, -8)
+                    assert_equal(e.message, 'Scan already in progress, use action "abort" or "status"')
+                    refused = True
+            thread.join()
+            assert_equal(results[0]["success"], True)
+            if refused:
+                break
+        assert refused, "never caught a scan running"
+
+        # Abort: the running scan stops and answers success false.
+        aborted = False
+        for _ in range(10):
+            results = []
+            thread = threading.Thread(target=scan_in_thread, args=(results,))
+            thread.start()
+            if wait_for_scan(thread):
+                aborted = node.scantxoutset("abort")
+            thread.join()
+            if aborted and not results[0]["success"]:
+                assert len(results[0]["unspents"]) < 20 * 9000
+                assert results[0]["txouts"] < full["txouts"]
+                break
+            aborted = False
+        assert aborted, "never aborted a running scan"
+        assert_equal(node.scantxoutset("status"), None)
+        # A scan after an abort runs to the end again.
+        assert_equal(node.scantxoutset("start", scan_object)["success"], True)
 
 
 if __name__ == "__main__":
