@@ -118,6 +118,10 @@ UnitPlacement PlaceUnit(const HeavyPlan& plan, uint32_t region, const ShapeRules
 
 Result<void> CheckHeavyInputRange(const HeavyJob& job, std::span<const int8_t> input, std::span<const int8_t> weights)
 {
+    const size_t k{size_t{job.kernel_h} * job.kernel_w * job.in_c};
+    if (input.size() != size_t{job.in_h} * job.in_w * job.in_c || weights.size() != k * job.out_channels) {
+        return Error{"job: data size does not match the layer"};
+    }
     const auto out{[](int8_t v) { return v < -INPUT_BOUND || v > INPUT_BOUND; }};
     if (std::any_of(input.begin(), input.end(), out)) return Error{"input-out-of-range: input"};
     if (std::any_of(weights.begin(), weights.end(), out)) return Error{"input-out-of-range: weights"};

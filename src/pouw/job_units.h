@@ -101,7 +101,9 @@ Result<HeavyPlan> PlanHeavyJob(const HeavyJob& job, const ShapeRules& rules);
  *  multiple of 64. Precondition: region < plan.UnitCount(). */
 UnitPlacement PlaceUnit(const HeavyPlan& plan, uint32_t region, const ShapeRules& rules);
 
-/** The input-range rule of ticketed units (|A|, |B| ≤ INPUT_BOUND): every
+/** Checks that input has in_h·in_w·in_c values and weights k·n values (the
+ *  precondition of BuildUnitData), then the input-range rule of ticketed
+ *  units (|A|, |B| ≤ INPUT_BOUND): every
  *  input value and weight lies in [−INPUT_BOUND, INPUT_BOUND], and so does the
  *  input zero point when the layer pads (pad_h > 0 or pad_w > 0), because
  *  padding cells enter A as the zero point. Errors name the failing part. */

@@ -210,6 +210,11 @@ TEST(PouwJobUnits, InputRangeRule)
     EXPECT_EQ(CheckHeavyInputRange(job, input, weights).error().message, "input-out-of-range: input zero point");
     job.input_zero_point = 112;
     EXPECT_TRUE(CheckHeavyInputRange(job, input, weights));
+    input.push_back(0);  // one value more than the layer has
+    EXPECT_EQ(CheckHeavyInputRange(job, input, weights).error().message, "job: data size does not match the layer");
+    input.pop_back();
+    weights.pop_back();
+    EXPECT_FALSE(CheckHeavyInputRange(job, input, weights));
 }
 
 TEST(PouwJobUnits, PlanBounds)
