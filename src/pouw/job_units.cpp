@@ -77,27 +77,40 @@ bool IsTicketable(uint32_t k, const ShapeRules& rules)
     return RoundUp(k, K_MULTIPLE) >= smallest;
 }
 
-Result<HeavyPlan> PlanHeavyJob(const HeavyJob& job, const ShapeRules& rules)
+Result<HeavyLayerShape> CheckHeavyLayer(const HeavyJob& job)
 {
     if (auto ok{CheckGeometry(job)}; !ok) return ok.error();
-    HeavyPlan plan;
-    plan.out_h = (job.in_h + 2 * job.pad_h - job.kernel_h) / job.stride_h + 1;
-    plan.out_w = (job.in_w + 2 * job.pad_w - job.kernel_w) / job.stride_w + 1;
-    const uint64_t m{uint64_t{plan.out_h} * plan.out_w};
+    HeavyLayerShape shape;
+    shape.out_h = (job.in_h + 2 * job.pad_h - job.kernel_h) / job.stride_h + 1;
+    shape.out_w = (job.in_w + 2 * job.pad_w - job.kernel_w) / job.stride_w + 1;
+    const uint64_t m{uint64_t{shape.out_h} * shape.out_w};
     const uint64_t k{uint64_t{job.kernel_h} * job.kernel_w * job.in_c};
     if (uint64_t{job.in_h} * job.in_w * job.in_c > CONV_MAX_ELEMENTS || m * job.out_channels > CONV_MAX_ELEMENTS ||
         m * k > CONV_MAX_ELEMENTS) {
         return Error{"job: layer too large"};
     }
-    if (k > MAIN_K_MAX || !IsTicketable(static_cast<uint32_t>(k), rules)) return Error{"job: not-ticketable"};
-    plan.m = static_cast<uint32_t>(m);
-    plan.k = static_cast<uint32_t>(k);
-    plan.n = job.out_channels;
+    if (job.maxpool && (shape.out_h < 2 || shape.out_w < 2)) return Error{"job: max-pool needs a 2x2 output"};
+    shape.m = static_cast<uint32_t>(m);
+    shape.k = static_cast<uint32_t>(k);  // ≤ 15·15·4096
+    shape.n = job.out_channels;
+    return shape;
+}
+
+Result<HeavyPlan> PlanHeavyJob(const HeavyJob& job, const ShapeRules& rules)
+{
+    const auto shape{CheckHeavyLayer(job)};
+    if (!shape) return shape.error();
+    if (!IsTicketable(shape->k, rules)) return Error{"job: not-ticketable"};
+    HeavyPlan plan;
+    plan.out_h = shape->out_h;
+    plan.out_w = shape->out_w;
+    plan.m = shape->m;
+    plan.k = shape->k;
+    plan.n = shape->n;
     plan.k_padded = PaddedK(plan.k, rules);
     plan.m_parts = (plan.m + JOB_M_PART - 1) / JOB_M_PART;
     plan.n_parts = (plan.n + JOB_N_PART - 1) / JOB_N_PART;
     if (uint64_t{plan.m_parts} * plan.n_parts > MAX_HEAVY_JOB_UNITS) return Error{"job: too many units"};
-    if (job.maxpool && (plan.out_h < 2 || plan.out_w < 2)) return Error{"job: max-pool needs a 2x2 output"};
     return plan;
 }
 

@@ -55,6 +55,15 @@ struct HeavyJob {
     bool maxpool{false};
 };
 
+/** Output geometry and GEMM dimensions of a valid layer (before max-pool). */
+struct HeavyLayerShape {
+    uint32_t out_h{0};
+    uint32_t out_w{0};
+    uint32_t m{0};  //!< out_h · out_w
+    uint32_t k{0};  //!< kernel_h · kernel_w · in_c
+    uint32_t n{0};  //!< out_channels
+};
+
 /** The GEMM of a layer and its split into units. */
 struct HeavyPlan {
     uint32_t out_h{0};
@@ -91,9 +100,12 @@ uint32_t PaddedK(uint32_t k, const ShapeRules& rules);
  *  and the layer runs as light (unticketed) work instead (doc/jobs_units.md §1). */
 bool IsTicketable(uint32_t k, const ShapeRules& rules);
 
-/** Checks the layer (kernels' conv bounds, requant validity, pad < kernel,
- *  kernel ≤ padded input), ticketability and MAX_HEAVY_JOB_UNITS, and
- *  returns the plan. */
+/** Checks a layer whatever its k: kernels' conv bounds, pad < kernel,
+ *  kernel ≤ padded input, zero point in int8, requant validity, element
+ *  counts ≤ CONV_MAX_ELEMENTS, max-pool only on an output of at least 2×2. */
+Result<HeavyLayerShape> CheckHeavyLayer(const HeavyJob& job);
+
+/** CheckHeavyLayer, then ticketability and MAX_HEAVY_JOB_UNITS; returns the plan. */
 Result<HeavyPlan> PlanHeavyJob(const HeavyJob& job, const ShapeRules& rules);
 
 /** Placement of unit `region` (region = m_part · n_parts + n_part). The last m
