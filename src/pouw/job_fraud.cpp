@@ -27,21 +27,32 @@ FraudVerdict CheckGemmRowFraud(const UnitDescriptor& descriptor, const ShapeRule
 
 namespace {
 
-/** Whether every input row is its leaf of the unit's input tree. */
-bool InputRowsProven(const LightGroup& group, RowRange need, size_t row_bytes, const uint256& input_root,
-                     const LightRowFraudProof& proof)
+/** Whether `rows` (need.Count() rows of row_bytes) are the leaves of the
+ *  unit's input tree for rows `need`, one proof each. Sizes checked by the caller. */
+bool InputRowsProven(const LightGroup& group, RowRange need, std::span<const uint8_t> rows, size_t row_bytes,
+                     std::span<const MerkleProof> proofs, const uint256& input_root)
 {
     const MerkleDomain domain{LIGHT_INPUT_DOMAIN};
     for (uint32_t i = 0; i < need.Count(); ++i) {
-        const MerkleProof& p{proof.input_proofs[i]};
-        const std::span<const uint8_t> bytes{proof.input_rows.data() + i * row_bytes, row_bytes};
+        const MerkleProof& p{proofs[i]};
         if (p.leaf_index != need.begin + i - group.in.begin || p.leaf_count != group.in.Count() ||
-            !VerifyMerkleProof(domain, input_root, domain.HashLeaf(bytes), p)) {
+            !VerifyMerkleProof(domain, input_root, domain.HashLeaf(rows.subspan(i * row_bytes, row_bytes)), p)) {
             return false;
         }
     }
     return true;
 }
+
+/** Whether `row` is leaf row − out.begin of the unit's result tree. */
+bool ResultRowProven(const LightGroup& group, uint32_t row, std::span<const uint8_t> bytes, const MerkleProof& proof,
+                     const uint256& result_root)
+{
+    const MerkleDomain domain{LIGHT_RESULT_DOMAIN};
+    return proof.leaf_index == row - group.out.begin && proof.leaf_count == group.out.Count() &&
+           VerifyMerkleProof(domain, result_root, domain.HashLeaf(bytes), proof);
+}
+
+std::span<const uint8_t> AsBytes(std::span<const int8_t> v) { return {reinterpret_cast<const uint8_t*>(v.data()), v.size()}; }
 
 }  // namespace
 
@@ -60,10 +71,8 @@ FraudVerdict CheckLightRowFraud(const Pipeline& pipeline, const LightPlan& plan,
         proof.claimed_row.size() != out_row_bytes) {
         return FraudVerdict::MALFORMED;
     }
-    if (!InputRowsProven(group, need, in_row_bytes, input_root, proof)) return FraudVerdict::MALFORMED;
-    const MerkleDomain out_domain{LIGHT_RESULT_DOMAIN};
-    if (proof.row_proof.leaf_index != proof.row - group.out.begin || proof.row_proof.leaf_count != group.out.Count() ||
-        !VerifyMerkleProof(out_domain, result_root, out_domain.HashLeaf(proof.claimed_row), proof.row_proof)) {
+    if (!InputRowsProven(group, need, proof.input_rows, in_row_bytes, proof.input_proofs, input_root) ||
+        !ResultRowProven(group, proof.row, proof.claimed_row, proof.row_proof, result_root)) {
         return FraudVerdict::MALFORMED;
     }
     const ImageView input{proof.input_rows.data(), plan.input.width, int(need.Count()), plan.input.channels,
@@ -71,6 +80,32 @@ FraudVerdict CheckLightRowFraud(const Pipeline& pipeline, const LightPlan& plan,
     const auto row{ComputeLightRows(pipeline, plan, input, need.begin, {proof.row, proof.row + 1}, pool)};
     if (!row) return FraudVerdict::MALFORMED;
     const bool same{std::equal(proof.claimed_row.begin(), proof.claimed_row.end(), row->Data())};
+    return same ? FraudVerdict::CORRECT : FraudVerdict::WRONG;
+}
+
+FraudVerdict CheckConvRowFraud(const HeavyJob& job, const ConvLightPlan& plan, uint32_t unit,
+                               std::span<const int8_t> weights, std::span<const int32_t> biases,
+                               const uint256& input_root, const uint256& result_root, const ConvRowFraudProof& proof)
+{
+    if (unit >= plan.UnitCount()) return FraudVerdict::MALFORMED;
+    const LightGroup group{PlaceConvLightUnit(job, plan, unit)};
+    if (proof.row < group.out.begin || proof.row >= group.out.end) return FraudVerdict::MALFORMED;
+    if (proof.input_rows.size() > MAX_LIGHT_ROW_CHECK_BYTES) return FraudVerdict::MALFORMED;
+    const RowRange need{ConvInputRowsFor(job, {proof.row, proof.row + 1})};
+    const size_t in_row_bytes{size_t{job.in_w} * job.in_c};
+    const size_t out_row_bytes{size_t{plan.final_w} * plan.shape.n};
+    if (proof.input_rows.size() != need.Count() * in_row_bytes || proof.input_proofs.size() != need.Count() ||
+        proof.claimed_row.size() != out_row_bytes || weights.size() != size_t{plan.shape.k} * plan.shape.n ||
+        biases.size() != plan.shape.n) {
+        return FraudVerdict::MALFORMED;
+    }
+    if (!InputRowsProven(group, need, AsBytes(proof.input_rows), in_row_bytes, proof.input_proofs, input_root) ||
+        !ResultRowProven(group, proof.row, AsBytes(proof.claimed_row), proof.row_proof, result_root)) {
+        return FraudVerdict::MALFORMED;
+    }
+    const auto row{ComputeConvRows(job, plan, proof.input_rows, need.begin, weights, biases, {proof.row, proof.row + 1})};
+    if (!row) return FraudVerdict::MALFORMED;
+    const bool same{std::equal(proof.claimed_row.begin(), proof.claimed_row.end(), row->data.begin())};
     return same ? FraudVerdict::CORRECT : FraudVerdict::WRONG;
 }
 

@@ -3,6 +3,7 @@
 #define HPIPS_POUW_JOB_FRAUD_H
 
 #include <kernels/pipeline.h>
+#include <pouw/job_conv_light.h>
 #include <pouw/job_light.h>
 #include <pouw/params.h>
 #include <pouw/unit.h>
@@ -12,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 /** Fraud-proof checks of the job market (doc/jobs_units.md §5): a challenger
@@ -73,6 +75,26 @@ struct LightRowFraudProof {
 FraudVerdict CheckLightRowFraud(const Pipeline& pipeline, const LightPlan& plan, uint32_t unit,
                                 const uint256& input_root, const uint256& result_root,
                                 const LightRowFraudProof& proof, ThreadPool& pool);
+
+/** One final output row of a conv layer run as light units (job_conv_light.h). */
+struct ConvRowFraudProof {
+    uint32_t row{0};                        //!< final output row (0 ≤ row < final_h), inside the unit
+    std::vector<int8_t> input_rows;         //!< the rows ConvInputRowsFor({row, row + 1}), concatenated
+    std::vector<MerkleProof> input_proofs;  //!< one per input row, against the unit's input root
+    std::vector<int8_t> claimed_row;        //!< final_w · n values
+    MerkleProof row_proof;                  //!< against the revealed light result root
+};
+
+/** Checks a conv row fraud proof for unit `unit` of a layer planned as `plan`
+ *  (PlanConvLight), with the layer's weights (k·n) and biases (n) — trusted
+ *  inputs the caller takes from the job's committed weights. MALFORMED on
+ *  the same conditions as CheckLightRowFraud (input over
+ *  MAX_LIGHT_ROW_CHECK_BYTES checked first) or weights/biases of the wrong
+ *  size; otherwise CORRECT or WRONG by ComputeConvRows. Cost ≤
+ *  MAX_CONV_ROW_CHECK_MACS multiply-accumulates. */
+FraudVerdict CheckConvRowFraud(const HeavyJob& job, const ConvLightPlan& plan, uint32_t unit,
+                               std::span<const int8_t> weights, std::span<const int32_t> biases,
+                               const uint256& input_root, const uint256& result_root, const ConvRowFraudProof& proof);
 
 }  // namespace hpips::pouw
 
