@@ -14,11 +14,17 @@ namespace {
 
 uint32_t ConvRowsPerFinalRow(const HeavyJob& job) { return job.maxpool ? 2 : 1; }
 
-/** Signed window rows [lo, hi) of input (padding included) that conv rows c read. */
-void WindowRows(const HeavyJob& job, RowRange c, int64_t& lo, int64_t& hi)
+/** Signed window rows [lo, hi) of the input (padding rows included). */
+struct Window {
+    int64_t lo;
+    int64_t hi;
+};
+
+/** The window rows that conv rows c read. */
+Window WindowRows(const HeavyJob& job, RowRange c)
 {
-    lo = int64_t{c.begin} * job.stride_h - job.pad_h;
-    hi = int64_t{c.end - 1} * job.stride_h - job.pad_h + job.kernel_h;
+    return Window{int64_t{c.begin} * job.stride_h - job.pad_h,
+                  int64_t{c.end - 1} * job.stride_h - job.pad_h + job.kernel_h};
 }
 
 RowRange ConvRows(const HeavyJob& job, RowRange out)
@@ -31,10 +37,9 @@ RowRange ConvRows(const HeavyJob& job, RowRange out)
 
 RowRange ConvInputRowsFor(const HeavyJob& job, RowRange out)
 {
-    int64_t lo{0}, hi{0};
-    WindowRows(job, ConvRows(job, out), lo, hi);
-    return RowRange{static_cast<uint32_t>(std::max<int64_t>(lo, 0)),
-                    static_cast<uint32_t>(std::min<int64_t>(hi, job.in_h))};
+    const Window w{WindowRows(job, ConvRows(job, out))};
+    return RowRange{static_cast<uint32_t>(std::max<int64_t>(w.lo, 0)),
+                    static_cast<uint32_t>(std::min<int64_t>(w.hi, job.in_h))};
 }
 
 Result<ConvLightPlan> PlanConvLight(const HeavyJob& job)
@@ -82,13 +87,12 @@ Result<Int8Tensor> ComputeConvRows(const HeavyJob& job, const ConvLightPlan& pla
     }
     // The window rows as a tensor of their own; rows outside the input hold
     // the zero point (as padding does), so the conv needs no vertical padding.
-    int64_t lo{0}, hi{0};
-    WindowRows(job, ConvRows(job, out), lo, hi);
-    Int8Tensor slice{size_t(hi - lo), job.in_w, job.in_c};
+    const Window window{WindowRows(job, ConvRows(job, out))};
+    Int8Tensor slice{size_t(window.hi - window.lo), job.in_w, job.in_c};
     std::fill(slice.data.begin(), slice.data.end(), static_cast<int8_t>(job.input_zero_point));
     for (uint32_t y = need.begin; y < need.end; ++y) {
         std::copy_n(input_rows.data() + (y - in_begin) * row_bytes, row_bytes,
-                    slice.data.data() + size_t(y - lo) * row_bytes);
+                    slice.data.data() + size_t(y - window.lo) * row_bytes);
     }
     const ConvWeights w{job.kernel_h, job.kernel_w, job.in_c, job.out_channels,
                         std::vector<int8_t>(weights.begin(), weights.end())};
