@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <span>
+#include <vector>
 
 namespace hpips::pouw {
 
@@ -27,12 +28,22 @@ FraudVerdict CheckGemmRowFraud(const UnitDescriptor& descriptor, const ShapeRule
 
 namespace {
 
-/** Whether `rows` (need.Count() rows of row_bytes) are the leaves of the
- *  unit's input tree for rows `need`, one proof each. Sizes checked by the caller. */
+/** Whether `rows` (need.Count() rows of row_bytes) are the unit's input rows
+ *  `need`. When need is all of the unit's input rows, the proof list must be
+ *  empty and the root is recomputed from the rows (as CheckResultRow does for
+ *  B); otherwise one proof per row. Sizes checked by the caller. */
 bool InputRowsProven(const LightGroup& group, RowRange need, std::span<const uint8_t> rows, size_t row_bytes,
                      std::span<const MerkleProof> proofs, const uint256& input_root)
 {
     const MerkleDomain domain{LIGHT_INPUT_DOMAIN};
+    if (need == group.in) {
+        if (!proofs.empty()) return false;
+        std::vector<uint256> leaves;
+        for (uint32_t i = 0; i < need.Count(); ++i) leaves.push_back(domain.HashLeaf(rows.subspan(i * row_bytes, row_bytes)));
+        const auto root{ComputeMerkleRoot(domain, leaves)};
+        return root && *root == input_root;
+    }
+    if (proofs.size() != need.Count()) return false;
     for (uint32_t i = 0; i < need.Count(); ++i) {
         const MerkleProof& p{proofs[i]};
         if (p.leaf_index != need.begin + i - group.in.begin || p.leaf_count != group.in.Count() ||
@@ -67,8 +78,7 @@ FraudVerdict CheckLightRowFraud(const Pipeline& pipeline, const LightPlan& plan,
     const RowRange need{InputRowsFor(plan, {proof.row, proof.row + 1})};
     const size_t in_row_bytes{size_t(plan.input.width) * size_t(plan.input.channels)};
     const size_t out_row_bytes{size_t(plan.output.width) * size_t(plan.output.channels)};
-    if (proof.input_rows.size() != need.Count() * in_row_bytes || proof.input_proofs.size() != need.Count() ||
-        proof.claimed_row.size() != out_row_bytes) {
+    if (proof.input_rows.size() != need.Count() * in_row_bytes || proof.claimed_row.size() != out_row_bytes) {
         return FraudVerdict::MALFORMED;
     }
     if (!InputRowsProven(group, need, proof.input_rows, in_row_bytes, proof.input_proofs, input_root) ||
@@ -94,8 +104,8 @@ FraudVerdict CheckConvRowFraud(const HeavyJob& job, const ConvLightPlan& plan, u
     const RowRange need{ConvInputRowsFor(job, {proof.row, proof.row + 1})};
     const size_t in_row_bytes{size_t{job.in_w} * job.in_c};
     const size_t out_row_bytes{size_t{plan.final_w} * plan.shape.n};
-    if (proof.input_rows.size() != need.Count() * in_row_bytes || proof.input_proofs.size() != need.Count() ||
-        proof.claimed_row.size() != out_row_bytes || weights.size() != size_t{plan.shape.k} * plan.shape.n ||
+    if (proof.input_rows.size() != need.Count() * in_row_bytes || proof.claimed_row.size() != out_row_bytes ||
+        weights.size() != size_t{plan.shape.k} * plan.shape.n ||
         biases.size() != plan.shape.n) {
         return FraudVerdict::MALFORMED;
     }

@@ -58,7 +58,8 @@ FraudVerdict CheckGemmRowFraud(const UnitDescriptor& descriptor, const ShapeRule
 struct LightRowFraudProof {
     uint32_t row{0};                         //!< output row of the unit's frame
     std::vector<uint8_t> input_rows;         //!< the rows InputRowsFor({row, row + 1}), concatenated, full width
-    std::vector<MerkleProof> input_proofs;   //!< one per input row, against the unit's input root
+    std::vector<MerkleProof> input_proofs;   //!< one per input row against the unit's input root; none when
+                                             //!< the rows are all of the unit's input rows (root recomputed)
     std::vector<uint8_t> claimed_row;        //!< the claimed output row (width · channels bytes)
     MerkleProof row_proof;                   //!< against the revealed light result root
 };
@@ -80,7 +81,7 @@ FraudVerdict CheckLightRowFraud(const Pipeline& pipeline, const LightPlan& plan,
 struct ConvRowFraudProof {
     uint32_t row{0};                        //!< final output row (0 ≤ row < final_h), inside the unit
     std::vector<int8_t> input_rows;         //!< the rows ConvInputRowsFor({row, row + 1}), concatenated
-    std::vector<MerkleProof> input_proofs;  //!< one per input row, against the unit's input root
+    std::vector<MerkleProof> input_proofs;  //!< as in LightRowFraudProof
     std::vector<int8_t> claimed_row;        //!< final_w · n values
     MerkleProof row_proof;                  //!< against the revealed light result root
 };

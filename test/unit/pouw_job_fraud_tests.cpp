@@ -172,7 +172,7 @@ LightRowFraudProof LightProof(const LightCase& l, uint32_t row)
     for (uint32_t r = need.begin; r < need.end; ++r) {
         const uint8_t* src{l.frame.View().Row(int(r))};
         p.input_rows.insert(p.input_rows.end(), src, src + in_bytes);
-        p.input_proofs.push_back(RowsProof(LIGHT_INPUT_DOMAIN, unit_in, in_bytes, r - l.group.in.begin));
+        if (need != l.group.in) p.input_proofs.push_back(RowsProof(LIGHT_INPUT_DOMAIN, unit_in, in_bytes, r - l.group.in.begin));
     }
     const size_t out_bytes{l.out_rows.size() / l.group.out.Count()};
     const uint32_t local{row - l.group.out.begin};
@@ -204,6 +204,18 @@ TEST(PouwJobFraud, LightRowVerdicts)
     const LightCase resized{MakeLightCase("gray,resize:16:9,box:3", 30, 20, 3, 0, true)};  // whole frame
     EXPECT_EQ(Check(resized, LightProof(resized, 2)), FraudVerdict::WRONG);
     EXPECT_EQ(Check(resized, LightProof(resized, 8)), FraudVerdict::CORRECT);
+    // All of the unit's input rows: no per-row proofs, the input root is recomputed.
+    auto p{LightProof(resized, 2)};
+    EXPECT_TRUE(p.input_proofs.empty());
+    p.input_rows[7] ^= 1;
+    EXPECT_EQ(Check(resized, p), FraudVerdict::MALFORMED);
+    p = LightProof(resized, 2);
+    p.input_proofs.push_back(MerkleProof{});  // proofs where none belong
+    EXPECT_EQ(Check(resized, p), FraudVerdict::MALFORMED);
+    const LightCase tiny{MakeLightCase("box:5", 12, 3, 1, 0, true)};  // halo covers the whole frame
+    EXPECT_TRUE(LightProof(tiny, 2).input_proofs.empty());
+    EXPECT_EQ(Check(tiny, LightProof(tiny, 2)), FraudVerdict::WRONG);
+    EXPECT_EQ(Check(tiny, LightProof(tiny, 1)), FraudVerdict::CORRECT);
 }
 
 TEST(PouwJobFraud, LightRowMalformed)
