@@ -729,6 +729,31 @@ void RunStartupNotify(NodeContext& node)
     node.notify_runner->Queue(command);
 }
 
+/** The -dashboard address, or nullopt when the dashboard is off (the
+ *  default, -nodashboard, -dashboard=0). Checked before anything loads, so
+ *  a refused address fails at once. */
+Result<std::optional<ip::tcp::endpoint>> DashboardAddress(const Settings& args)
+{
+    if (!args.IsSet("dashboard") || args.IsNegated("dashboard")) return std::optional<ip::tcp::endpoint>{};
+    const std::string value{args.GetArg("dashboard", "")};
+    if (value == "0") return std::optional<ip::tcp::endpoint>{};
+    if (!args.GetBoolArg("server", true)) return Error{"-dashboard needs the RPC server (-server)"};
+    auto endpoint = ParseDashboardAddress(value);
+    if (!endpoint) return endpoint.error();
+    return std::optional<ip::tcp::endpoint>{*endpoint};
+}
+
+/** Starts the dashboard once the chain methods it reads are registered. */
+Result<void> StartDashboard(NodeContext& node, const ip::tcp::endpoint& address)
+{
+    node.dashboard = std::make_unique<DashboardServer>(*node.rpc_table, address);
+    if (auto started = node.dashboard->Start(); !started) {
+        node.dashboard.reset();
+        return started;
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> AppInitParameters(NodeContext& node)
@@ -794,6 +819,8 @@ Result<void> AppInitMain(NodeContext& node)
     LogInfo("Chain: {}", Params(node.network).Name());
     for (const auto& warning : args.Warnings()) LogInfo("Warning: {}", warning);
     if (auto pid = CreatePidFile(node); !pid) return pid;
+    const auto dashboard = DashboardAddress(args);
+    if (!dashboard) return dashboard.error();
 
     if (args.GetBoolArg("server", true)) {
         if (auto rpc = StartRPC(node); !rpc) return rpc;
@@ -807,6 +834,9 @@ Result<void> AppInitMain(NodeContext& node)
     if (auto registered = RegisterChainRPC(node); !registered) return registered;
     StartBlockNotify(node);
     if (auto network = StartNetwork(node); !network) return network;
+    if (*dashboard) {
+        if (auto started = StartDashboard(node, **dashboard); !started) return started;
+    }
     if (node.rpc_table) node.rpc_table->SetWarmupFinished();
     LogInfo("init message: Done loading");
     RunStartupNotify(node);
@@ -825,6 +855,8 @@ void Shutdown(NodeContext& node)
     // failure has already been reported on stderr.
     if (node.lock) LogInfo("Shutdown: In progress...");
     node.interrupt = true;
+    if (node.dashboard) node.dashboard->Stop();
+    node.dashboard.reset();
     if (node.miner) node.miner->Stop();
     if (node.rpc_server) node.rpc_server->Stop();
     node.rpc_server.reset();
