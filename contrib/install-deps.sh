@@ -19,6 +19,13 @@ PACKAGES=(
 if [ "${HPIPS_BENCH_DEPS:-0}" = "1" ]; then
   PACKAGES+=(libdnnl-dev)
 fi
+# Headless Chromium for the dashboard's functional test (feature_dashboard.py
+# loads the page and takes a screenshot). Large (~100 MB installed), so a
+# build-only machine can leave it out with HPIPS_BROWSER_DEPS=0; the test then
+# skips its browser part. contrib/test.sh (and CI) keeps the default.
+if [ "${HPIPS_BROWSER_DEPS:-1}" = "1" ]; then
+  PACKAGES+=(chromium)
+fi
 # OpenSSL headers: named only when missing, so an existing install is not upgraded.
 if ! dpkg -s libssl-dev >/dev/null 2>&1; then
   PACKAGES+=(libssl-dev)
