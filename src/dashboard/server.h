@@ -44,7 +44,7 @@ constexpr std::chrono::milliseconds DASHBOARD_SAMPLE_INTERVAL{1000};
 
 /** Parses the -dashboard value "127.0.0.1:PORT" or "[::1]:PORT" (any
  *  127.0.0.0/8 address; "localhost:PORT" means 127.0.0.1). The port is
- *  required (0: any free port). Any address that is not loopback is an
+ *  required (1-65535). Any address that is not loopback is an
  *  error: the dashboard has no credentials. */
 Result<boost::asio::ip::tcp::endpoint> ParseDashboardAddress(std::string_view text);
 
