@@ -172,7 +172,7 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"dashboard", OptionKind::VALUE, "addr:port",
      "Serve a status page and Prometheus metrics (/metrics) on <addr:port>, which must be a loopback address "
      "(127.0.0.1:port or [::1]:port): they have no credentials. Needs -server (default: off; see doc/dashboard.md)",
-     RPC},
+     RPC, true},
     {"rpcallowip", OptionKind::LIST, "ip",
      "Allow JSON-RPC connections from specified source. Valid values for <ip> are a single IP (e.g. 1.2.3.4), "
      "a network/netmask (e.g. 1.2.3.4/255.255.255.0), or a network/CIDR (e.g. 1.2.3.4/24). This option can be "
