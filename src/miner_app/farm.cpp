@@ -79,6 +79,25 @@ private:
     std::list<PendingSend> m_pending;
 };
 
+/** Rank 0: the newest template from the feed thread; a new generation means new work. */
+struct LatestWork {
+    Mutex mutex;
+    std::shared_ptr<const BlockWork> work GUARDED_BY(mutex);
+    uint64_t generation GUARDED_BY(mutex){0};
+};
+
+/** A mining rank: a win from a mining thread, waiting for the MPI thread. */
+struct FoundWin {
+    uint64_t generation;
+    uint64_t nonce_begin;
+    uint64_t nonce_end;
+    pouw::WinningTicket ticket;
+};
+struct FoundWins {
+    Mutex mutex;
+    std::vector<FoundWin> wins GUARDED_BY(mutex);
+};
+
 /** Rank 0's view of one mining rank. */
 struct RankState {
     bool alive{true};
@@ -109,9 +128,7 @@ std::string RateText(uint64_t units, uint64_t macs, double seconds)
 int RunCoordinator(const MinerConfig& config, int size)
 {
     std::atomic<bool>& stop = StopFlag();
-    Mutex feed_mutex;
-    std::shared_ptr<const BlockWork> latest;  // guarded by feed_mutex (a local: no annotation possible)
-    uint64_t latest_generation{0};
+    LatestWork latest;
     std::atomic<bool> feed_done{false};
     FeedResult feed_result;
     PrintLine(fmt::format("hpips-miner farm: rank 0 of {}, node {}, paying {}, timeout {} s, chunk {} nonces", size,
@@ -121,9 +138,9 @@ int RunCoordinator(const MinerConfig& config, int size)
         feed_result = RunTemplateFeed(
             config.endpoint, config.address, stop,
             [&](std::shared_ptr<const BlockWork> work) {
-                LockGuard lock{feed_mutex};
-                latest = std::move(work);
-                ++latest_generation;
+                LockGuard lock{latest.mutex};
+                latest.work = std::move(work);
+                ++latest.generation;
             },
             PrintLine);
         feed_done = true;
@@ -178,11 +195,11 @@ int RunCoordinator(const MinerConfig& config, int size)
         std::this_thread::sleep_for(POLL);
         const auto now = Clock::now();
         {
-            LockGuard lock{feed_mutex};
-            if (latest_generation != generation) {
-                generation = latest_generation;
+            LockGuard lock{latest.mutex};
+            if (latest.generation != generation) {
+                generation = latest.generation;
                 generation_won = false;
-                work = latest;
+                work = latest.work;
                 next_nonce = 0;
                 reassign.clear();
                 for (int r = 1; r < size; ++r) {
@@ -308,17 +325,10 @@ int RunCoordinator(const MinerConfig& config, int size)
 int RunWorker(const MinerConfig& config, int rank)
 {
     std::atomic<bool>& stop = StopFlag();
-    struct Win {
-        uint64_t generation;
-        uint64_t nonce_begin;
-        uint64_t nonce_end;
-        pouw::WinningTicket ticket;
-    };
-    Mutex wins_mutex;
-    std::vector<Win> wins;  // guarded by wins_mutex
+    FoundWins wins;
     CpuMiner miner{config.threads, [&](const MinerJob& job, pouw::WinningTicket win) {
-                       LockGuard lock{wins_mutex};
-                       wins.push_back({job.generation, job.nonce_begin, job.nonce_end, std::move(win)});
+                       LockGuard lock{wins.mutex};
+                       wins.wins.push_back({job.generation, job.nonce_begin, job.nonce_end, std::move(win)});
                    }};
     PrintLine(fmt::format("hpips-miner farm: rank {} pid {} mining on {} thread(s)", rank, getpid(), miner.Threads()));
     Sender sender;
@@ -368,26 +378,32 @@ int RunWorker(const MinerConfig& config, int rank)
                 job.reset();
                 reported = true;
             } else {
-                job = std::make_shared<MinerJob>();
-                job->generation = message->generation;
-                job->request.template_bytes = message->template_bytes;
-                job->request.miner_key = message->miner_key;
-                job->rules = message->regtest ? pouw::ShapeRules::Regtest() : pouw::ShapeRules::Main();
-                uint256 prev;
-                std::copy(message->template_bytes.begin() + 4, message->template_bytes.begin() + 36, prev.begin());
-                job->unit = pouw::MakeFillerUnit(prev, message->miner_key, 0, job->rules);
+                auto next = std::make_shared<MinerJob>();
+                next->generation = message->generation;
+                next->request.template_bytes = message->template_bytes;
+                next->request.miner_key = message->miner_key;
+                next->rules = message->regtest ? pouw::ShapeRules::Regtest() : pouw::ShapeRules::Main();
+                if (job && job->request.template_bytes == next->request.template_bytes &&
+                    job->request.miner_key == next->request.miner_key && job->rules.IsRegtest() == next->rules.IsRegtest()) {
+                    next->unit = job->unit;  // another range of the same template: the same filler unit
+                } else {
+                    uint256 prev;
+                    std::copy(message->template_bytes.begin() + 4, message->template_bytes.begin() + 36, prev.begin());
+                    next->unit = pouw::MakeFillerUnit(prev, message->miner_key, 0, next->rules);
+                }
+                job = std::move(next);
                 job->nonce_begin = message->nonce_begin;
                 job->nonce_end = message->nonce_end;
                 miner.SetJob(job);
                 reported = false;
             }
         }
-        std::vector<Win> found;
+        std::vector<FoundWin> found;
         {
-            LockGuard lock{wins_mutex};
-            found.swap(wins);
+            LockGuard lock{wins.mutex};
+            found.swap(wins.wins);
         }
-        for (const Win& win : found) {
+        for (const FoundWin& win : found) {
             report(ReportKind::WIN, &win.ticket, win.generation, win.nonce_begin, win.nonce_end);
             if (job && job->generation == win.generation && job->nonce_begin == win.nonce_begin) reported = true;
         }
