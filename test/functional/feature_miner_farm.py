@@ -4,7 +4,8 @@
 `mpirun --oversubscribe -np 3 hpips-miner --farm` mines blocks against a
 regtest node; rank 0's status line shows each rank's throughput; killing one
 mining rank's process (SIGKILL) gets it dropped after -farmtimeout and the
-farm keeps mining on the other. Skipped (exit code 77) when mpirun is absent
+farm keeps mining on the other; a rank that hangs (SIGSTOP) is dropped the
+same way. Skipped (exit code 77) when mpirun is absent
 or hpips-miner was built without MPI."""
 import os
 import shutil
@@ -43,14 +44,23 @@ class MinerFarmTest(HpipsTestFramework):
         self.node = self.nodes[0]
         self.address = Key().address
         self.subtest("a farm of three ranks mines, and survives losing a rank", self.test_farm)
+        self.subtest("a hung rank is dropped and the farm keeps mining", self.test_hung_rank)
 
-    def test_farm(self):
+    def start_farm(self, name):
         args = mpirun_command() + ["-np", "3", miner_binary(self.options.bindir), "--farm",
                                    f"-datadir={self.node.datadir}", f"-address={self.address}", "-threads=1",
                                    "-statusinterval=1", f"-farmtimeout={FARM_TIMEOUT}"]
-        farm = MinerProcess(args, os.path.join(self.tmpdir, "farm.log"))
+        farm = MinerProcess(args, os.path.join(self.tmpdir, f"{name}.log"))
+        farm.wait_for("mining on 1 thread(s)", count=2)
+        return farm
+
+    @staticmethod
+    def rank_pid(farm, rank):
+        return int(farm.lines(f"rank {rank} pid ")[0].split(f"rank {rank} pid ")[1].split()[0])
+
+    def test_farm(self):
+        farm = self.start_farm("farm")
         try:
-            farm.wait_for("mining on 1 thread(s)", count=2)
             start = self.node.getblockcount()
             wait_for_height(self.node, start + 5)
             farm.wait_for("farm status: ")
@@ -62,8 +72,7 @@ class MinerFarmTest(HpipsTestFramework):
                 assert_in(field, status)
 
             # Kill rank 1's process: rank 0 drops it and the farm goes on.
-            pid = int(farm.lines("rank 1 pid ")[0].split("rank 1 pid ")[1].split()[0])
-            os.kill(pid, signal.SIGKILL)
+            os.kill(self.rank_pid(farm, 1), signal.SIGKILL)
             farm.wait_for("farm: rank 1 dropped", timeout=FARM_TIMEOUT + 30)
             height = self.node.getblockcount()
             wait_for_height(self.node, height + 5)
@@ -72,6 +81,23 @@ class MinerFarmTest(HpipsTestFramework):
                        what="status after the drop")
             assert farm.process.poll() is None, farm.output()
         finally:
+            farm.stop()
+
+    def test_hung_rank(self):
+        farm = self.start_farm("farm_hung")
+        pid = None
+        try:
+            wait_for_height(self.node, self.node.getblockcount() + 3)
+            pid = self.rank_pid(farm, 2)
+            os.kill(pid, signal.SIGSTOP)
+            farm.wait_for("farm: rank 2 dropped", timeout=FARM_TIMEOUT + 30)
+            wait_for_height(self.node, self.node.getblockcount() + 5)
+            wait_until(lambda: any("ranks=1/2" in line and "rank2 dropped" in line and "rank1 units/s=" in line
+                                   for line in farm.lines("farm status: ")), timeout=30, what="status after the drop")
+            assert farm.process.poll() is None, farm.output()
+        finally:
+            if pid is not None:
+                os.kill(pid, signal.SIGCONT)
             farm.stop()
 
 
