@@ -29,6 +29,7 @@ class MinerStandaloneTest(HpipsTestFramework):
         self.address = Key().address
         self.subtest("mines blocks paying -address, with status lines", self.test_mines)
         self.subtest("reconnects after the node restarts", self.test_reconnect)
+        self.subtest("waits for a node that is not up yet", self.test_start_before_node)
         self.subtest("a bad cookie is refused clearly", self.test_bad_cookie)
         self.subtest("a wrong password is refused clearly", self.test_bad_password)
         self.subtest("an address the node refuses ends the miner", self.test_bad_address)
@@ -74,6 +75,20 @@ class MinerStandaloneTest(HpipsTestFramework):
             miner.wait_for("reconnected to node", timeout=60)
             wait_for_height(self.node, height + 3)
         finally:
+            assert_equal(miner.stop(), 0)
+
+    def test_start_before_node(self):
+        self.node.stop()
+        miner = self.start_miner(name="miner_early")
+        try:
+            miner.wait_for("unavailable (cannot read the RPC cookie")
+            miner.wait_for("retrying in", count=2)
+            self.node.start()
+            height = self.node.getblockcount()
+            miner.wait_for("connected to node", timeout=60)
+            wait_for_height(self.node, height + 3)
+        finally:
+            self.ensure_running(self.node)
             assert_equal(miner.stop(), 0)
 
     def test_bad_cookie(self):
