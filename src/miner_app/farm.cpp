@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -316,9 +317,10 @@ int RunCoordinator(const MinerConfig& config, int size)
     PrintLine(fmt::format("hpips-miner farm: stopping, {} block(s) found", blocks_found));
     std::fflush(stdout);
     std::cerr.flush();
-    // Abort rather than finalize: MPI_Finalize may wait on a dropped rank,
-    // and a failed node connection must end every rank.
-    if (code != EXIT_OK) MPI_Abort(MPI_COMM_WORLD, code);
+    // The live ranks got STOP and finalize; MPI_Finalize could wait on a
+    // dropped rank, so rank 0 finalizes only when none was dropped. The exit
+    // code is mpirun's (MPI_Abort's code is lost under --enable-recovery).
+    if (std::find(dropped.begin(), dropped.end(), true) == dropped.end()) MPI_Finalize();
     std::_Exit(code);
 }
 

@@ -5,7 +5,7 @@
 regtest node; rank 0's status line shows each rank's throughput; killing one
 mining rank's process (SIGKILL) gets it dropped after -farmtimeout and the
 farm keeps mining on the other; a rank that hangs (SIGSTOP) is dropped the
-same way. Skipped (exit code 77) when mpirun is absent
+same way; credentials the node refuses end every rank (exit code 3). Skipped (exit code 77) when mpirun is absent
 or hpips-miner was built without MPI."""
 import os
 import shutil
@@ -17,20 +17,23 @@ import time
 from test_framework.key import Key
 from test_framework.miner import MinerProcess, miner_binary, wait_for_height
 from test_framework.test_framework import HpipsTestFramework
-from test_framework.util import assert_in, wait_until
+from test_framework.util import assert_equal, assert_in, wait_until
 
 SKIP = 77
+EXIT_BAD_CREDENTIALS = 3
 FARM_TIMEOUT = 3
 
 
-def mpirun_command():
+def mpirun_command(recovery=True):
     """mpirun with the flags the test needs, or None when it cannot run."""
     mpirun = shutil.which("mpirun")
     if mpirun is None:
         return None
     command = [mpirun, "--oversubscribe"]
-    # Keep the job running when a rank dies (Open MPI aborts it by default).
-    command.append("--enable-recovery")
+    if recovery:
+        # Keep the job running when a rank dies (Open MPI aborts it by default);
+        # mpirun then exits 0 whatever the ranks' exit codes.
+        command.append("--enable-recovery")
     if os.geteuid() == 0:
         command.append("--allow-run-as-root")
     return command
@@ -45,6 +48,7 @@ class MinerFarmTest(HpipsTestFramework):
         self.address = Key().address
         self.subtest("a farm of three ranks mines, and survives losing a rank", self.test_farm)
         self.subtest("a hung rank is dropped and the farm keeps mining", self.test_hung_rank)
+        self.subtest("bad credentials end the whole farm with exit code 3", self.test_bad_credentials)
 
     def start_farm(self, name):
         args = mpirun_command() + ["-np", "3", miner_binary(self.options.bindir), "--farm",
@@ -99,6 +103,14 @@ class MinerFarmTest(HpipsTestFramework):
             if pid is not None:
                 os.kill(pid, signal.SIGCONT)
             farm.stop()
+
+    def test_bad_credentials(self):
+        args = mpirun_command(recovery=False) + [
+            "-np", "3", miner_binary(self.options.bindir), "--farm", f"-rpcport={self.node.rpc_port}",
+            "-rpcuser=farm", "-rpcpassword=wrong", f"-address={self.address}", "-threads=1"]
+        res = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert_equal(res.returncode, EXIT_BAD_CREDENTIALS)
+        assert_in("refused the RPC credentials (HTTP 401)", res.stdout + res.stderr)
 
 
 if __name__ == "__main__":
