@@ -163,9 +163,7 @@ int RunCoordinator(const MinerConfig& config, int size)
     uint64_t blocks_rejected{0};
     uint64_t stale_wins{0};       // wins on a template another rank already won
     bool generation_won{false};  // a block of this generation was accepted
-    uint64_t dead_units{0};  // totals of dropped ranks, so the farm's sum never goes down
-    uint64_t dead_macs{0};
-    uint64_t dead_tickets{0};
+    uint64_t dead_tickets{0};  // tickets of dropped ranks, so the farm's count never goes down
 
     const auto assign = [&](int r) {
         RankState& state = ranks[r];
@@ -195,17 +193,21 @@ int RunCoordinator(const MinerConfig& config, int size)
     while (!stop.load() && !feed_done.load()) {
         std::this_thread::sleep_for(POLL);
         const auto now = Clock::now();
+        bool new_work{false};
         {
             LockGuard lock{latest.mutex};
             if (latest.generation != generation) {
                 generation = latest.generation;
-                generation_won = false;
                 work = latest.work;
-                next_nonce = 0;
-                reassign.clear();
-                for (int r = 1; r < size; ++r) {
-                    if (ranks[r].alive) assign(r);
-                }
+                new_work = true;
+            }
+        }
+        if (new_work) {  // the sends happen outside the lock
+            generation_won = false;
+            next_nonce = 0;
+            reassign.clear();
+            for (int r = 1; r < size; ++r) {
+                if (ranks[r].alive) assign(r);
             }
         }
         sender.Poll();
@@ -253,8 +255,6 @@ int RunCoordinator(const MinerConfig& config, int size)
             if (!state.alive || now - state.last_heard <= config.farm_timeout) continue;
             state.alive = false;
             dropped[r] = true;
-            dead_units += state.totals.units;
-            dead_macs += state.totals.macs;
             dead_tickets += state.totals.tickets;
             std::string range;
             if (state.busy && state.generation == generation && work) {
@@ -294,8 +294,6 @@ int RunCoordinator(const MinerConfig& config, int size)
             last_status = now;
         }
     }
-    (void)dead_units;
-    (void)dead_macs;
     int code = EXIT_OK;
     if (feed_done.load()) {
         feed.join();
