@@ -80,10 +80,13 @@ void CpuMiner::ThreadMain()
             request.nonce_begin = begin;
             request.nonce_end = std::min(job->nonce_end, begin + MINER_NONCE_BATCH);
             request.stop_at_first_win = true;
+            request.backend = m_backend;
             auto result = pouw::EvaluateUnits(request, std::span{&job->unit, 1}, job->rules, nullptr, &job->stop);
             if (!result) {
-                // The unit was checked when the job was made; an engine error here is a bug.
                 job->stop = true;
+                LockGuard lock{m_mutex};
+                ++m_totals.errors;
+                m_totals.last_error = result.error_message();
                 break;
             }
             {

@@ -12,21 +12,24 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
 /** CPU mining threads for hpips-miner: each thread takes batches of nonces
  *  from the current job's range and evaluates the job's unit with the PoUW
- *  engine (pouw::EvaluateUnits, no thread pool: one nonce range per thread,
+ *  engine (pouw::EvaluateUnits on the best CPU transcript backend, no thread pool: one nonce range per thread,
  *  so even a one-tile regtest unit keeps every thread busy). A new job stops
  *  the old one between tiles. A win is handed to the callback (on the mining
- *  thread) and ends the job: one ticket is one block. */
+ *  thread) and ends the job: one ticket is one block. An engine error (a
+ *  unit or template the engine refuses) ends the job too and is counted in
+ *  the totals with its message. */
 namespace hpips::miner {
 
 /** One range of nonces on one header template. */
 struct MinerJob {
     uint64_t generation{0};
-    pouw::EngineRequest request;  //!< template bytes and miner key; the range is below
+    pouw::EngineRequest request;  //!< template bytes and miner key; the range and backend are the miner's
     pouw::WorkUnit unit;
     pouw::ShapeRules rules{pouw::ShapeRules::Main()};
     uint64_t nonce_begin{0};
@@ -63,14 +66,20 @@ public:
     struct Totals {
         pouw::WorkCounters work;
         uint64_t tickets{0};
+        /** Engine errors (each ends its job) and the last one's message. */
+        uint64_t errors{0};
+        std::string last_error;
     };
     Totals GetTotals() const LOCKS_EXCLUDED(m_mutex);
     size_t Threads() const { return m_threads.size(); }
+    /** The transcript backend every thread uses: the best this CPU runs. */
+    pouw::TranscriptBackend Backend() const { return m_backend; }
 
 private:
     void ThreadMain() LOCKS_EXCLUDED(m_mutex);
 
     const WinHandler m_on_win;
+    const pouw::TranscriptBackend m_backend{pouw::BestTranscriptBackend()};
     mutable Mutex m_mutex;
     std::condition_variable m_cv;
     std::shared_ptr<MinerJob> m_job GUARDED_BY(m_mutex);

@@ -330,7 +330,8 @@ int RunWorker(const MinerConfig& config, int rank)
                        LockGuard lock{wins.mutex};
                        wins.wins.push_back({job.generation, job.nonce_begin, job.nonce_end, std::move(win)});
                    }};
-    PrintLine(fmt::format("hpips-miner farm: rank {} pid {} mining on {} thread(s)", rank, getpid(), miner.Threads()));
+    PrintLine(fmt::format("hpips-miner farm: rank {} pid {} mining on {} thread(s) ({} transcripts)", rank, getpid(),
+                          miner.Threads(), pouw::TranscriptBackendName(miner.Backend())));
     Sender sender;
     std::vector<uint8_t> buffer(sizeof(FarmWork));
     MPI_Request receive{MPI_REQUEST_NULL};
@@ -361,6 +362,7 @@ int RunWorker(const MinerConfig& config, int rank)
     };
     report(ReportKind::HEARTBEAT, nullptr, 0, 0, 0);
     auto last_heartbeat = Clock::now();
+    uint64_t errors_logged{0};
     while (!stop.load()) {
         std::this_thread::sleep_for(POLL);
         int done{0};
@@ -412,6 +414,10 @@ int RunWorker(const MinerConfig& config, int rank)
             reported = true;
         }
         if (Clock::now() - last_heartbeat >= HEARTBEAT) {
+            if (const auto totals = miner.GetTotals(); totals.errors != errors_logged) {
+                PrintLine(fmt::format("farm: rank {}: engine error: {}", rank, totals.last_error));
+                errors_logged = totals.errors;
+            }
             report(ReportKind::HEARTBEAT, nullptr, job ? job->generation : 0, 0, 0);
             last_heartbeat = Clock::now();
         }

@@ -127,8 +127,9 @@ int RunStandalone(const MinerConfig& config)
                                                  job.work->height, reason));
                        }
                    }};
-    PrintLine(fmt::format("hpips-miner: {} CPU thread(s), node {}, paying {}", miner.Threads(),
-                          EndpointName(config.endpoint), config.address));
+    PrintLine(fmt::format("hpips-miner: {} CPU thread(s) ({} transcripts), node {}, paying {}", miner.Threads(),
+                          pouw::TranscriptBackendName(miner.Backend()), EndpointName(config.endpoint),
+                          config.address));
 
     std::atomic<bool> feed_done{false};
     FeedResult feed_result;
@@ -166,9 +167,11 @@ int RunStandalone(const MinerConfig& config)
         const double seconds = std::chrono::duration<double>(now - last_status).count();  // display only
         const CpuMiner::Totals totals = miner.GetTotals();
         const int64_t h = height.load();
-        PrintLine(fmt::format("status: height={} {} tickets={} blocks={} rejected={} threads={}",
+        if (totals.errors != last_totals.errors) PrintLine("engine error: " + totals.last_error);
+        PrintLine(fmt::format("status: height={} {} tickets={} blocks={} rejected={} errors={} threads={}",
                               h < 0 ? std::string{"-"} : std::to_string(h), RateText(totals, last_totals, seconds),
-                              totals.tickets, blocks_found.load(), blocks_rejected.load(), miner.Threads()));
+                              totals.tickets, blocks_found.load(), blocks_rejected.load(), totals.errors,
+                              miner.Threads()));
         last_status = now;
         last_totals = totals;
     }

@@ -100,3 +100,89 @@ TEST(BlockWork, TemplateErrorsNameTheField)
 
 }  // namespace
 }  // namespace hpips::miner
+
+#include <miner_app/cpu_miner.h>
+#include <primitives/target.h>
+#include <util/strencodings.h>
+
+#include <chrono>
+#include <thread>
+
+namespace hpips::miner {
+namespace {
+
+std::shared_ptr<MinerJob> MakeJob(uint32_t bits, uint64_t begin, uint64_t end)
+{
+    BlockHeader header;
+    header.bits = bits;
+    header.time = 1'700'000'000;
+    header.prev_block.data()[0] = 0x42;
+    // An x-only key on the curve (the engine refuses others): secp256k1's generator.
+    const auto key = ParseHex("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798").value();
+    std::copy(key.begin(), key.end(), header.proof.miner_key.begin());
+    auto job = std::make_shared<MinerJob>();
+    job->request.template_bytes = header.SerializeTemplate();
+    job->request.miner_key = header.proof.miner_key;
+    job->rules = pouw::ShapeRules::Regtest();
+    job->unit = pouw::MakeFillerUnit(header.prev_block, header.proof.miner_key, 0, job->rules);
+    job->nonce_begin = begin;
+    job->nonce_end = end;
+    return job;
+}
+
+bool WaitFinished(const CpuMiner& miner)
+{
+    for (int i = 0; i < 600 && !miner.JobFinished(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    return miner.JobFinished();
+}
+
+/** A target no ticket meets: every nonce of the range is evaluated once, over two threads. */
+TEST(CpuMiner, EvaluatesTheWholeRangeOnce)
+{
+    std::atomic<int> wins{0};
+    CpuMiner miner{2, [&](const MinerJob&, pouw::WinningTicket) { ++wins; }};
+    miner.SetJob(MakeJob(0x1d00ffff, 100, 100 + 7 * MINER_NONCE_BATCH + 3));
+    ASSERT_TRUE(WaitFinished(miner));
+    const auto totals = miner.GetTotals();
+    EXPECT_EQ(totals.errors, 0u) << totals.last_error;
+    EXPECT_EQ(totals.work.units, 7 * MINER_NONCE_BATCH + 3);
+    EXPECT_EQ(totals.tickets, 0u);
+    EXPECT_EQ(wins.load(), 0);
+}
+
+/** The loosest target: the first win ends the job and reaches the handler once. */
+TEST(CpuMiner, FirstWinEndsTheJob)
+{
+    std::atomic<int> wins{0};
+    std::atomic<uint64_t> nonce{UINT64_MAX};
+    CpuMiner miner{2, [&](const MinerJob& job, pouw::WinningTicket win) {
+                       ++wins;
+                       nonce = win.proof.nonce;
+                       EXPECT_GE(win.proof.nonce, job.nonce_begin);
+                       EXPECT_LT(win.proof.nonce, job.nonce_end);
+                   }};
+    const uint32_t easy = 0x207fffff;
+    miner.SetJob(MakeJob(easy, 0, uint64_t{1} << 40));
+    ASSERT_TRUE(WaitFinished(miner));
+    EXPECT_EQ(wins.load(), 1);
+    EXPECT_NE(nonce.load(), UINT64_MAX);
+}
+
+/** A new job replaces a running one at once. */
+TEST(CpuMiner, NewJobReplacesTheOld)
+{
+    CpuMiner miner{1, [](const MinerJob&, pouw::WinningTicket) {}};
+    const uint32_t hard = 0x1d00ffff;
+    miner.SetJob(MakeJob(hard, 0, UINT64_MAX));
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    EXPECT_FALSE(miner.JobFinished());
+    const uint64_t before = miner.GetTotals().work.units;
+    miner.SetJob(MakeJob(hard, 0, MINER_NONCE_BATCH));
+    ASSERT_TRUE(WaitFinished(miner));
+    miner.ClearJob();
+    EXPECT_TRUE(miner.JobFinished());
+    EXPECT_GE(miner.GetTotals().work.units, before + MINER_NONCE_BATCH);
+}
+
+}  // namespace
+}  // namespace hpips::miner
