@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 from test_framework.key import Key
 from test_framework.miner import MinerProcess, miner_binary, wait_for_height

@@ -69,7 +69,6 @@ class MinerStandaloneTest(HpipsTestFramework):
             self.node.stop()
             miner.wait_for("unavailable")
             miner.wait_for("retrying in")
-            height = None
             self.node.start()
             height = self.node.getblockcount()
             miner.wait_for("reconnected to node", timeout=60)

@@ -4,7 +4,6 @@ goes to a file the test reads line by line."""
 import os
 import signal
 import subprocess
-import time
 
 from .util import wait_until
 
@@ -47,7 +46,3 @@ def wait_for_height(node, height, timeout=60):
 
 def miner_binary(bindir):
     return os.path.join(bindir, "hpips-miner")
-
-
-def elapsed(start):
-    return time.time() - start
