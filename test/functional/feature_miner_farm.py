@@ -20,7 +20,7 @@ from test_framework.util import assert_equal, assert_in, wait_until
 
 SKIP = 77
 EXIT_BAD_CREDENTIALS = 3
-FARM_TIMEOUT = 3
+FARM_TIMEOUT = 5  # heartbeats come every second: room for a loaded machine
 
 
 def mpirun_command(recovery=True):
