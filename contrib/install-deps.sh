@@ -14,6 +14,8 @@ PACKAGES=(
   libfmt-dev libgtest-dev libbenchmark-dev
   libsqlite3-dev libzmq3-dev
   clang libclang-rt-14-dev
+  # Farm mode of hpips-miner (doc/mining.md); built only when CMake finds MPI.
+  libopenmpi-dev openmpi-bin
 )
 # Only needed for contrib/bench.sh (a benchmark baseline, never linked by the product).
 if [ "${HPIPS_BENCH_DEPS:-0}" = "1" ]; then
