@@ -4,6 +4,8 @@
 #include <consensus/params.h>
 
 #include <gtest/gtest.h>
+
+#include "chain_test_util.h"
 #include <sqlite3.h>
 
 #include <cstdlib>
@@ -14,25 +16,7 @@
 namespace hpips::wallet {
 namespace {
 
-/** A fresh directory, removed with everything in it. */
-class TempDir {
-public:
-    TempDir()
-    {
-        std::string tmpl{(std::filesystem::path{::testing::TempDir()} / "hpips_wallet_XXXXXX").string()};
-        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error{"mkdtemp failed"};
-        m_path = tmpl;
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        std::filesystem::remove_all(m_path, ec);
-    }
-    const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
+using test::TempDir;
 
 uint256 Hash(uint8_t b)
 {
