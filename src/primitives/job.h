@@ -2,6 +2,7 @@
 #ifndef HPIPS_PRIMITIVES_JOB_H
 #define HPIPS_PRIMITIVES_JOB_H
 
+#include <primitives/blob.h>
 #include <primitives/destination.h>
 #include <util/result.h>
 #include <util/serialize.h>
@@ -30,6 +31,7 @@
  *   | redundancy u8 | expiry height u32 | commit window u32
  *   | reveal window u32 | challenge window u32 | units root (32) | unit count u32
  *
+ * The input and weights sizes are 1..MAX_BLOB_SIZE (primitives/blob.h).
  * The decoder enforces each field's own range (named constants below) and
  * canonical form (0/1 flags, no reserved bits, shortest CompactSize, no
  * trailing byte), so every accepted payload re-encodes to the same bytes.
