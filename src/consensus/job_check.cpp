@@ -188,6 +188,9 @@ JobReject CheckJobTransaction(const Transaction& tx)
 
 JobReject CheckJobPostingContext(const JobSpec& spec, int64_t posting_height, uint32_t unit_count_from_shape)
 {
+    // Expiry is a u32 height: no posting outside [0, 2^32) can expire after it
+    // (and the sums below cannot overflow).
+    if (posting_height < 0 || posting_height > int64_t{UINT32_MAX}) return JobReject::EXPIRY_EARLY;
     const int64_t windows_end = posting_height + int64_t{spec.commit_window} + spec.reveal_window + spec.challenge_window;
     if (int64_t{spec.expiry_height} <= windows_end) return JobReject::EXPIRY_EARLY;
     if (int64_t{spec.expiry_height} > posting_height + int64_t{MAX_JOB_LIFETIME}) return JobReject::EXPIRY_FAR;

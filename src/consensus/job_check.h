@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 /**
@@ -117,14 +118,16 @@ JobReject CheckJobTransaction(const Transaction& tx);
 
 /** Contextual rules of a posting mined at `posting_height`: expiry after
  *  posting_height + the three windows and at most MAX_JOB_LIFETIME later;
- *  spec.unit_count equal to `unit_count_from_shape`.
+ *  spec.unit_count equal to `unit_count_from_shape`. A posting height outside
+ *  [0, 2^32) fails as EXPIRY_EARLY (expiry heights are u32).
  *
  *  Hook (JobUnitCountHook): `unit_count_from_shape` is the unit count the
  *  spec's shape implies, computed by the unit split of doc/jobs_units.md
  *  (src/pouw/job_*.h, another helper's work); the ledger passes it in. */
 JobReject CheckJobPostingContext(const JobSpec& spec, int64_t posting_height, uint32_t unit_count_from_shape);
 
-/** The rules on what a transaction spends (`spent[i]` for input i): no input
+/** The rules on what a transaction spends (`spent[i]` for input i, one per
+ *  input: the caller's lookup, as for CheckTxInputs): no input
  *  spends a BURN or FRAUD output; a transaction with a REVEAL output has
  *  exactly one REVEAL output and exactly one input spending a COMMIT output,
  *  and the REVEAL amount equals that COMMIT's bond. KEY spends are untouched

@@ -323,6 +323,9 @@ TEST(JobCheckTest, PostingContext)
     far.commit_window = far.reveal_window = far.challenge_window = MAX_JOB_WINDOW;
     EXPECT_EQ(CheckJobPostingContext(far, int64_t{UINT32_MAX} - MAX_JOB_LIFETIME, 4), JobReject::NONE);
     EXPECT_EQ(CheckJobPostingContext(far, int64_t{UINT32_MAX}, 4), JobReject::EXPIRY_EARLY);
+    EXPECT_EQ(CheckJobPostingContext(far, int64_t{UINT32_MAX} + 1, 4), JobReject::EXPIRY_EARLY);
+    EXPECT_EQ(CheckJobPostingContext(spec, -1, 4), JobReject::EXPIRY_EARLY);
+    EXPECT_EQ(CheckJobPostingContext(spec, INT64_MAX, 4), JobReject::EXPIRY_EARLY);
 }
 
 TEST(JobCheckTest, Spends)
@@ -361,6 +364,14 @@ TEST(JobCheckTest, TransitionalRuleKeepsJobKindsOutOfBlocks)
         EXPECT_EQ(state.GetFailure(), TxFailure::CONSENSUS);
         EXPECT_EQ(state.GetReason(), "job-kinds-not-active") << int{out.destination.kind};
     }
+    // A malformed job output gets the same transitional reason: the job
+    // rules do not run in blocks yet.
+    JobSpec bad = ValidSpec();
+    bad.redundancy = 0;
+    TxValidationState bad_state;
+    EXPECT_FALSE(CheckTransaction(Tx({JobOut(bad)}), bad_state));
+    EXPECT_EQ(bad_state.GetReason(), "job-kinds-not-active");
+
     TxValidationState state;
     EXPECT_TRUE(CheckTransaction(Tx({KeyOut(1)}), state)) << state.ToString();
     TxOut unknown = KeyOut(1);
