@@ -84,9 +84,11 @@ enum class JobInputKind : uint8_t {
 /** Largest valid JobInputKind value. */
 constexpr uint8_t MAX_JOB_INPUT_KIND = static_cast<uint8_t>(JobInputKind::INT8_TENSOR);
 
-/** Bits of the conv flags byte. */
+/** Conv flags bit: ReLU in the quantized domain (kernels/requantize.h). */
 constexpr uint8_t JOB_CONV_FLAG_RELU = 0x01;
+/** Conv flags bit: 2 × 2 max-pool with stride 2 after requantization. */
 constexpr uint8_t JOB_CONV_FLAG_MAXPOOL = 0x02;
+/** Every defined flag bit; the others must be zero. */
 constexpr uint8_t JOB_CONV_FLAGS_KNOWN = JOB_CONV_FLAG_RELU | JOB_CONV_FLAG_MAXPOOL;
 
 /** The optional heavy stage: one conv layer (kernels/conv.h) with its
@@ -149,8 +151,10 @@ constexpr size_t JOB_SPEC_FIXED_SIZE = 1 + 32 + (32 + 8 + 1 + 4 * 4) + 1 + (1 + 
 static_assert(MAX_JOB_SPEC_SIZE == JOB_SPEC_FIXED_SIZE + 3 + MAX_JOB_PIPELINE_LENGTH + JOB_CONV_ENCODED_SIZE,
               "destination.h's MAX_JOB_SPEC_SIZE must be the largest JobSpec encoding");
 
-/** Writes the canonical encoding. The spec must satisfy the decoder's field
- *  bounds (asserted for the pipeline length only). */
+/** Writes the canonical encoding. Precondition: the pipeline text is at
+ *  most MAX_JOB_PIPELINE_LENGTH bytes (asserted: a builder of specs from
+ *  user input checks it first); other fields are written as they are, so a
+ *  spec outside the decoder's bounds encodes to bytes that do not decode. */
 void WriteJobSpec(Writer& w, const JobSpec& spec);
 /** Reads one JobSpec, enforcing every field bound. Throws SerializeError. */
 JobSpec ReadJobSpec(Reader& r);

@@ -71,12 +71,14 @@ uint256 ComputeJobCommitment(std::span<const uint8_t, XONLY_KEY_SIZE> miner_key,
  *  commit.commitment. The unit id comes from the job (ledger work). */
 bool RevealOpensCommit(const JobCommit& commit, const JobReveal& reveal, const uint256& unit_id);
 
-/** Fixed-size encodings (see above). */
+/** The COMMIT payload (JOB_COMMIT_PAYLOAD_SIZE bytes). */
 std::vector<uint8_t> EncodeJobCommit(const JobCommit& commit);
-/** Exactly JOB_COMMIT_PAYLOAD_SIZE bytes, else an error. */
+/** Decodes a COMMIT payload: exactly JOB_COMMIT_PAYLOAD_SIZE bytes, else an
+ *  error. Every such byte string decodes; key validity is consensus. */
 Result<JobCommit> DecodeJobCommit(std::span<const uint8_t> bytes);
+/** The REVEAL payload (JOB_REVEAL_PAYLOAD_SIZE bytes). */
 std::vector<uint8_t> EncodeJobReveal(const JobReveal& reveal);
-/** Exactly JOB_REVEAL_PAYLOAD_SIZE bytes, else an error. */
+/** Decodes a REVEAL payload: exactly JOB_REVEAL_PAYLOAD_SIZE bytes, else an error. */
 Result<JobReveal> DecodeJobReveal(std::span<const uint8_t> bytes);
 
 }  // namespace hpips
