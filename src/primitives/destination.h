@@ -51,10 +51,11 @@ constexpr size_t MAX_JOB_SPEC_SIZE = 1'231;
 constexpr size_t JOB_COMMIT_PAYLOAD_SIZE = 32 + 4 + 32 + 32;
 /** A REVEAL payload: result root (32), salt (32). */
 constexpr size_t JOB_REVEAL_PAYLOAD_SIZE = 32 + 32;
-/** Largest fraud-proof encoding (primitives/fraud_proof.h computes the GEMM
- *  worst case: an A row of 4096 bytes, 256 B columns and a C row, each with a
- *  Merkle proof of the largest depth), about 1.26 MiB, below MAX_TX_SIZE. */
-constexpr size_t MAX_FRAUD_PROOF_SIZE = 1'322'577;
+/** Largest fraud-proof encoding (primitives/fraud_proof.h computes it: a
+ *  light row proof with 2^20 bytes of input rows, 225 row proofs and a 2^18-byte
+ *  claimed row, every Merkle proof at the largest depth), about 1.47 MiB,
+ *  below MAX_TX_SIZE / 2. */
+constexpr size_t MAX_FRAUD_PROOF_SIZE = 1'545'587;
 
 /** The largest payload any kind accepts (a FRAUD output's). */
 constexpr size_t MAX_ANY_DESTINATION_PAYLOAD = MAX_FRAUD_PROOF_SIZE;

@@ -1,26 +1,93 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <primitives/fraud_proof.h>
 
+#include <cassert>
+
 namespace hpips {
 namespace {
 
-/** Smallest encoding of a proven row: 1-byte length, 1 byte, a proof of
- *  three 1-byte fields. */
-constexpr size_t MIN_PROVEN_ROW_ENCODING = 1 + 1 + 3;
+/** Smallest MerkleProof encoding: three 1-byte CompactSizes. */
+constexpr size_t MIN_MERKLE_PROOF_ENCODING = 3;
 
-void WriteProvenRow(Writer& w, const ProvenRow& row)
+std::span<const uint8_t> AsBytes(std::span<const int8_t> values)
 {
-    w.WriteByteVector(row.bytes);
-    WriteMerkleProof(w, row.proof);
+    return {reinterpret_cast<const uint8_t*>(values.data()), values.size()};
 }
 
-ProvenRow ReadProvenRow(Reader& r, size_t max_bytes)
+std::vector<int8_t> ReadInt8(Reader& r, size_t n)
 {
-    ProvenRow row;
-    row.bytes = r.ReadByteVector(max_bytes);
-    if (row.bytes.empty()) throw SerializeError{"fraud proof: empty row"};
-    row.proof = ReadMerkleProof(r);
-    return row;
+    const auto bytes = r.ReadBytes(n);  // checked against the bytes left first
+    std::vector<int8_t> out(n);
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<int8_t>(bytes[i]);
+    return out;
+}
+
+/** A CompactSize length in 1..max. */
+size_t ReadNonEmptyLength(Reader& r, size_t max, const char* what)
+{
+    const uint64_t n = r.ReadCompactSize(max);
+    if (n == 0) throw SerializeError{std::string{"fraud proof: empty "} + what};
+    return static_cast<size_t>(n);
+}
+
+std::vector<uint8_t> ReadNonEmptyBytes(Reader& r, size_t max, const char* what)
+{
+    auto bytes = r.ReadByteVector(max);
+    if (bytes.empty()) throw SerializeError{std::string{"fraud proof: empty "} + what};
+    return bytes;
+}
+
+void WriteGemm(Writer& w, const GemmFraudEvidence& g)
+{
+    const size_t k = g.a_row.size(), n = g.c_row.size();
+    assert(k >= 1 && k <= MAX_FRAUD_GEMM_K && n >= 1 && n <= MAX_FRAUD_GEMM_N && g.b.size() == k * n);
+    w.WriteCompactSize(k);
+    w.WriteBytes(AsBytes(g.a_row));
+    WriteMerkleProof(w, g.a_proof);
+    w.WriteCompactSize(n);
+    w.WriteBytes(AsBytes(g.b));
+    for (const int32_t v : g.c_row) w.WriteI32(v);
+    WriteMerkleProof(w, g.c_proof);
+}
+
+GemmFraudEvidence ReadGemm(Reader& r)
+{
+    GemmFraudEvidence g;
+    const size_t k = ReadNonEmptyLength(r, MAX_FRAUD_GEMM_K, "A row");
+    g.a_row = ReadInt8(r, k);
+    g.a_proof = ReadMerkleProof(r);
+    const size_t n = ReadNonEmptyLength(r, MAX_FRAUD_GEMM_N, "C row");
+    g.b = ReadInt8(r, k * n);  // ≤ 2^20 bytes, and only if that many are left
+    const auto c = r.ReadBytes(4 * n);
+    g.c_row.resize(n);
+    for (size_t j = 0; j < n; ++j) {
+        g.c_row[j] = static_cast<int32_t>(uint32_t{c[4 * j]} | uint32_t{c[4 * j + 1]} << 8 |
+                                          uint32_t{c[4 * j + 2]} << 16 | uint32_t{c[4 * j + 3]} << 24);
+    }
+    g.c_proof = ReadMerkleProof(r);
+    return g;
+}
+
+void WriteWindow(Writer& w, const RowWindowFraudEvidence& e)
+{
+    assert(!e.input_rows.empty() && e.input_rows.size() <= MAX_FRAUD_INPUT_ROWS_BYTES);
+    assert(e.input_proofs.size() <= MAX_FRAUD_INPUT_PROOFS);
+    assert(!e.claimed_row.empty() && e.claimed_row.size() <= MAX_FRAUD_CLAIMED_ROW_BYTES);
+    w.WriteByteVector(e.input_rows);
+    w.WriteCompactSize(e.input_proofs.size());
+    for (const auto& proof : e.input_proofs) WriteMerkleProof(w, proof);
+    w.WriteByteVector(e.claimed_row);
+    WriteMerkleProof(w, e.row_proof);
+}
+
+RowWindowFraudEvidence ReadWindow(Reader& r)
+{
+    RowWindowFraudEvidence e;
+    e.input_rows = ReadNonEmptyBytes(r, MAX_FRAUD_INPUT_ROWS_BYTES, "input rows");
+    e.input_proofs = r.ReadVector(MAX_FRAUD_INPUT_PROOFS, MIN_MERKLE_PROOF_ENCODING, ReadMerkleProof);
+    e.claimed_row = ReadNonEmptyBytes(r, MAX_FRAUD_CLAIMED_ROW_BYTES, "claimed row");
+    e.row_proof = ReadMerkleProof(r);
+    return e;
 }
 
 }  // namespace
@@ -32,14 +99,9 @@ void WriteFraudProof(Writer& w, const FraudProof& proof)
     w.WriteU8(static_cast<uint8_t>(proof.variant));
     w.WriteU32(proof.row);
     if (proof.variant == FraudVariant::GEMM) {
-        WriteProvenRow(w, proof.gemm.a_row);
-        w.WriteCompactSize(proof.gemm.b_columns.size());
-        for (const auto& column : proof.gemm.b_columns) WriteProvenRow(w, column);
-        WriteProvenRow(w, proof.gemm.c_row);
+        WriteGemm(w, proof.gemm);
     } else {
-        w.WriteCompactSize(proof.light.input_rows.size());
-        for (const auto& row : proof.light.input_rows) WriteProvenRow(w, row);
-        WriteProvenRow(w, proof.light.output_row);
+        WriteWindow(w, proof.window);
     }
 }
 
@@ -49,30 +111,15 @@ FraudProof ReadFraudProof(Reader& r)
     if (r.ReadU8() != FRAUD_PROOF_VERSION) throw SerializeError{"fraud proof: unknown version"};
     proof.target = ReadOutPoint(r);
     const uint8_t variant = r.ReadU8();
-    if (variant == static_cast<uint8_t>(FraudVariant::GEMM)) {
-        proof.variant = FraudVariant::GEMM;
-        proof.row = r.ReadU32();
-        proof.gemm.a_row = ReadProvenRow(r, MAX_FRAUD_GEMM_K);
-        const size_t k = proof.gemm.a_row.bytes.size();
-        proof.gemm.b_columns = r.ReadVector(MAX_FRAUD_GEMM_N, MIN_PROVEN_ROW_ENCODING, [k](Reader& rr) {
-            ProvenRow column = ReadProvenRow(rr, MAX_FRAUD_GEMM_K);
-            if (column.bytes.size() != k) throw SerializeError{"fraud proof: B column length differs from the A row"};
-            return column;
-        });
-        if (proof.gemm.b_columns.empty()) throw SerializeError{"fraud proof: no B columns"};
-        proof.gemm.c_row = ReadProvenRow(r, MAX_FRAUD_C_ROW_BYTES);
-        if (proof.gemm.c_row.bytes.size() != 4 * proof.gemm.b_columns.size()) {
-            throw SerializeError{"fraud proof: C row length is not 4 × the column count"};
-        }
-    } else if (variant == static_cast<uint8_t>(FraudVariant::LIGHT)) {
-        proof.variant = FraudVariant::LIGHT;
-        proof.row = r.ReadU32();
-        proof.light.input_rows = r.ReadVector(MAX_FRAUD_LIGHT_INPUT_ROWS, MIN_PROVEN_ROW_ENCODING,
-                                              [](Reader& rr) { return ReadProvenRow(rr, MAX_FRAUD_LIGHT_ROW_BYTES); });
-        if (proof.light.input_rows.empty()) throw SerializeError{"fraud proof: no input rows"};
-        proof.light.output_row = ReadProvenRow(r, MAX_FRAUD_LIGHT_ROW_BYTES);
-    } else {
+    if (variant < static_cast<uint8_t>(FraudVariant::GEMM) || variant > static_cast<uint8_t>(FraudVariant::CONV)) {
         throw SerializeError{"fraud proof: unknown variant"};
+    }
+    proof.variant = static_cast<FraudVariant>(variant);
+    proof.row = r.ReadU32();
+    if (proof.variant == FraudVariant::GEMM) {
+        proof.gemm = ReadGemm(r);
+    } else {
+        proof.window = ReadWindow(r);
     }
     return proof;
 }

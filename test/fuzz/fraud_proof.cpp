@@ -30,15 +30,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     Check(bytes.size() <= hpips::MAX_FRAUD_PROOF_SIZE);
     if (proof->variant == hpips::FraudVariant::GEMM) {
         const auto& g = proof->gemm;
-        Check(!g.a_row.bytes.empty() && g.a_row.bytes.size() <= hpips::MAX_FRAUD_GEMM_K);
-        Check(!g.b_columns.empty() && g.b_columns.size() <= hpips::MAX_FRAUD_GEMM_N);
-        for (const auto& column : g.b_columns) Check(column.bytes.size() == g.a_row.bytes.size());
-        Check(g.c_row.bytes.size() == 4 * g.b_columns.size());
+        Check(!g.a_row.empty() && g.a_row.size() <= hpips::MAX_FRAUD_GEMM_K);
+        Check(!g.c_row.empty() && g.c_row.size() <= hpips::MAX_FRAUD_GEMM_N);
+        Check(g.b.size() == g.a_row.size() * g.c_row.size());
     } else {
-        const auto& l = proof->light;
-        Check(!l.input_rows.empty() && l.input_rows.size() <= hpips::MAX_FRAUD_LIGHT_INPUT_ROWS);
-        for (const auto& row : l.input_rows) Check(row.bytes.size() <= hpips::MAX_FRAUD_LIGHT_ROW_BYTES);
-        Check(l.output_row.bytes.size() <= hpips::MAX_FRAUD_LIGHT_ROW_BYTES);
+        const auto& e = proof->window;
+        Check(!e.input_rows.empty() && e.input_rows.size() <= hpips::MAX_FRAUD_INPUT_ROWS_BYTES);
+        Check(e.input_proofs.size() <= hpips::MAX_FRAUD_INPUT_PROOFS);
+        Check(!e.claimed_row.empty() && e.claimed_row.size() <= hpips::MAX_FRAUD_CLAIMED_ROW_BYTES);
     }
     Check(hpips::CheckJobOutput(hpips::TxOut{0, hpips::Destination{6, bytes}}) == hpips::JobReject::NONE);
     return 0;

@@ -15,15 +15,17 @@ uint256 Hash(uint8_t tag)
     return uint256{bytes};
 }
 
-ProvenRow Row(size_t n, uint8_t fill, uint64_t index = 0, size_t depth = 3)
+MerkleProof Proof(uint64_t index, uint64_t count, size_t depth)
 {
-    ProvenRow row;
-    row.bytes.assign(n, fill);
-    row.proof.leaf_index = index;
-    row.proof.leaf_count = uint64_t{1} << depth;
-    row.proof.branch.assign(depth, Hash(fill));
-    return row;
+    return MerkleProof{index, count, std::vector<uint256>(depth, Hash(static_cast<uint8_t>(index)))};
 }
+
+/** The largest proof encoding: 9-byte count, 5-byte index, 32 siblings. */
+MerkleProof WidestProof() { return Proof(MAX_MERKLE_LEAVES - 1, MAX_MERKLE_LEAVES, MAX_MERKLE_DEPTH); }
+
+/** Encoded size of Proof(17, 2048, 11): 3-byte count, 1-byte index, 1-byte
+ *  branch length, 11 siblings. */
+constexpr size_t GEMM_PROOF_SIZE = 3 + 1 + 1 + 11 * 32;
 
 FraudProof GemmProof(size_t k = 64, size_t n = 4)
 {
@@ -31,131 +33,183 @@ FraudProof GemmProof(size_t k = 64, size_t n = 4)
     proof.target = OutPoint{Hash(20), 1};
     proof.variant = FraudVariant::GEMM;
     proof.row = 17;
-    proof.gemm.a_row = Row(k, 1, 17);
-    for (size_t j = 0; j < n; ++j) proof.gemm.b_columns.push_back(Row(k, static_cast<uint8_t>(2 + j), j));
-    proof.gemm.c_row = Row(4 * n, 9, 17);
+    proof.gemm.a_row.assign(k, -3);
+    proof.gemm.a_proof = Proof(17, 2048, 11);
+    proof.gemm.b.resize(k * n);
+    for (size_t i = 0; i < proof.gemm.b.size(); ++i) proof.gemm.b[i] = static_cast<int8_t>(i * 7);
+    for (size_t j = 0; j < n; ++j) proof.gemm.c_row.push_back(static_cast<int32_t>(j) * -100'003 - 7);
+    proof.gemm.c_proof = Proof(17, 2048, 11);
     return proof;
 }
 
-FraudProof LightProof(size_t rows = 5, size_t width = 100)
+FraudProof WindowProof(FraudVariant variant = FraudVariant::LIGHT, size_t rows = 5, size_t width = 100,
+                       size_t proofs = 5)
 {
     FraudProof proof;
     proof.target = OutPoint{Hash(21), 0};
-    proof.variant = FraudVariant::LIGHT;
+    proof.variant = variant;
     proof.row = 3;
-    for (size_t i = 0; i < rows; ++i) proof.light.input_rows.push_back(Row(width, static_cast<uint8_t>(i), i));
-    proof.light.output_row = Row(width, 0x77, 3);
+    proof.window.input_rows.assign(rows * width, 0x55);
+    for (size_t i = 0; i < proofs; ++i) proof.window.input_proofs.push_back(Proof(i, 64, 6));
+    proof.window.claimed_row.assign(width, 0x77);
+    proof.window.row_proof = Proof(3, 64, 6);
     return proof;
 }
 
+bool FraudDecodes(const std::vector<uint8_t>& bytes) { return Decode(bytes, ReadFraudProof).has_value(); }
+bool FraudDecodes(const FraudProof& proof) { return FraudDecodes(EncodeFraudProof(proof)); }
+
 TEST(FraudProofTest, RoundTrip)
 {
-    for (const FraudProof& proof : {GemmProof(), LightProof()}) {
+    for (const FraudProof& proof : {GemmProof(), WindowProof(), WindowProof(FraudVariant::CONV),
+                                    WindowProof(FraudVariant::LIGHT, 8, 30, 0)}) {
         const auto bytes = EncodeFraudProof(proof);
         const auto decoded = DecodeFraudProof(bytes);
         ASSERT_TRUE(decoded) << decoded.error_message();
         EXPECT_EQ(*decoded, proof);
         EXPECT_EQ(EncodeFraudProof(*decoded), bytes);
-        for (size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(DecodeFraudProof(std::span{bytes}.first(n)));
+        for (size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(DecodeFraudProof(std::span{bytes}.first(n))) << n;
         auto trailing = bytes;
         trailing.push_back(0);
         EXPECT_EQ(DecodeFraudProof(trailing).error_message(), "trailing bytes");
     }
 }
 
-TEST(FraudProofTest, LargestGemmProofIsMaxFraudProofSize)
+TEST(FraudProofTest, GemmLayout)
 {
-    FraudProof proof = GemmProof(MAX_FRAUD_GEMM_K, MAX_FRAUD_GEMM_N);
-    // Largest proofs: 9-byte count, 5-byte index, MAX_MERKLE_DEPTH siblings.
-    const auto widen = [](ProvenRow& row) {
-        row.proof.leaf_count = MAX_MERKLE_LEAVES;
-        row.proof.leaf_index = MAX_MERKLE_LEAVES - 1;
-        row.proof.branch.assign(MAX_MERKLE_DEPTH, Hash(1));
-    };
-    widen(proof.gemm.a_row);
-    for (auto& column : proof.gemm.b_columns) widen(column);
-    widen(proof.gemm.c_row);
+    const FraudProof proof = GemmProof(64, 2);
     const auto bytes = EncodeFraudProof(proof);
+    size_t at = FRAUD_PROOF_HEADER_SIZE;
+    EXPECT_EQ(bytes[1 + OUTPOINT_SIZE], 1);  // variant GEMM
+    EXPECT_EQ(bytes[at], 64);                // k
+    EXPECT_EQ(static_cast<int8_t>(bytes[at + 1]), -3);
+    at += 1 + 64 + GEMM_PROOF_SIZE;          // A row and its proof
+    EXPECT_EQ(bytes[at], 2);                 // n
+    at += 1 + 64 * 2;                        // B
+    // C row: int32 little-endian, two's complement.
+    EXPECT_EQ(bytes[at], static_cast<uint8_t>(-7));
+    EXPECT_EQ(bytes[at + 3], 0xff);
+    EXPECT_EQ(bytes.size(), at + 8 + GEMM_PROOF_SIZE);
+}
+
+TEST(FraudProofTest, LargestProofsAreMaxFraudProofSize)
+{
+    FraudProof gemm = GemmProof(MAX_FRAUD_GEMM_K, MAX_FRAUD_GEMM_N);
+    gemm.gemm.a_proof = gemm.gemm.c_proof = WidestProof();
+    EXPECT_EQ(EncodeFraudProof(gemm).size(), MAX_GEMM_FRAUD_PROOF_ENCODING);
+    EXPECT_TRUE(DecodeFraudProof(EncodeFraudProof(gemm)));
+
+    FraudProof window = WindowProof(FraudVariant::LIGHT, 1, 1, 0);
+    window.window.input_rows.assign(MAX_FRAUD_INPUT_ROWS_BYTES, 1);
+    window.window.input_proofs.assign(MAX_FRAUD_INPUT_PROOFS, WidestProof());
+    window.window.claimed_row.assign(MAX_FRAUD_CLAIMED_ROW_BYTES, 2);
+    window.window.row_proof = WidestProof();
+    const auto bytes = EncodeFraudProof(window);
     EXPECT_EQ(bytes.size(), MAX_FRAUD_PROOF_SIZE);
     const auto decoded = DecodeFraudProof(bytes);
     ASSERT_TRUE(decoded) << decoded.error_message();
-    EXPECT_EQ(*decoded, proof);
+    EXPECT_EQ(*decoded, window);
     auto longer = bytes;
     longer.push_back(0);
     EXPECT_EQ(DecodeFraudProof(longer).error_message(), "fraud proof: larger than MAX_FRAUD_PROOF_SIZE");
 }
 
-bool FraudDecodes(const FraudProof& proof) { return Decode(EncodeFraudProof(proof), ReadFraudProof).has_value(); }
+/** `proof` encoded with the CompactSize at byte `at` (a 1-, 3- or 5-byte
+ *  length) replaced by `value`, and `extra` bytes of padding appended so
+ *  that a length one over its bound is refused by the bound, not for truncation. */
+std::vector<uint8_t> WithLength(const FraudProof& proof, size_t at, size_t old_size, uint64_t value, size_t extra)
+{
+    auto bytes = EncodeFraudProof(proof);
+    Writer w;
+    w.WriteCompactSize(value);
+    std::vector<uint8_t> out{bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(at)};
+    out.insert(out.end(), w.data().begin(), w.data().end());
+    out.insert(out.end(), bytes.begin() + static_cast<std::ptrdiff_t>(at + old_size), bytes.end());
+    out.resize(out.size() + extra, 0);
+    return out;
+}
 
 TEST(FraudProofTest, EveryBoundWithOneOver)
 {
+    const size_t at = FRAUD_PROOF_HEADER_SIZE;
+    // k: at the bound decodes; one over is refused by the length bound.
     EXPECT_TRUE(FraudDecodes(GemmProof(MAX_FRAUD_GEMM_K, 1)));
-    EXPECT_FALSE(FraudDecodes(GemmProof(MAX_FRAUD_GEMM_K + 1, 1)));
-    EXPECT_FALSE(FraudDecodes(GemmProof(0, 1)));  // empty rows
-    EXPECT_TRUE(FraudDecodes(GemmProof(64, MAX_FRAUD_GEMM_N)));
+    EXPECT_EQ(Decode(WithLength(GemmProof(MAX_FRAUD_GEMM_K, 1), at, 3, MAX_FRAUD_GEMM_K + 1, 1024), ReadFraudProof)
+                  .error_message(),
+              "CompactSize 4097 exceeds maximum 4096");
+    EXPECT_FALSE(FraudDecodes(WithLength(GemmProof(1, 1), at, 1, 0, 0)));  // k = 0
+    // n: at the bound decodes; one over is refused.
+    EXPECT_TRUE(FraudDecodes(GemmProof(1, MAX_FRAUD_GEMM_N)));
+    const size_t n_at = at + 1 + 1 + GEMM_PROOF_SIZE;
+    EXPECT_EQ(Decode(WithLength(GemmProof(1, MAX_FRAUD_GEMM_N), n_at, 3, MAX_FRAUD_GEMM_N + 1, 1024), ReadFraudProof)
+                  .error_message(),
+              "CompactSize 257 exceeds maximum 256");
+    EXPECT_FALSE(FraudDecodes(WithLength(GemmProof(1, 1), n_at, 1, 0, 0)));  // n = 0
+    // B or the C row shorter than k·n / 4·n: truncated.
     {
-        // n + 1 columns: refused by the count bound (C row grown to match).
-        FraudProof proof = GemmProof(64, MAX_FRAUD_GEMM_N);
-        proof.gemm.b_columns.push_back(Row(64, 1));
-        proof.gemm.c_row = Row(MAX_FRAUD_C_ROW_BYTES, 9);
-        EXPECT_FALSE(FraudDecodes(proof));
+        auto bytes = EncodeFraudProof(GemmProof(8, 2));
+        bytes.erase(bytes.begin() + static_cast<std::ptrdiff_t>(at + 1 + 8 + GEMM_PROOF_SIZE + 1));  // one B byte
+        EXPECT_FALSE(FraudDecodes(bytes));
     }
-    EXPECT_FALSE(FraudDecodes(GemmProof(64, 0)));  // no columns
-    {
-        FraudProof proof = GemmProof();
-        proof.gemm.b_columns[2].bytes.push_back(0);  // column length ≠ k
-        EXPECT_FALSE(FraudDecodes(proof));
-    }
-    {
-        FraudProof proof = GemmProof();
-        proof.gemm.c_row.bytes.pop_back();  // C row ≠ 4·n bytes
-        EXPECT_FALSE(FraudDecodes(proof));
-    }
-    EXPECT_TRUE(FraudDecodes(LightProof(MAX_FRAUD_LIGHT_INPUT_ROWS, 16)));
-    EXPECT_FALSE(FraudDecodes(LightProof(MAX_FRAUD_LIGHT_INPUT_ROWS + 1, 16)));
-    EXPECT_FALSE(FraudDecodes(LightProof(0, 16)));
-    EXPECT_TRUE(FraudDecodes(LightProof(1, MAX_FRAUD_LIGHT_ROW_BYTES)));
-    EXPECT_FALSE(FraudDecodes(LightProof(1, MAX_FRAUD_LIGHT_ROW_BYTES + 1)));
-    {
-        FraudProof proof = LightProof();
-        proof.light.output_row = Row(MAX_FRAUD_LIGHT_ROW_BYTES + 1, 1);
-        EXPECT_FALSE(FraudDecodes(proof));
-    }
-    {
-        // A Merkle proof one sibling too deep.
-        FraudProof proof = GemmProof();
-        proof.gemm.a_row.proof.branch.assign(MAX_MERKLE_DEPTH + 1, Hash(1));
-        EXPECT_FALSE(FraudDecodes(proof));
-    }
+    // Input rows.
+    FraudProof window = WindowProof(FraudVariant::LIGHT, 1, 1, 0);
+    window.window.input_rows.assign(MAX_FRAUD_INPUT_ROWS_BYTES, 1);
+    EXPECT_TRUE(FraudDecodes(window));
+    EXPECT_EQ(Decode(WithLength(window, at, 5, MAX_FRAUD_INPUT_ROWS_BYTES + 1, 1), ReadFraudProof).error_message(),
+              "vector length 1048577 exceeds maximum 1048576");
+    EXPECT_FALSE(FraudDecodes(WithLength(WindowProof(), at, 3, 0, 0)));  // empty input rows
+    // Input proofs.
+    EXPECT_TRUE(FraudDecodes(WindowProof(FraudVariant::LIGHT, 1, 4, MAX_FRAUD_INPUT_PROOFS)));
+    EXPECT_FALSE(FraudDecodes(WindowProof(FraudVariant::LIGHT, 1, 4, MAX_FRAUD_INPUT_PROOFS + 1)));
+    // Claimed row.
+    window = WindowProof(FraudVariant::CONV, 1, 4, 0);
+    window.window.claimed_row.assign(MAX_FRAUD_CLAIMED_ROW_BYTES, 3);
+    EXPECT_TRUE(FraudDecodes(window));
+    const size_t row_at = at + 1 + 4 + 1;
+    EXPECT_EQ(Decode(WithLength(window, row_at, 5, MAX_FRAUD_CLAIMED_ROW_BYTES + 1, 1), ReadFraudProof)
+                  .error_message(),
+              "vector length 262145 exceeds maximum 262144");
+    EXPECT_FALSE(FraudDecodes(WithLength(WindowProof(FraudVariant::CONV, 1, 4, 0), row_at, 1, 0, 0)));
+    // A Merkle proof one sibling too deep.
+    FraudProof deep = GemmProof();
+    deep.gemm.a_proof.branch.assign(MAX_MERKLE_DEPTH + 1, Hash(1));
+    EXPECT_FALSE(FraudDecodes(deep));
 }
 
 TEST(FraudProofTest, VersionAndVariantChecked)
 {
-    auto bytes = EncodeFraudProof(GemmProof());
+    const auto bytes = EncodeFraudProof(GemmProof());
     ASSERT_EQ(bytes[0], FRAUD_PROOF_VERSION);
-    ASSERT_EQ(bytes[1 + OUTPOINT_SIZE], static_cast<uint8_t>(FraudVariant::GEMM));
     auto bad = bytes;
     bad[0] = FRAUD_PROOF_VERSION + 1;
     EXPECT_EQ(DecodeFraudProof(bad).error_message(), "fraud proof: unknown version");
-    for (const uint8_t variant : {0, 3, 255}) {
+    for (const uint8_t variant : {0, 4, 255}) {
         bad = bytes;
         bad[1 + OUTPOINT_SIZE] = variant;
         EXPECT_EQ(DecodeFraudProof(bad).error_message(), "fraud proof: unknown variant");
     }
-    // A huge announced column count fails as truncated before any allocation.
-    FraudProof proof = GemmProof(64, 1);
-    auto enc = EncodeFraudProof(proof);
-    const size_t count_at = 1 + OUTPOINT_SIZE + 1 + 4 + 1 + 64 + 3 + 3 * 32;
-    ASSERT_EQ(enc[count_at], 1);
-    enc[count_at] = static_cast<uint8_t>(MAX_FRAUD_GEMM_N > 252 ? 252 : MAX_FRAUD_GEMM_N);
-    EXPECT_FALSE(DecodeFraudProof(enc));
+    // A GEMM body read as a light one, or the reverse, does not decode.
+    bad = bytes;
+    bad[1 + OUTPOINT_SIZE] = static_cast<uint8_t>(FraudVariant::LIGHT);
+    EXPECT_FALSE(DecodeFraudProof(bad));
+    // A huge announced proof count fails as truncated before any allocation.
+    auto counted = EncodeFraudProof(WindowProof(FraudVariant::LIGHT, 1, 4, 1));
+    const size_t count_at = FRAUD_PROOF_HEADER_SIZE + 1 + 4;
+    ASSERT_EQ(counted[count_at], 1);
+    counted[count_at] = 200;
+    EXPECT_EQ(DecodeFraudProof(counted).error_message(), "truncated");
 }
 
-TEST(DestinationPayloadTest, TransactionWithFraudOutputDecodes)
+TEST(FraudProofTest, TransactionWithLargestFraudOutputDecodes)
 {
+    FraudProof window = WindowProof(FraudVariant::LIGHT, 1, 1, 0);
+    window.window.input_rows.assign(MAX_FRAUD_INPUT_ROWS_BYTES, 1);
+    window.window.input_proofs.assign(MAX_FRAUD_INPUT_PROOFS, WidestProof());
+    window.window.claimed_row.assign(MAX_FRAUD_CLAIMED_ROW_BYTES, 2);
+    window.window.row_proof = WidestProof();
     MutableTransaction mtx;
     mtx.inputs.push_back(TxIn{OutPoint{Hash(1), 0}, SEQUENCE_FINAL, {}});
-    mtx.outputs.push_back(TxOut{0, Destination{6, EncodeFraudProof(GemmProof(MAX_FRAUD_GEMM_K, MAX_FRAUD_GEMM_N))}});
+    mtx.outputs.push_back(TxOut{0, Destination{6, EncodeFraudProof(window)}});
     mtx.outputs.push_back(TxOut{1, Destination{5, {}}});
     const Transaction tx{mtx};
     const auto decoded = DecodeTransaction(EncodeTransaction(tx));

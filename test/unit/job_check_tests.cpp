@@ -99,10 +99,9 @@ FraudProof SmallFraud()
     FraudProof proof;
     proof.target = OutPoint{Hash(8), 0};
     proof.variant = FraudVariant::GEMM;
-    proof.gemm.a_row.bytes.assign(64, 1);
-    proof.gemm.b_columns.resize(1);
-    proof.gemm.b_columns[0].bytes.assign(64, 2);
-    proof.gemm.c_row.bytes.assign(4, 3);
+    proof.gemm.a_row.assign(64, 1);
+    proof.gemm.b.assign(64, 2);
+    proof.gemm.c_row.assign(1, 3);
     return proof;
 }
 TxOut FraudOut(Amount amount = 0)
