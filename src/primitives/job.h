@@ -70,9 +70,6 @@ constexpr uint8_t MAX_JOB_REQUANT_SHIFT = 31;
  *  above what a 256 MiB input can give, and region indexes stay far from
  *  overflow. */
 constexpr uint32_t MAX_JOB_UNITS = uint32_t{1} << 20;
-/** The Merkle domain of units_root (leaf = a_root ‖ b_root of a heavy unit,
- *  or the root of a light unit's input rows; doc/jobs_units.md). */
-constexpr std::string_view JOB_UNITS_DOMAIN = "HPIPS/job-units";
 
 /** What the input blob holds. */
 enum class JobInputKind : uint8_t {
@@ -138,6 +135,9 @@ struct JobSpec {
     uint32_t commit_window{0};
     uint32_t reveal_window{0};
     uint32_t challenge_window{0};
+    /** Merkle root over the job's units in region order (domain
+     *  "HPIPS/job-units", pouw/job_units.h's JOB_UNITS_DOMAIN; leaf a_root ‖
+     *  b_root of a heavy unit, or a light unit's input root; doc/jobs_units.md). */
     uint256 units_root;
     uint32_t unit_count{0};
 
