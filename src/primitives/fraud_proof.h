@@ -60,20 +60,20 @@ constexpr size_t MAX_FRAUD_CLAIMED_ROW_BYTES = size_t{1} << 18;
 /** Largest encoding of a MerkleProof: 9-byte count, 5-byte index, 1-byte
  *  branch length, MAX_MERKLE_DEPTH siblings. */
 constexpr size_t MAX_MERKLE_PROOF_ENCODING = 9 + 5 + 1 + MAX_MERKLE_DEPTH * 32;
-/** Largest CompactSize of a length up to 2^32 − 1. */
-constexpr size_t CompactSizeLength(uint64_t n) { return n <= 252 ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9; }
+/** Bytes of the CompactSize encoding of `n` (for the size bounds below). */
+constexpr size_t FraudCompactSizeLength(uint64_t n) { return n <= 252 ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9; }
 /** Version, target, variant and row. */
 constexpr size_t FRAUD_PROOF_HEADER_SIZE = 1 + OUTPOINT_SIZE + 1 + 4;
 /** Largest GEMM fraud proof (≈ 1.007 MiB). */
 constexpr size_t MAX_GEMM_FRAUD_PROOF_ENCODING =
-    FRAUD_PROOF_HEADER_SIZE + CompactSizeLength(MAX_FRAUD_GEMM_K) + MAX_FRAUD_GEMM_K + MAX_MERKLE_PROOF_ENCODING +
-    CompactSizeLength(MAX_FRAUD_GEMM_N) + MAX_FRAUD_GEMM_K * MAX_FRAUD_GEMM_N + 4 * MAX_FRAUD_GEMM_N +
+    FRAUD_PROOF_HEADER_SIZE + FraudCompactSizeLength(MAX_FRAUD_GEMM_K) + MAX_FRAUD_GEMM_K + MAX_MERKLE_PROOF_ENCODING +
+    FraudCompactSizeLength(MAX_FRAUD_GEMM_N) + MAX_FRAUD_GEMM_K * MAX_FRAUD_GEMM_N + 4 * MAX_FRAUD_GEMM_N +
     MAX_MERKLE_PROOF_ENCODING;
 /** Largest light or conv fraud proof (≈ 1.47 MiB). */
 constexpr size_t MAX_ROW_WINDOW_FRAUD_PROOF_ENCODING =
-    FRAUD_PROOF_HEADER_SIZE + CompactSizeLength(MAX_FRAUD_INPUT_ROWS_BYTES) + MAX_FRAUD_INPUT_ROWS_BYTES +
-    CompactSizeLength(MAX_FRAUD_INPUT_PROOFS) + MAX_FRAUD_INPUT_PROOFS * MAX_MERKLE_PROOF_ENCODING +
-    CompactSizeLength(MAX_FRAUD_CLAIMED_ROW_BYTES) + MAX_FRAUD_CLAIMED_ROW_BYTES + MAX_MERKLE_PROOF_ENCODING;
+    FRAUD_PROOF_HEADER_SIZE + FraudCompactSizeLength(MAX_FRAUD_INPUT_ROWS_BYTES) + MAX_FRAUD_INPUT_ROWS_BYTES +
+    FraudCompactSizeLength(MAX_FRAUD_INPUT_PROOFS) + MAX_FRAUD_INPUT_PROOFS * MAX_MERKLE_PROOF_ENCODING +
+    FraudCompactSizeLength(MAX_FRAUD_CLAIMED_ROW_BYTES) + MAX_FRAUD_CLAIMED_ROW_BYTES + MAX_MERKLE_PROOF_ENCODING;
 static_assert(MAX_FRAUD_PROOF_SIZE ==
                   std::max(MAX_GEMM_FRAUD_PROOF_ENCODING, MAX_ROW_WINDOW_FRAUD_PROOF_ENCODING),
               "destination.h's MAX_FRAUD_PROOF_SIZE must be the largest fraud proof");
