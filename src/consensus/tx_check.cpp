@@ -1,6 +1,7 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <consensus/tx_check.h>
 
+#include <consensus/job_check.h>
 #include <crypto/key.h>
 #include <primitives/amount.h>
 #include <primitives/sighash.h>
@@ -43,9 +44,17 @@ bool CheckTransaction(const Transaction& tx, TxValidationState& state)
         const auto sum = CheckedMoneyAdd(total_out, out.amount);
         if (!sum) return state.Invalid(TxFailure::CONSENSUS, "bad-txns-txouttotal-toolarge");
         total_out = *sum;
-        if (!IsKnownDestination(out.destination)) {
+        if (IsJobDestinationKind(out.destination.kind)) {
+            // Transitional rule (doc/jobs.md, "Not yet wired"): the job kinds
+            // decode, but no block or mempool accepts them until the ledger
+            // handles them. This is the only place that keeps them out.
+            if (!JOB_KINDS_ACTIVE) return state.Invalid(TxFailure::CONSENSUS, "job-kinds-not-active");
+        } else if (!IsKnownDestination(out.destination)) {
             return state.Invalid(TxFailure::CONSENSUS, "bad-txns-destination-unknown");
         }
+    }
+    if constexpr (JOB_KINDS_ACTIVE) {
+        if (!JobCheckToState(CheckJobTransaction(tx), state)) return false;
     }
 
     // Every path checks duplicates, coinbase included (CVE-2018-17144 came

@@ -25,7 +25,8 @@ constexpr size_t MAX_COINBASE_WITNESS_SIZE = 100;
 /** Context-free checks, in this order: inputs and outputs non-empty; size
  *  within MAX_TX_SIZE and base size not FORBIDDEN_TX_BASE_SIZE; every output
  *  amount in MoneyRange before it is summed and the running sum too; every
- *  destination of a known kind and exact size; no input spent twice (checked
+ *  destination of a known kind and exact size (an output of a job kind fails
+ *  with "job-kinds-not-active" while JOB_KINDS_ACTIVE is false, job_check.h); no input spent twice (checked
  *  for every transaction, coinbase or not, on every path); coinbase: one
  *  input, witness at most MAX_COINBASE_WITNESS_SIZE; others: no null prevout. */
 bool CheckTransaction(const Transaction& tx, TxValidationState& state);

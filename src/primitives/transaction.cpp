@@ -59,7 +59,7 @@ Destination ReadDestination(Reader& r)
 {
     Destination dest;
     dest.kind = r.ReadU8();
-    dest.payload = r.ReadByteVector(MAX_DESTINATION_PAYLOAD);
+    dest.payload = r.ReadByteVector(MaxDestinationPayload(dest.kind));
     return dest;
 }
 

@@ -153,7 +153,8 @@ private:
 
 /** Writes a destination: kind u8, CompactSize payload length, payload. */
 void WriteDestination(Writer& w, const Destination& dest);
-/** Reads a destination; payload length at most MAX_DESTINATION_PAYLOAD. Throws SerializeError. */
+/** Reads a destination; payload length at most MaxDestinationPayload(kind)
+ *  (destination.h). Throws SerializeError. */
 Destination ReadDestination(Reader& r);
 /** Writes an output: amount i64, destination. */
 void WriteTxOut(Writer& w, const TxOut& out);

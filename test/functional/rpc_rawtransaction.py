@@ -41,14 +41,15 @@ def compact_size(n):
 
 def serialize_tx(inputs, outputs, lock_time=0, version=2):
     """The wire form of doc/transactions.md §1: inputs as {"txid", "vout"}
-    (empty witnesses), outputs as (amount in coins, Key)."""
+    (empty witnesses), outputs as (amount in coins, Key) or (amount in coins,
+    (destination kind, payload bytes))."""
     data = version.to_bytes(4, "little") + compact_size(len(inputs))
     for txin in inputs:
         data += bytes.fromhex(txin["txid"])[::-1] + txin["vout"].to_bytes(4, "little") + b"\xff" * 4
     data += compact_size(len(outputs))
     for amount, key in outputs:
-        payload = key.xonly
-        data += int(amount * 100_000_000).to_bytes(8, "little", signed=True) + b"\x01"
+        kind, payload = key if isinstance(key, tuple) else (1, key.xonly)
+        data += int(amount * 100_000_000).to_bytes(8, "little", signed=True) + bytes([kind])
         data += compact_size(len(payload)) + payload
     data += lock_time.to_bytes(4, "little")
     data += b"\x00" * len(inputs)
@@ -284,11 +285,19 @@ class RawTransactionTest(HpipsTestFramework):
             ("coinbase", serialize_tx([null], out)),
             ("bad-txns-vout-empty", serialize_tx([real], [])),
             ("bad-txns-vin-empty", serialize_tx([], out)),
+            # The job kinds (doc/jobs.md) decode but are not active yet: a BURN
+            # output, and a JOB output whatever its payload.
+            ("job-kinds-not-active", serialize_tx([real], out + [(0.001, (5, b""))])),
+            ("job-kinds-not-active", serialize_tx([real], [(1, (2, b"\x01" * 200))])),
+            ("bad-txns-destination-unknown", serialize_tx([real], [(1, (7, b"\x01" * 32))])),
         ]
         for reason, raw in cases:
             assert_equal(node.testmempoolaccept([raw])[0]["reject-reason"], reason)
             error = assert_raises_rpc_error(-26, reason, node.sendrawtransaction, raw)
             assert_equal(error.message, reason)
+        # A payload over its kind's limit (BURN: none) does not decode.
+        assert_raises_rpc_error(-22, "TX decode failed", node.sendrawtransaction,
+                                serialize_tx([real], [(1, (5, b"\x00"))]))
         # Even with a fee above maxfeerate, the malformed part is reported.
         greedy_empty = serialize_tx([real], [])
         assert_raises_rpc_error(-26, "bad-txns-vout-empty", node.sendrawtransaction, greedy_empty, 0.00000001)
