@@ -224,8 +224,8 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"zmqpubhashblockhwm", OptionKind::VALUE, "n",
      "Outbound high water mark of the hashblock publisher: messages queued per subscriber (default: 1000)", ZMQ},
     {"zmqpubhashtx", OptionKind::LIST, "address",
-     "Publish the txid of each transaction entering the mempool or confirmed or unconfirmed by a block on "
-     "<address>; may be given several times",
+     "Publish the txid of each transaction entering the mempool, and of each transaction of a block connected "
+     "or disconnected, on <address>; may be given several times",
      ZMQ},
     {"zmqpubhashtxhwm", OptionKind::VALUE, "n",
      "Outbound high water mark of the hashtx publisher (default: 1000)", ZMQ},
