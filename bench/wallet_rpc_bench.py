@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 # Copyright (c) The HPIPS developers. Distributed under the MIT software license.
-"""getbalance, getbalances, listunspent and listtransactions through RPC on a
-large wallet (issue 10, section 4), on a real hpipsd.
+"""The wallet's RPC calls on a large wallet (issue 10, section 4), on a real
+hpipsd: getbalance, getbalances, listunspent, listtransactions,
+getnewaddress, listsinceblock from 1,000 blocks back, and sendtoaddress.
 
-The node creates the wallet from the BIP-39 test mnemonic; then (no mining)
-its file gets TRANSACTIONS real transactions each paying one of its receive
-keys, the first SPENT of them spent, all confirmed at height 0 of a fresh
-regtest chain. The node loads it with -wallet= and
-the script times each call end to end (HTTP, JSON), median of --repeat runs.
+The wallet (created by the node from the BIP-39 test mnemonic) gets
+--unspent real, spendable coins: a test key mines coinbases, and
+transactions of 2,000 outputs each pay the wallet's receive addresses in one
+block (createrawtransaction, signrawtransactionwithkey, generateblock).
+Then 1,000 blocks are mined and, with the node stopped, --history real
+transactions (each paying one receive key, already spent) are written into
+its file, spread over those 1,000 blocks: the history a long-lived wallet
+has, without mining for hours. Each call is timed end to end (raw HTTP,
+request to the last reply byte, no client-side parsing), median of --repeat.
 
-Usage: bench/wallet_rpc_bench.py --bindir build/bin [--transactions N] [--spent N] [--repeat N]
+Usage: bench/wallet_rpc_bench.py --bindir build/bin [--unspent N] [--history N] [--repeat N]
 """
 import argparse
 import hashlib
@@ -23,6 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "functional"))
+from test_framework.key import Key  # noqa: E402
 from test_framework.test_node import TestNode  # noqa: E402
 import json  # noqa: E402
 
@@ -46,29 +52,52 @@ def raw_transaction(i, xonly, amount):
     return txid, body + compact(64) + bytes(64)
 
 
-def fill(path, transactions, spent):
-    """Adds `transactions` confirmed transactions at height 0 to the wallet
-    file, each paying one of its receive keys, the first `spent` of them
-    spent; the node is stopped meanwhile."""
+def fill(path, transactions, blocks):
+    """Adds `transactions` confirmed and already spent transactions to the
+    wallet file, each paying one of its receive keys, spread evenly over
+    `blocks` [(height, display hash)]; the node is stopped meanwhile."""
     db = sqlite3.connect(path)
     keys = [row[0] for row in db.execute("SELECT xonly FROM keys WHERE branch = 0 ORDER BY idx")]
-    block = bytes(32)
     rows_tx, rows_out = [], []
     for i in range(transactions):
         index = i % len(keys)
+        height, display_hash = blocks[i * len(blocks) // transactions]
+        block = bytes.fromhex(display_hash)[::-1]  # stored in internal byte order
         amount = 100_000_000 + i
         txid, raw = raw_transaction(i, keys[index], amount)
-        rows_tx.append((txid, raw, 1_700_000_000 + i, block, 0, 0, 0, 0, 0, None))
-        spender = (i.to_bytes(8, "little") + bytes(23) + b"\x03") if i < spent else None
-        rows_out.append((txid, 0, amount, keys[index], 0, index, 0, 0, 0, 0, spender))
+        rows_tx.append((txid, raw, 1_700_000_000 + i, block, height, 0, 0, 0, 0, None))
+        spender = i.to_bytes(8, "little") + bytes(23) + b"\x03"
+        rows_out.append((txid, 0, amount, keys[index], 0, index, height, 0, 0, 0, spender))
     db.executemany("INSERT INTO transactions (txid, raw, time, block_hash, block_height, block_time, in_mempool, "
                    "from_me, coinbase, fee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows_tx)
     db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows_out)
-    db.execute("UPDATE keys SET issued = 1 WHERE branch = 0")
     db.commit()
     db.close()
 
 
+OUTPUTS_PER_FUNDING_TX = 2_000
+
+
+def fund(node, key, unspent):
+    """Pays `unspent` real outputs to distinct receive addresses of the
+    node's wallet, in transactions of OUTPUTS_PER_FUNDING_TX outputs spending
+    coinbases of `key`, all in one block. Returns that block's height."""
+    funding_txs = (unspent + OUTPUTS_PER_FUNDING_TX - 1) // OUTPUTS_PER_FUNDING_TX
+    hashes = node.generatetoaddress(funding_txs + 100, key.address)
+    addresses = [node.getnewaddress() for _ in range(min(unspent, OUTPUTS_PER_FUNDING_TX))]
+    signed = []
+    left = unspent
+    for j in range(funding_txs):
+        count = min(left, OUTPUTS_PER_FUNDING_TX)
+        left -= count
+        coinbase = node.getblock(hashes[j])["tx"][0]
+        outputs = [{addresses[i]: "0.01000000"} for i in range(count)]
+        raw = node.createrawtransaction([{"txid": coinbase, "vout": 0}], outputs)
+        result = node.signrawtransactionwithkey(raw, [key.wif])
+        assert result["complete"], result
+        signed.append(result["hex"])
+    node.generateblock(key.address, signed)
+    return node.getblockcount()
 def timed(fn, repeat):
     times = []
     result = None
@@ -82,40 +111,47 @@ def timed(fn, repeat):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bindir", required=True)
-    parser.add_argument("--transactions", type=int, default=100_000)
-    parser.add_argument("--spent", type=int, default=50_000)
+    parser.add_argument("--unspent", type=int, default=50_000)
+    parser.add_argument("--history", type=int, default=50_000)
+    parser.add_argument("--blocks", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="hpips_wallet_bench_")
     node = None
     try:
-        node = TestNode(0, tmp, os.path.abspath(args.bindir), get_free_port(), ["-connect=0"])
-        # The node creates the wallet (its keys come from the mnemonic), then
-        # the transactions are written into its file directly.
+        node = TestNode(0, tmp, os.path.abspath(args.bindir), get_free_port(),
+                        ["-connect=0", f"-keypool={OUTPUTS_PER_FUNDING_TX}"])
+        key = Key()
+        start = time.perf_counter()
         node.start()
         node.createwallet(wallet_name="big", mnemonic=MNEMONIC)
+        funded_at = fund(node, key, args.unspent)
+        hashes = node.generatetoaddress(args.blocks, key.address)
+        since = node.getblockhash(funded_at)
         node.stop()
-        start = time.perf_counter()
-        fill(os.path.join(node.net_dir, "wallets", "big", "wallet.dat"), args.transactions, args.spent)
-        print(f"generated {args.transactions} transactions, {args.transactions - args.spent} unspent outputs "
-              f"in {time.perf_counter() - start:.1f} s")
+        blocks = [(funded_at + 1 + i, h) for i, h in enumerate(hashes)]
+        fill(os.path.join(node.net_dir, "wallets", "big", "wallet.dat"), args.history, blocks)
+        print(f"wallet of {args.unspent + args.history + 1} transactions, {args.unspent} unspent outputs, "
+              f"built in {time.perf_counter() - start:.1f} s")
         start = time.perf_counter()
         node.start(["-wallet=big"])
         print(f"node started with the wallet loaded in {time.perf_counter() - start:.1f} s")
-        # Raw HTTP: the time includes the request and the JSON reply on the
-        # wire, not the client's parsing of it.
         auth = basic_auth(*node.read_cookie())
 
-        def raw_call(method):
-            body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": []})
+        def raw_call(method, params):
+            body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
             status, _, data = http_post(node.rpc_port, body, auth=auth)
             assert status == 200, (status, data[:200])
             return data
 
+        calls = [("getbalance", []), ("getbalances", []), ("listunspent", []), ("listtransactions", []),
+                 ("getnewaddress", []), ("listsinceblock", [since]), ("sendtoaddress", [key.address, "0.5"])]
         print(f"{'call':<34} {'median ms':>10}")
-        for method in ("getbalance", "getbalances", "listunspent", "listtransactions", "getnewaddress"):
-            ms, data = timed(lambda: raw_call(method), args.repeat)
+        for method, params in calls:
+            ms, data = timed(lambda: raw_call(method, params), args.repeat)
             result = json.loads(data)["result"]
+            if isinstance(result, dict) and "transactions" in result:
+                result = result["transactions"]
             extra = f"  ({len(result)} entries, {len(data)} bytes)" if isinstance(result, list) else ""
             print(f"{method:<34} {ms:>10.1f}{extra}")
         node.stop()

@@ -7,12 +7,15 @@
 #
 # Then bench/p2p_bench.py runs real nodes on loopback: P2P initial sync
 # against -reindex of the same chain, 5-node propagation, 125 idle peers;
-# and bench/txindex_bench.py times a -txindex build over a regtest chain.
+# bench/txindex_bench.py times a -txindex build over a regtest chain; and
+# bench/wallet_rpc_bench.py times the wallet's RPC calls on a wallet of
+# 100,000 transactions and 50,000 unspent outputs.
 #
 # Usage: contrib/bench.sh [--filter REGEX] [--repetitions N] [--build-dir DIR]
 #                         [--p2p-blocks N | --no-p2p] [--txindex-blocks N | --no-txindex]
+#                         [--no-wallet-rpc]
 #   --filter applies to the Google benchmarks; "p2p" runs only the P2P one,
-#   "txindex" only the -txindex one.
+#   "txindex" only the -txindex one, "wallet-rpc" only the wallet RPC one.
 #   HPIPS_BENCH_SKIP_DEPS=1  do not run install-deps.sh (packages already there)
 # Raw JSON results stay in <build-dir>/bench-results/.
 set -euo pipefail
@@ -25,6 +28,7 @@ P2P_BLOCKS=10000
 RUN_P2P=1
 TXINDEX_BLOCKS=10000
 RUN_TXINDEX=1
+RUN_WALLET_RPC=1
 # Every benchmark program the project may have; missing ones are skipped.
 BENCHES=(bench_gemm bench_light bench_pouw bench_chain bench_wallet)
 
@@ -37,7 +41,8 @@ while [ $# -gt 0 ]; do
     --no-p2p) RUN_P2P=0; shift ;;
     --txindex-blocks) TXINDEX_BLOCKS="$2"; shift 2 ;;
     --no-txindex) RUN_TXINDEX=0; shift ;;
-    -h|--help) sed -n '3,19p' "$0"; exit 0 ;;
+    --no-wallet-rpc) RUN_WALLET_RPC=0; shift ;;
+    -h|--help) sed -n '3,20p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -51,6 +56,11 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHPIPS_BENCH=O
 if [ "$FILTER" = "txindex" ]; then
   cmake --build "$BUILD" --target hpipsd hpips-cli -j"$(nproc)" >"$BUILD/txindex.build.log" 2>&1
   exec python3 "$ROOT/bench/txindex_bench.py" --bindir "$BUILD/bin" --blocks "$TXINDEX_BLOCKS"
+fi
+
+if [ "$FILTER" = "wallet-rpc" ]; then
+  cmake --build "$BUILD" --target hpipsd hpips-cli -j"$(nproc)" >"$BUILD/wallet-rpc.build.log" 2>&1
+  exec python3 "$ROOT/bench/wallet_rpc_bench.py" --bindir "$BUILD/bin"
 fi
 
 if [ "$FILTER" = "p2p" ]; then
@@ -115,5 +125,14 @@ if [ "$RUN_TXINDEX" = "1" ] && [ -z "$FILTER" ]; then
     python3 "$ROOT/bench/txindex_bench.py" --bindir "$BUILD/bin" --blocks "$TXINDEX_BLOCKS"
   else
     echo "bench.sh: WARNING: hpipsd failed to build (see $BUILD/txindex.build.log); -txindex benchmark skipped" >&2
+  fi
+fi
+
+if [ "$RUN_WALLET_RPC" = "1" ] && [ -z "$FILTER" ]; then
+  echo
+  if cmake --build "$BUILD" --target hpipsd hpips-cli -j"$(nproc)" >"$BUILD/wallet-rpc.build.log" 2>&1; then
+    python3 "$ROOT/bench/wallet_rpc_bench.py" --bindir "$BUILD/bin"
+  else
+    echo "bench.sh: WARNING: hpipsd failed to build (see $BUILD/wallet-rpc.build.log); wallet RPC benchmark skipped" >&2
   fi
 fi

@@ -14,10 +14,19 @@ PACKAGES=(
   libfmt-dev libgtest-dev libbenchmark-dev
   libsqlite3-dev libzmq3-dev
   clang libclang-rt-14-dev
+  # Farm mode of hpips-miner (doc/mining.md); built only when CMake finds MPI.
+  libopenmpi-dev openmpi-bin
 )
 # Only needed for contrib/bench.sh (a benchmark baseline, never linked by the product).
 if [ "${HPIPS_BENCH_DEPS:-0}" = "1" ]; then
   PACKAGES+=(libdnnl-dev)
+fi
+# Headless Chromium for the dashboard's functional test (feature_dashboard.py
+# loads the page and takes a screenshot). Large (~100 MB installed), so a
+# build-only machine can leave it out with HPIPS_BROWSER_DEPS=0; the test then
+# skips its browser part. contrib/test.sh (and CI) keeps the default.
+if [ "${HPIPS_BROWSER_DEPS:-1}" = "1" ]; then
+  PACKAGES+=(chromium)
 fi
 # OpenSSL headers: named only when missing, so an existing install is not upgraded.
 if ! dpkg -s libssl-dev >/dev/null 2>&1; then

@@ -2,6 +2,7 @@
 #include <chain/block_connect.h>
 
 #include <consensus/block_check.h>
+#include <consensus/pouw_check.h>
 #include <consensus/tx_check.h>
 #include <consensus/tx_inputs.h>
 
@@ -61,6 +62,11 @@ std::optional<BlockUndo> ConnectBlock(const Block& block, int64_t height, const 
         }
         return std::nullopt;
     };
+
+    // The ticket's unit must be open at the parent (the job ledger's view;
+    // no job can be posted yet, doc/jobs.md): before any coin moves.
+    // Genesis carries no proof (it is accepted by hash).
+    if (height > 0 && !CheckBlockUnitIsOpen(block, NoOpenUnits, state)) return std::nullopt;
 
     BlockUndo undo;
     undo.txs.reserve(block.txs.size() - 1);

@@ -542,6 +542,22 @@ Result<UtxoStats> Chainstate::GetUtxoStats()
     return ComputeUtxoStats(*m_coins_db, &*snapshot);
 }
 
+Result<uint256> Chainstate::ScanCoins(const std::function<bool(const OutPoint&, const Coin&)>& visit)
+{
+    std::optional<CoinsViewDB::Snapshot> snapshot;
+    {
+        LockGuard change{m_change_mutex};
+        if (m_fatal_error) return Error{"the chainstate stopped after a system error"};
+        LockGuard lock{m_mutex};
+        if (auto flushed = FlushIfNeeded(/*force=*/true); !flushed) {
+            FatalError("Failed to write to the chainstate: " + flushed.error_message());
+            return flushed.error();
+        }
+        snapshot.emplace(*m_coins_db);
+    }
+    return m_coins_db->ForEachCoinWhile(visit, &*snapshot);
+}
+
 std::vector<ChainTipInfo> Chainstate::GetChainTips() const
 {
     LockGuard lock{m_mutex};

@@ -263,6 +263,12 @@ public:
     /** Flushes, then summarises the UTXO set on disk (gettxoutsetinfo); the
      *  scan reads a database snapshot with no lock held. */
     Result<UtxoStats> GetUtxoStats() LOCKS_EXCLUDED(m_change_mutex, m_mutex);
+    /** Flushes, then calls `visit` for every coin of one consistent snapshot
+     *  of the UTXO set on disk, in outpoint order, with no lock held during
+     *  the walk (scantxoutset); `visit` returns false to stop early. Returns
+     *  the block the snapshot corresponds to. */
+    Result<uint256> ScanCoins(const std::function<bool(const OutPoint&, const Coin&)>& visit)
+        LOCKS_EXCLUDED(m_change_mutex, m_mutex);
     std::vector<ChainTipInfo> GetChainTips() const LOCKS_EXCLUDED(m_mutex);
     /** What the next block on the tip must carry: height, bits, the minimum
      *  time (median time past + 1) and the parent's hash. */

@@ -218,6 +218,17 @@ CoinsViewDB::Snapshot::~Snapshot() { m_db.m_db->ReleaseSnapshot(m_snapshot); }
 Result<uint256> CoinsViewDB::ForEachCoin(const std::function<void(const OutPoint&, const Coin&)>& visit,
                                          const Snapshot* given) const
 {
+    return ForEachCoinWhile(
+        [&](const OutPoint& outpoint, const Coin& coin) {
+            visit(outpoint, coin);
+            return true;
+        },
+        given);
+}
+
+Result<uint256> CoinsViewDB::ForEachCoinWhile(const std::function<bool(const OutPoint&, const Coin&)>& visit,
+                                              const Snapshot* given) const
+{
     std::optional<Snapshot> taken;
     if (given == nullptr) given = &taken.emplace(*this);
     const leveldb::Snapshot* snapshot{given->m_snapshot};
@@ -242,7 +253,7 @@ Result<uint256> CoinsViewDB::ForEachCoin(const std::function<void(const OutPoint
             return Error{fmt::format("corrupt coin record {}:{}: {}", outpoint->txid.GetHex(), outpoint->index,
                                      coin.error_message())};
         }
-        visit(*outpoint, *coin);
+        if (!visit(*outpoint, *coin)) return best_block;
     }
     if (!it->status().ok()) return Error{"chainstate read failed: " + it->status().ToString()};
     return best_block;

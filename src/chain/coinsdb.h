@@ -136,6 +136,10 @@ public:
      *  walk with an error. Thread-safe (LevelDB reads). */
     Result<uint256> ForEachCoin(const std::function<void(const OutPoint&, const Coin&)>& visit,
                                 const Snapshot* snapshot = nullptr) const;
+    /** The same, but `visit` returns false to stop the walk early (the
+     *  result is then still the snapshot's best block). */
+    Result<uint256> ForEachCoinWhile(const std::function<bool(const OutPoint&, const Coin&)>& visit,
+                                     const Snapshot* snapshot = nullptr) const;
 
     /** LevelDB's estimate of the bytes the coins take on disk. */
     uint64_t EstimateDiskSize() const;

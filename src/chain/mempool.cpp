@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <limits>
 
 namespace hpips {
 namespace {
@@ -24,7 +25,12 @@ int64_t NowSeconds()
 FeeRate GetFeeRate(Amount fee, size_t size)
 {
     if (size == 0) return 0;
-    return fee * 1000 / static_cast<int64_t>(size);
+    // 128-bit: a modified fee (fee + prioritisetransaction delta) times 1000
+    // can exceed int64; the rate saturates.
+    const __int128 rate = static_cast<__int128>(fee) * 1000 / static_cast<__int128>(size);
+    if (rate > std::numeric_limits<FeeRate>::max()) return std::numeric_limits<FeeRate>::max();
+    if (rate < std::numeric_limits<FeeRate>::min()) return std::numeric_limits<FeeRate>::min();
+    return static_cast<FeeRate>(rate);
 }
 
 Mempool::Mempool(Chainstate& chainstate, MempoolOptions options)
@@ -170,10 +176,14 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
                       std::to_string(*fee) + " > " + std::to_string(*max_fee));
         return result;
     }
-    const FeeRate rate = GetFeeRate(*fee, result.size);
+    const auto delta_it = m_deltas.find(txid);
+    const Amount fee_delta = delta_it == m_deltas.end() ? 0 : delta_it->second;
+    // The floor applies to the modified fee (Core): a prioritised
+    // transaction may enter below it, a deprioritised one may not.
+    const FeeRate rate = GetFeeRate(*fee + fee_delta, result.size);
     if (rate < m_options.min_relay_fee_rate) {
         state.Invalid(TxFailure::POLICY, "min relay fee not met",
-                      std::to_string(*fee) + " < " +
+                      std::to_string(*fee + fee_delta) + " < " +
                           std::to_string(m_options.min_relay_fee_rate * static_cast<int64_t>(result.size) / 1000));
         return result;
     }
@@ -186,6 +196,7 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
     auto entry = std::make_unique<MempoolEntry>();
     entry->tx = tx;
     entry->fee = *fee;
+    entry->fee_delta = fee_delta;
     entry->size = result.size;
     entry->fee_rate = rate;
     entry->time = NowSeconds();
@@ -363,6 +374,7 @@ void Mempool::BlockConnected(const Block& block, const BlockIndex& /*index*/)
         // Confirmed: it leaves the pool, its children stay (their parent is now a coin).
         RemoveEntry(txid, MempoolRemovalReason::BLOCK);
         EraseOrphan(txid);
+        m_deltas.erase(txid);  // confirmed: the prioritisation has done its work (Core)
         // Anything else spending the same coins can never confirm now.
         for (const TxIn& in : tx.inputs()) {
             const auto spender = m_spenders.find(in.prevout);
@@ -472,6 +484,42 @@ std::vector<MempoolEntry> Mempool::SelectForBlock(size_t max_bytes, Amount& tota
         }
     }
     return selected;
+}
+
+void Mempool::PrioritiseTransaction(const uint256& txid, Amount delta)
+{
+    LockGuard lock{m_mutex};
+    const Amount old_delta = m_deltas.count(txid) != 0 ? m_deltas[txid] : 0;
+    const Amount new_delta = std::clamp(std::clamp(delta, -MAX_FEE_DELTA, MAX_FEE_DELTA) + old_delta,
+                                        -MAX_FEE_DELTA, MAX_FEE_DELTA);
+    if (new_delta == 0) {
+        m_deltas.erase(txid);
+    } else {
+        m_deltas[txid] = new_delta;
+    }
+    const auto it = m_entries.find(txid);
+    if (it == m_entries.end()) return;
+    MempoolEntry* entry = it->second.get();
+    // Re-rank: the fee-rate index orders by fee_rate, so take it out first.
+    m_by_fee_rate.erase(entry);
+    entry->fee_delta = new_delta;
+    entry->fee_rate = GetFeeRate(entry->ModifiedFee(), entry->size);
+    m_by_fee_rate.insert(entry);
+    ++m_transactions_updated;  // a template built before is stale
+    LogDebug(LogCategory::MEMPOOL, "prioritised {} (fee delta {})", txid.GetHex(), new_delta);
+}
+
+Amount Mempool::FeeDelta(const uint256& txid) const
+{
+    LockGuard lock{m_mutex};
+    const auto it = m_deltas.find(txid);
+    return it == m_deltas.end() ? 0 : it->second;
+}
+
+std::map<uint256, Amount> Mempool::FeeDeltas() const
+{
+    LockGuard lock{m_mutex};
+    return m_deltas;
 }
 
 bool Mempool::Exists(const uint256& txid) const

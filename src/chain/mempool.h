@@ -100,8 +100,13 @@ FeeRate GetFeeRate(Amount fee, size_t size);
 /** One pool transaction. */
 struct MempoolEntry {
     Transaction tx;
+    /** The fee the transaction pays (what a block containing it collects). */
     Amount fee{0};
+    /** prioritisetransaction's delta for it (0 unless prioritised). */
+    Amount fee_delta{0};
     size_t size{0};
+    /** The rate of the modified fee (fee + fee_delta): what orders the pool
+     *  for block templates and eviction, and what the relay floor checks. */
     FeeRate fee_rate{0};
     int64_t time{0};
     /** Tip height when it entered. */
@@ -109,7 +114,13 @@ struct MempoolEntry {
     /** The pool's sequence number when it entered (see "Sequence numbers"
      *  in the file comment): ties in fee rate go to the earlier transaction. */
     uint64_t sequence{0};
+    /** fee + fee_delta (both within ±MAX_MONEY, so it cannot overflow). */
+    Amount ModifiedFee() const { return fee + fee_delta; }
 };
+
+/** Bound of one transaction's accumulated prioritisetransaction delta: sums
+ *  saturate at ±MAX_MONEY, so a modified fee stays within ±2 × MAX_MONEY. */
+constexpr Amount MAX_FEE_DELTA = MAX_MONEY;
 
 /** The outcome of AcceptToMemoryPool. */
 struct MempoolAcceptResult {
@@ -207,6 +218,20 @@ public:
     /** Drops every orphan `owner` gave (the peer disconnected). */
     void EraseOrphansFrom(OrphanOwner owner) LOCKS_EXCLUDED(m_mutex);
 
+    /** prioritisetransaction: adds `delta` (saturating at ±MAX_FEE_DELTA) to
+     *  the fee delta of `txid`, whether or not it is in the pool yet (a
+     *  transaction accepted later gets its delta on entry, before the relay
+     *  fee floor is checked). An entry in the pool is re-ranked at once:
+     *  block templates, eviction and getmempoolentry's fees.modified use
+     *  fee + delta; a block's collected fee still uses the real fee. The
+     *  delta is forgotten when the transaction is confirmed; a delta that
+     *  sums to 0 is forgotten too. Listeners hear nothing (no pool change). */
+    void PrioritiseTransaction(const uint256& txid, Amount delta) LOCKS_EXCLUDED(m_mutex);
+    /** The fee delta recorded for `txid` (0 if none). */
+    Amount FeeDelta(const uint256& txid) const LOCKS_EXCLUDED(m_mutex);
+    /** Every recorded delta, in or out of the pool (getprioritisedtransactions). */
+    std::map<uint256, Amount> FeeDeltas() const LOCKS_EXCLUDED(m_mutex);
+
     /** Registers a listener (see MempoolListener). Not from a callback. */
     void AddListener(MempoolListener* listener) LOCKS_EXCLUDED(m_delivery_mutex);
     /** Unregisters a listener; once it returns no callback runs on it. Not
@@ -296,6 +321,10 @@ private:
     std::map<uint256, Orphan> m_orphans GUARDED_BY(m_mutex);
     std::vector<uint256> m_orphan_order GUARDED_BY(m_mutex);
     size_t m_orphan_bytes GUARDED_BY(m_mutex){0};
+    /** prioritisetransaction's deltas by txid (never 0), in the pool or not.
+     *  Bounded by the RPC's callers only (as Core's mapDeltas): it is local
+     *  configuration, never filled from the network. */
+    std::map<uint256, Amount> m_deltas GUARDED_BY(m_mutex);
     /** Changes not yet delivered to the listeners, oldest first. */
     std::vector<Notification> m_notifications GUARDED_BY(m_mutex);
 

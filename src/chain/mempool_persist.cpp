@@ -109,6 +109,7 @@ std::vector<uint8_t> EncodeMempoolFile(std::span<const PersistedTx> txs)
     w.WriteU64(txs.size());
     for (const auto& entry : txs) {
         w.WriteI64(entry.time);
+        w.WriteI64(entry.fee_delta);
         const std::vector<uint8_t> wire = EncodeTransaction(entry.tx);
         w.WriteU32(static_cast<uint32_t>(wire.size()));
         w.WriteBytes(wire);
@@ -132,21 +133,29 @@ Result<std::vector<PersistedTx>> DecodeMempoolFile(std::span<const uint8_t> byte
     auto decoded = Decode(body, [](Reader& r) -> std::vector<PersistedTx> {
         r.ReadBytes(MEMPOOL_FILE_MAGIC.size());
         const uint32_t version = r.ReadU32();
-        if (version != MEMPOOL_FILE_VERSION) {
-            throw SerializeError{"unsupported version " + std::to_string(version) + " (this node reads version " +
+        if (version != MEMPOOL_FILE_VERSION && version != MEMPOOL_FILE_VERSION_NO_DELTA) {
+            throw SerializeError{"unsupported version " + std::to_string(version) + " (this node reads versions " +
+                                 std::to_string(MEMPOOL_FILE_VERSION_NO_DELTA) + " and " +
                                  std::to_string(MEMPOOL_FILE_VERSION) + ")"};
         }
+        const bool has_delta = version == MEMPOOL_FILE_VERSION;
+        const size_t overhead = has_delta ? MEMPOOL_FILE_ENTRY_OVERHEAD : MEMPOOL_FILE_ENTRY_OVERHEAD_V1;
         const uint64_t count = r.ReadU64();
         // Every entry takes at least its overhead and the smallest
         // transaction: a count the bytes cannot hold is refused before
         // anything is allocated.
-        if (count > r.Remaining() / (MEMPOOL_FILE_ENTRY_OVERHEAD + MIN_PERSISTED_TX_SIZE)) {
+        if (count > r.Remaining() / (overhead + MIN_PERSISTED_TX_SIZE)) {
             throw SerializeError{"transaction count " + std::to_string(count) + " larger than the file can hold"};
         }
         std::vector<PersistedTx> out;
         out.reserve(static_cast<size_t>(count));
         for (uint64_t i = 0; i < count; ++i) {
             const int64_t time = r.ReadI64();
+            const Amount fee_delta = has_delta ? r.ReadI64() : 0;
+            if (fee_delta < -MAX_FEE_DELTA || fee_delta > MAX_FEE_DELTA) {
+                throw SerializeError{"transaction " + std::to_string(i) + " has fee delta " +
+                                     std::to_string(fee_delta) + ", beyond MAX_FEE_DELTA"};
+            }
             const uint32_t length = r.ReadU32();
             if (length > MAX_TX_SIZE) {
                 throw SerializeError{"transaction " + std::to_string(i) + " claims " + std::to_string(length) +
@@ -154,7 +163,7 @@ Result<std::vector<PersistedTx>> DecodeMempoolFile(std::span<const uint8_t> byte
             }
             auto tx = DecodeTransaction(r.ReadBytes(length));
             if (!tx) throw SerializeError{"transaction " + std::to_string(i) + ": " + tx.error_message()};
-            out.push_back(PersistedTx{std::move(*tx), time});
+            out.push_back(PersistedTx{std::move(*tx), time, fee_delta});
         }
         return out;
     });
@@ -171,7 +180,7 @@ Result<size_t> DumpMempool(const Mempool& pool, const std::filesystem::path& pat
     const std::vector<MempoolEntry> entries = pool.SelectForBlock(std::numeric_limits<size_t>::max(), unused_fee);
     std::vector<PersistedTx> txs;
     txs.reserve(entries.size());
-    for (const auto& entry : entries) txs.push_back(PersistedTx{entry.tx, entry.time});
+    for (const auto& entry : entries) txs.push_back(PersistedTx{entry.tx, entry.time, entry.fee_delta});
     const std::vector<uint8_t> bytes = EncodeMempoolFile(txs);
 
     // A name of its own per dump: concurrent dumps (savemempool twice) never
@@ -215,6 +224,11 @@ Result<MempoolLoadStats> LoadMempool(Mempool& pool, const std::filesystem::path&
     if (!txs) return Error{path.string() + ": " + txs.error_message()};
     stats.read = txs->size();
     for (const auto& entry : *txs) {
+        // Before the transaction is offered, so the relay floor sees the
+        // modified fee as it did when it first entered (Core does the same).
+        if (entry.fee_delta != 0 && pool.FeeDelta(entry.tx.GetTxid()) == 0) {
+            pool.PrioritiseTransaction(entry.tx.GetTxid(), entry.fee_delta);
+        }
         const auto result = pool.AcceptToMemoryPool(entry.tx, /*test_only=*/false, /*max_fee=*/std::nullopt,
                                                      MEMPOOL_FILE_ORPHAN_OWNER);
         if (result.Accepted()) {

@@ -15,8 +15,8 @@
 /**
  * mempool.dat: the pool's transactions kept across a restart (-persistmempool,
  * the savemempool RPC). The format is in doc/mempool.md ("mempool.dat"):
- * magic, version, count, then per transaction its arrival time and its wire
- * form behind a length, and a SHA-256d checksum of everything before it.
+ * magic, version, count, then per transaction its arrival time, its fee
+ * delta (prioritisetransaction) and its wire form behind a length, and a SHA-256d checksum of everything before it.
  *
  * Contract:
  *  - Writing is atomic: a temporary file of its own ("mempool.dat.new<pid>.<n>")
@@ -38,15 +38,19 @@ namespace hpips {
 
 /** "HPMP": the first four bytes of mempool.dat. */
 inline constexpr std::array<uint8_t, 4> MEMPOOL_FILE_MAGIC{'H', 'P', 'M', 'P'};
-/** The version this code writes and the only one it reads. */
-constexpr uint32_t MEMPOOL_FILE_VERSION = 1;
+/** The version this code writes: 2, whose entries carry the
+ *  prioritisetransaction fee delta. Version 1 (no delta) is still read. */
+constexpr uint32_t MEMPOOL_FILE_VERSION = 2;
+constexpr uint32_t MEMPOOL_FILE_VERSION_NO_DELTA = 1;
 /** The file's name in the network data directory. */
 inline constexpr char MEMPOOL_FILE_NAME[] = "mempool.dat";
 /** Bytes of the header (magic, version, count) and of the trailing checksum. */
 constexpr size_t MEMPOOL_FILE_HEADER_SIZE = 4 + 4 + 8;
 constexpr size_t MEMPOOL_FILE_CHECKSUM_SIZE = 32;
-/** Bytes each entry adds to its transaction: time (8) and length (4). */
-constexpr size_t MEMPOOL_FILE_ENTRY_OVERHEAD = 8 + 4;
+/** Bytes each entry adds to its transaction: time (8), fee delta (8,
+ *  version 2 only) and length (4). */
+constexpr size_t MEMPOOL_FILE_ENTRY_OVERHEAD_V1 = 8 + 4;
+constexpr size_t MEMPOOL_FILE_ENTRY_OVERHEAD = 8 + 8 + 4;
 /** Fewer bytes than any transaction's wire form (which has a version, an
  *  input, an output and a lock time): bounds the count a file of a given
  *  size can claim. */
@@ -61,6 +65,9 @@ constexpr OrphanOwner MEMPOOL_FILE_ORPHAN_OWNER = -2;
 struct PersistedTx {
     Transaction tx;
     int64_t time{0};
+    /** prioritisetransaction's delta (0 in a version 1 file); within
+     *  ±MAX_FEE_DELTA or the file is refused. */
+    Amount fee_delta{0};
 };
 
 /** The largest mempool.dat accepted for a pool of `pool_max_bytes`

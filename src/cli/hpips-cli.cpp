@@ -6,6 +6,7 @@
 // rpc/client.cpp; strings printed raw, other results as indented JSON;
 // errors on stderr in Core's format. One command is the client's own:
 // `putblob FILE` reads a local file and uploads it chunk by chunk.
+#include <cli/cli_wallet.h>
 #include <consensus/params.h>
 #include <node/settings.h>
 #include <primitives/blob.h>
@@ -59,6 +60,12 @@ constexpr auto CLI_OPTIONS = std::to_array<OptionSpec>({
      "Specify configuration file. Relative paths will be prefixed by datadir location. (default: hpips.conf)",
      GENERAL},
     {"datadir", OptionKind::VALUE, "dir", "Specify data directory", GENERAL},
+    {"generate", OptionKind::BOOL, "",
+     "Generate blocks, equivalent to RPC getnewaddress followed by RPC generatetoaddress. Optional positional "
+     "integer arguments are number of blocks to generate (default: 1) and maximum iterations to try (default: "
+     "the node's generatetoaddress default), equivalent to RPC generatetoaddress nblocks and maxtries arguments. "
+     "Example: hpips-cli -generate 4 1000",
+     GENERAL},
     {"getinfo", OptionKind::BOOL, "",
      "Get general information from the remote server. Note that unlike server-side RPC calls, the output of "
      "-getinfo is the result of multiple non-atomic requests. Some entries in the output may represent results "
@@ -99,6 +106,12 @@ constexpr auto CLI_OPTIONS = std::to_array<OptionSpec>({
      "Read RPC password from standard input as a single line. When combined with -stdin, the first line from "
      "standard input is used for the RPC password. When combined with -stdinwalletpassphrase, -stdinrpcpass "
      "consumes the first line, and -stdinwalletpassphrase consumes the second.",
+     GENERAL},
+    {"stdinwalletpassphrase", OptionKind::BOOL, "",
+     "Read wallet passphrase from standard input as a single line, without echo on a terminal. When combined "
+     "with -stdin, the first line from standard input is used for the wallet passphrase. Only for "
+     "walletpassphrase and walletpassphrasechange (which reads its new passphrase from a second line when it is "
+     "not given on the command line).",
      GENERAL},
     {"regtest", OptionKind::BOOL, "",
      "Enter regression test mode, which uses a special chain in which blocks can be solved instantly.", CHAIN},
@@ -638,6 +651,34 @@ int PutBlobFile(Connection& connection, const std::string& path, bool wait, int6
     return PrintReply(reply);
 }
 
+/** -generate [nblocks] [maxtries]: getnewaddress, then generatetoaddress;
+ *  prints {address, blocks} as bitcoin-cli. */
+int Generate(Connection& connection, const std::vector<std::string>& args, bool wait, int64_t wait_timeout)
+{
+    const auto parsed = hpips::cli::ParseGenerateArgs(args);
+    if (!parsed) {
+        std::cerr << "error: " << parsed.error_message() << "\n";
+        return 1;
+    }
+    auto address = CallResult(connection, "getnewaddress", json::array{}, wait, wait_timeout);
+    if (!address) return address.error().code;
+    if (!address->is_string()) {
+        std::cerr << "error: getnewaddress returned no address\n";
+        return 1;
+    }
+    json::array params{json::value(parsed->nblocks), *address};
+    if (parsed->maxtries) params.push_back(json::value(*parsed->maxtries));
+    auto blocks = CallResult(connection, "generatetoaddress", std::move(params), wait, wait_timeout);
+    if (!blocks) return blocks.error().code;
+    json::object out;
+    out["address"] = *address;
+    out["blocks"] = *blocks;
+    json::object reply;
+    reply["result"] = std::move(out);
+    reply["error"] = nullptr;
+    return PrintReply(reply);
+}
+
 int Run(int argc, char** argv)
 {
     // Options come first; the first token without a dash starts the command.
@@ -698,6 +739,28 @@ int Run(int argc, char** argv)
             return 1;
         }
         if (!password.empty() && password.back() == '\r') password.pop_back();
+    }
+    if (settings.GetBoolArg("stdinwalletpassphrase", false)) {
+        // As Core: after -stdinrpcpass's line, before -stdin's arguments.
+        if (args.empty() || (args[0] != "walletpassphrase" && args[0] != "walletpassphrasechange")) {
+            std::cerr << "error: -stdinwalletpassphrase is only applicable for walletpassphrase(change)\n";
+            return 1;
+        }
+        auto passphrase = hpips::cli::ReadSecretLine("Wallet passphrase> ", MAX_STDIN_LINE);
+        if (!passphrase) {
+            std::cerr << "error: -stdinwalletpassphrase specified but failed to read from standard input\n";
+            return 1;
+        }
+        args.insert(args.begin() + 1, std::move(*passphrase));
+        if (args[0] == "walletpassphrasechange" && args.size() == 2) {
+            auto new_passphrase = hpips::cli::ReadSecretLine("New wallet passphrase> ", MAX_STDIN_LINE);
+            if (!new_passphrase) {
+                std::cerr << "error: -stdinwalletpassphrase specified but failed to read the new passphrase from "
+                             "standard input\n";
+                return 1;
+            }
+            args.push_back(std::move(*new_passphrase));
+        }
     }
     if (settings.GetBoolArg("stdin", false)) {
         std::string line;
@@ -778,6 +841,7 @@ int Run(int argc, char** argv)
         return GetInfo(connection, *network, wait, *wait_timeout);
     }
     if (settings.GetBoolArg("netinfo", false)) return NetInfo(connection, args, wait, *wait_timeout);
+    if (settings.GetBoolArg("generate", false)) return Generate(connection, args, wait, *wait_timeout);
     if (settings.GetBoolArg("addrinfo", false)) {
         if (!args.empty()) {
             std::cerr << "error: -addrinfo takes no arguments\n";

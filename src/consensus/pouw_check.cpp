@@ -1,6 +1,7 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <consensus/pouw_check.h>
 
+#include <pouw/opening.h>
 #include <pouw/ticket.h>
 #include <pouw/verify.h>
 
@@ -37,6 +38,22 @@ bool CheckBlockOpening(const Block& block, const ChainParams& params, BlockValid
 {
     if (auto verified = pouw::VerifyTicket(block.header, block.opening, params.shape_rules); !verified) {
         return PouwFailed(verified.error(), state);
+    }
+    return true;
+}
+
+bool CheckBlockUnitIsOpen(const Block& block, const OpenUnitLookup& is_open, BlockValidationState& state)
+{
+    // The opening's encoding is CheckBlockOpening's rule, which every stored
+    // block passed; one that does not decode here is a template checked
+    // without its proof (TestBlockValidity, getblocktemplate proposals):
+    // there is no unit to judge yet.
+    auto opening = pouw::DecodeOpening(block.opening);
+    if (!opening) return true;
+    const pouw::UnitDescriptor& unit{opening->descriptor};
+    if (unit.IsFiller()) return true;
+    if (!is_open(unit.job_id, unit.region)) {
+        return state.Invalid(BlockFailure::CONSENSUS, "bad-job-unit", "no open job has this unit");
     }
     return true;
 }

@@ -6,6 +6,7 @@
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
 #include <chain/txindex.h>
+#include <dashboard/server.h>
 #include <mining/miner.h>
 #include <net/block_sync.h>
 #include <net/blob_relay.h>
@@ -60,6 +61,8 @@ struct NodeContext {
     std::unique_ptr<RPCTable> rpc_table;
     std::unique_ptr<RPCAuthenticator> rpc_auth;
     std::unique_ptr<HTTPRPCServer> rpc_server;
+    /** The dashboard and /metrics (-dashboard); null when off. Reads through rpc_table. */
+    std::unique_ptr<DashboardServer> dashboard;
     /** The cookie written at startup, deleted at shutdown. */
     std::optional<std::filesystem::path> cookie_path;
 

@@ -19,7 +19,9 @@
 #include <node/zmq_setup.h>
 #include <primitives/amount_format.h>
 #include <rpc/control.h>
+#include <rpc/mempool.h>
 #include <rpc/mempool_file.h>
+#include <rpc/scantxoutset.h>
 #include <rpc/protocol.h>
 #include <rpc/subnet.h>
 #include <rpc/util.h>
@@ -368,6 +370,20 @@ Result<wallet::WalletFeeRate> FeeRateOption(const Settings& args, std::string_vi
 /** Opens the wallets of -wallet= (or the startup list) and registers the
  *  wallet RPC methods; nothing with -disablewallet. Runs after the chain is
  *  loaded and before the miner starts (it may pay to a wallet). */
+/** -walletnotify's command for one event, as Core: %s the txid, %w the
+ *  wallet name (shell-quoted), %b the block hash or "unconfirmed", %h the
+ *  block height or -1. */
+std::string FormatWalletNotify(const std::string& command, const wallet::TxNotification& event)
+{
+    std::string quoted = "'";
+    for (const char c : event.wallet) quoted += c == '\'' ? std::string{"'\"'\"'"} : std::string(1, c);
+    quoted += "'";
+    std::string out = ReplaceAll(command, "%s", event.txid.GetHex());
+    out = ReplaceAll(out, "%b", event.block ? event.block->hash.GetHex() : std::string{"unconfirmed"});
+    out = ReplaceAll(out, "%h", std::to_string(event.block ? event.block->height : -1));
+    return ReplaceAll(out, "%w", quoted);
+}
+
 Result<void> LoadWallets(NodeContext& node)
 {
     const Settings& args = *node.args;
@@ -381,10 +397,26 @@ Result<void> LoadWallets(NodeContext& node)
     options.keypool = *keypool;
     auto fallback = FeeRateOption(args, "fallbackfee", wallet::DEFAULT_FALLBACK_FEE);
     if (!fallback) return fallback.error();
-    auto pay = FeeRateOption(args, "paytxfee", *fallback);
-    if (!pay) return pay.error();
-    options.fee_rate = *pay;
+    options.fallback_fee = *fallback;
+    if (args.IsSet("paytxfee")) {
+        auto pay = FeeRateOption(args, "paytxfee", 0);
+        if (!pay) return pay.error();
+        if (*pay > 0) options.pay_tx_fee = *pay;
+    }
+    const auto confirm_target = IntInRange(args, "txconfirmtarget", wallet::DEFAULT_TX_CONFIRM_TARGET, 1, 1008);
+    if (!confirm_target) return confirm_target.error();
+    options.confirm_target = *confirm_target;
     options.relay_fee_rate = node.mempool->Options().min_relay_fee_rate;
+    // -walletnotify: the wallet hands each event to this callback, which only
+    // queues the command (the runner outlives the wallet manager).
+    if (const std::string command = args.GetArg("walletnotify", "");
+        !command.empty() && !args.IsNegated("walletnotify")) {
+        if (!node.notify_runner) node.notify_runner = std::make_unique<CommandRunner>();
+        CommandRunner* runner = node.notify_runner.get();
+        options.tx_notify = [runner, command](const wallet::TxNotification& event) {
+            runner->Queue(FormatWalletNotify(command, event));
+        };
+    }
 
     node.wallet_chain = std::make_unique<NodeWalletChain>(*node.chainstate, *node.mempool, node.clock);
     node.wallet_manager =
@@ -459,7 +491,8 @@ Result<void> RegisterChainRPC(NodeContext& node)
     RPCTable& table = *node.rpc_table;
     ChainContext& context = *node.chain_context;
     for (auto* reg : {&RegisterBlockchainRPCCommands, &RegisterRawTransactionRPCCommands, &RegisterMiningRPCCommands,
-                      &RegisterMiscChainRPCCommands, &RegisterBlobRPCCommands}) {
+                      &RegisterMiscChainRPCCommands, &RegisterBlobRPCCommands, &RegisterMempoolRPCCommands,
+                      &RegisterScanTxOutSetRPCCommands}) {
         if (auto registered = reg(table, context); !registered) return registered;
     }
     node.mempool_file = std::make_unique<MempoolFileContext>(*node.mempool, node.data_dir / MEMPOOL_FILE_NAME);
@@ -697,6 +730,31 @@ void RunStartupNotify(NodeContext& node)
     node.notify_runner->Queue(command);
 }
 
+/** The -dashboard address, or nullopt when the dashboard is off (the
+ *  default, -nodashboard, -dashboard=0). Checked before anything loads, so
+ *  a refused address fails at once. */
+Result<std::optional<ip::tcp::endpoint>> DashboardAddress(const Settings& args)
+{
+    if (!args.IsSet("dashboard") || args.IsNegated("dashboard")) return std::optional<ip::tcp::endpoint>{};
+    const std::string value{args.GetArg("dashboard", "")};
+    if (value == "0") return std::optional<ip::tcp::endpoint>{};
+    if (!args.GetBoolArg("server", true)) return Error{"-dashboard needs the RPC server (-server)"};
+    auto endpoint = ParseDashboardAddress(value);
+    if (!endpoint) return endpoint.error();
+    return std::optional<ip::tcp::endpoint>{*endpoint};
+}
+
+/** Starts the dashboard once the chain methods it reads are registered. */
+Result<void> StartDashboard(NodeContext& node, const ip::tcp::endpoint& address)
+{
+    node.dashboard = std::make_unique<DashboardServer>(*node.rpc_table, address);
+    if (auto started = node.dashboard->Start(); !started) {
+        node.dashboard.reset();
+        return started;
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> AppInitParameters(NodeContext& node)
@@ -762,6 +820,8 @@ Result<void> AppInitMain(NodeContext& node)
     LogInfo("Chain: {}", Params(node.network).Name());
     for (const auto& warning : args.Warnings()) LogInfo("Warning: {}", warning);
     if (auto pid = CreatePidFile(node); !pid) return pid;
+    const auto dashboard = DashboardAddress(args);
+    if (!dashboard) return dashboard.error();
 
     if (args.GetBoolArg("server", true)) {
         if (auto rpc = StartRPC(node); !rpc) return rpc;
@@ -777,6 +837,9 @@ Result<void> AppInitMain(NodeContext& node)
     if (auto registered = RegisterChainRPC(node); !registered) return registered;
     StartBlockNotify(node);
     if (auto network = StartNetwork(node); !network) return network;
+    if (*dashboard) {
+        if (auto started = StartDashboard(node, **dashboard); !started) return started;
+    }
     if (node.rpc_table) node.rpc_table->SetWarmupFinished();
     LogInfo("init message: Done loading");
     RunStartupNotify(node);
@@ -795,6 +858,8 @@ void Shutdown(NodeContext& node)
     // failure has already been reported on stderr.
     if (node.lock) LogInfo("Shutdown: In progress...");
     node.interrupt = true;
+    if (node.dashboard) node.dashboard->Stop();
+    node.dashboard.reset();
     if (node.miner) node.miner->Stop();
     if (node.rpc_server) node.rpc_server->Stop();
     node.rpc_server.reset();

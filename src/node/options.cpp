@@ -170,6 +170,10 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"minerdevice", OptionKind::VALUE, "device", "Device the miner runs kernels on: auto, cpu or cuda (default: auto)",
      MINING},
 
+    {"dashboard", OptionKind::VALUE, "addr:port",
+     "Serve a status page and Prometheus metrics (/metrics) on <addr:port>, which must be a loopback address "
+     "(127.0.0.1:port or [::1]:port): they have no credentials. Needs -server (default: off; see doc/dashboard.md)",
+     RPC, true},
     {"rpcallowip", OptionKind::LIST, "ip",
      "Allow JSON-RPC connections from specified source. Valid values for <ip> are a single IP (e.g. 1.2.3.4), "
      "a network/netmask (e.g. 1.2.3.4/255.255.255.0), or a network/CIDR (e.g. 1.2.3.4/24). This option can be "
@@ -206,11 +210,21 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     // Wallet (src/wallet, doc/wallet.md).
     {"disablewallet", OptionKind::BOOL, "", "Do not load the wallet and disable wallet RPC calls", WALLET},
     {"fallbackfee", OptionKind::VALUE, "amt",
-     "Fee rate (in HPIPS/kvB) the wallet pays when no other is set (default: 0.0002)", WALLET},
+     "Fee rate (in HPIPS/kvB) the wallet pays when the node has no fee estimate (default: 0.0002; 0: refuse to "
+     "send without an estimate)",
+     WALLET},
     {"keypool", OptionKind::VALUE, "n",
      "Set key pool size to <n>: keys derived ahead on each branch, the gap limit of a restore (default: 1000)",
      WALLET},
-    {"paytxfee", OptionKind::VALUE, "amt", "Fee rate (in HPIPS/kvB) to add to transactions you send", WALLET},
+    {"paytxfee", OptionKind::VALUE, "amt",
+     "Fee rate (in HPIPS/kvB) to add to transactions you send (default: none, the node's estimatesmartfee)", WALLET},
+    {"txconfirmtarget", OptionKind::VALUE, "n",
+     "If paytxfee is not set, pay a fee rate estimated to begin confirmation within n blocks (default: 6)", WALLET},
+    {"walletnotify", OptionKind::VALUE, "cmd",
+     "Execute command when a wallet transaction changes: once when it enters the wallet and once when a block "
+     "confirms it. %s in cmd is replaced by TxID, %w by the wallet name, %b by the hash of the block including "
+     "the transaction (\"unconfirmed\" when there is none) and %h by the block height (-1 when unconfirmed).",
+     WALLET},
     {"wallet", OptionKind::LIST, "name",
      "Load the wallet <name> from <datadir>/wallets at startup. Can be used multiple times to load multiple "
      "wallets (default: those saved with load_on_startup)",

@@ -58,6 +58,11 @@ Result<void> NodeWalletChain::BroadcastTransaction(const Transaction& tx)
     return {};
 }
 
+std::optional<int64_t> NodeWalletChain::EstimateFeeRate(int64_t conf_target, bool conservative) const
+{
+    return EstimateSmartFeeRate(m_chainstate, m_mempool, conf_target, conservative, m_fee_cache);
+}
+
 void NodeWalletChain::AddListener(wallet::WalletChainListener* listener)
 {
     LockGuard lock{m_listeners_mutex};

@@ -4,6 +4,7 @@
 
 #include <chain/chainstate.h>
 #include <chain/mempool.h>
+#include <rpc/misc_chain.h>
 #include <util/clock.h>
 #include <util/threadsafety.h>
 #include <wallet/chain_interface.h>
@@ -37,6 +38,7 @@ public:
     Result<Block> ReadBlock(const uint256& hash) const override;
     bool InMempool(const uint256& txid) const override;
     Result<void> BroadcastTransaction(const Transaction& tx) override;
+    std::optional<int64_t> EstimateFeeRate(int64_t conf_target, bool conservative) const override;
     void AddListener(wallet::WalletChainListener* listener) override LOCKS_EXCLUDED(m_listeners_mutex);
     void RemoveListener(wallet::WalletChainListener* listener) override LOCKS_EXCLUDED(m_listeners_mutex);
 
@@ -65,6 +67,8 @@ private:
     std::vector<QueuedBlock> m_queue GUARDED_BY(m_queue_mutex);
     mutable Mutex m_listeners_mutex;
     std::vector<wallet::WalletChainListener*> m_listeners GUARDED_BY(m_listeners_mutex);
+    /** The confirmed fee rates EstimateFeeRate samples, per tip. */
+    mutable FeeSampleCache m_fee_cache;
 };
 
 }  // namespace hpips

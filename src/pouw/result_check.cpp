@@ -109,9 +109,10 @@ Result<MerkleProof> BuildResultRowProof(std::span<const int32_t> c, uint32_t m, 
     return BuildMerkleProof(domain, *leaves, row);
 }
 
-Result<void> CheckResultRow(const UnitDescriptor& descriptor, const uint256& result_root, uint32_t row,
-                            std::span<const int8_t> a_row, const MerkleProof& a_proof, std::span<const int8_t> b,
-                            std::span<const int32_t> c_row, const MerkleProof& c_proof)
+Result<void> CheckResultRowCommitments(const UnitDescriptor& descriptor, const uint256& result_root, uint32_t row,
+                                       std::span<const int8_t> a_row, const MerkleProof& a_proof,
+                                       std::span<const int8_t> b, std::span<const int32_t> c_row,
+                                       const MerkleProof& c_proof)
 {
     const UnitShape& shape{descriptor.shape};
     const size_t n{shape.n}, k{shape.k};
@@ -131,12 +132,28 @@ Result<void> CheckResultRow(const UnitDescriptor& descriptor, const uint256& res
         !VerifyMerkleProof(c_domain, result_root, c_domain.HashLeaf(ResultRowBytes(c_row)), c_proof)) {
         return Error{"result-row: bad result row proof"};
     }
+    return {};
+}
+
+bool ResultRowMatches(std::span<const int8_t> a_row, std::span<const int8_t> b, std::span<const int32_t> c_row)
+{
+    const size_t k{a_row.size()}, n{c_row.size()};
+    if (b.size() != k * n) return false;
     std::vector<int32_t> expected(n, 0);
     for (size_t j = 0; j < k; ++j) {
         const int32_t a{a_row[j]};
         for (size_t col = 0; col < n; ++col) expected[col] += a * b[j * n + col];
     }
-    if (!std::equal(expected.begin(), expected.end(), c_row.begin())) return Error{"result-row: wrong values"};
+    return std::equal(expected.begin(), expected.end(), c_row.begin());
+}
+
+Result<void> CheckResultRow(const UnitDescriptor& descriptor, const uint256& result_root, uint32_t row,
+                            std::span<const int8_t> a_row, const MerkleProof& a_proof, std::span<const int8_t> b,
+                            std::span<const int32_t> c_row, const MerkleProof& c_proof)
+{
+    auto committed{CheckResultRowCommitments(descriptor, result_root, row, a_row, a_proof, b, c_row, c_proof)};
+    if (!committed) return committed;
+    if (!ResultRowMatches(a_row, b, c_row)) return Error{"result-row: wrong values"};
     return {};
 }
 

@@ -43,6 +43,20 @@ Result<uint256> ComputeResultRoot(std::span<const int32_t> c, uint32_t m, uint32
 /** Inclusion proof of result row `row`. */
 Result<MerkleProof> BuildResultRowProof(std::span<const int32_t> c, uint32_t m, uint32_t n, uint32_t row);
 
+/** The commitment part of CheckResultRow: sizes match the unit, a_row is row
+ *  `row` of A (a_proof against descriptor.a_root, leaf count m), the column
+ *  root of `b` is descriptor.b_root, and c_row is row `row` of the result
+ *  (c_proof against result_root, leaf count m). Says nothing about the values. */
+Result<void> CheckResultRowCommitments(const UnitDescriptor& descriptor, const uint256& result_root, uint32_t row,
+                                       std::span<const int8_t> a_row, const MerkleProof& a_proof,
+                                       std::span<const int8_t> b, std::span<const int32_t> c_row,
+                                       const MerkleProof& c_proof);
+
+/** The arithmetic part of CheckResultRow: c_row = a_row · B exactly, with
+ *  a_row k values, b k×n row-major and c_row n values (sizes already checked
+ *  by the caller; false when they disagree). O(k·n). */
+bool ResultRowMatches(std::span<const int8_t> a_row, std::span<const int8_t> b, std::span<const int32_t> c_row);
+
 /** Checks one row of a committed result in O(k·n): `a_row` (k values) is row
  *  `row` of the unit's A (by a_proof against descriptor.a_root), `b` (k×n,
  *  row-major) is the unit's B (its column root must be descriptor.b_root),

@@ -12,18 +12,11 @@
 /** The "blockchain" RPC methods, as Bitcoin Core 25 names and shapes them
  *  (doc/rpc.md, "Chain methods", lists every field and deviation):
  *  getblockchaininfo, getblockcount, getbestblockhash, getblockhash,
- *  getblockheader, getblock, getchaintips, getdifficulty, getmempoolinfo,
- *  getrawmempool, getmempoolentry, gettxout, gettxoutsetinfo,
- *  invalidateblock, reconsiderblock, getmempoolancestors,
- *  getmempooldescendants, waitfornewblock, waitforblock, waitforblockheight,
- *  getblockstats, getchaintxstats. */
+ *  getblockheader, getblock, getchaintips, getdifficulty, gettxout,
+ *  gettxoutsetinfo, invalidateblock, reconsiderblock, waitfornewblock,
+ *  waitforblock, waitforblockheight, getblockstats, getchaintxstats. The
+ *  mempool methods are in rpc/mempool.h, scantxoutset in rpc/scantxoutset.h. */
 namespace hpips {
-
-/** Most pool transactions an ancestor or descendant walk of getrawmempool /
- *  getmempoolentry visits per entry; counts and sizes stop growing there
- *  (the pool has no package limits, so a long chain could otherwise make
- *  verbose listings quadratic). */
-constexpr size_t MAX_MEMPOOL_PACKAGE_WALK = 10'000;
 
 /** Longest a waitfornewblock / waitforblock / waitforblockheight call holds
  *  its worker thread (ms): a timeout of 0 ("none" in Core) or above means

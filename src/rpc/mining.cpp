@@ -291,7 +291,7 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                   "  \"chain\" : \"str\",       (string) current network name (main, test, regtest)\n"
                   "  \"warnings\" : \"str\",    (string) any network and blockchain warnings\n"
                   "  \"miner\" : {            (json object, optional) the built-in miner, when it runs\n"
-                  "    \"running\", \"backend\", \"blocks_found\", \"units\", \"macs\", \"seconds\"\n"
+                  "    \"running\", \"backend\", \"blocks_found\", \"units\", \"tiles\" (tickets checked), \"macs\", \"seconds\"\n"
                   "  }\n"
                   "}",
         .examples = HelpExampleCli("getmininginfo", "") + HelpExampleRpc("getmininginfo", ""),
@@ -313,6 +313,7 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                 miner["backend"] = status.backend;
                 miner["blocks_found"] = status.blocks_found;
                 miner["units"] = status.work.units;
+                miner["tiles"] = status.work.tiles;
                 miner["macs"] = status.work.macs;
                 miner["seconds"] = status.work.nanoseconds / 1'000'000'000;
                 out["miner"] = std::move(miner);

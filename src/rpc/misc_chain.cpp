@@ -5,7 +5,11 @@
 #include <chain/mempool.h>
 #include <chain/txindex.h>
 #include <consensus/params.h>
+#include <crypto/cleanse.h>
 #include <primitives/address.h>
+#include <primitives/key_io.h>
+#include <primitives/message.h>
+#include <rpc/auth.h>
 #include <rpc/fees.h>
 #include <rpc/tx_json.h>
 #include <rpc/util.h>
@@ -27,28 +31,22 @@ namespace {
 
 namespace json = boost::json;
 
-/** The fee rates of the transactions confirmed in the last
- *  FEE_ESTIMATE_BLOCKS blocks, kept for the tip they were read at so that
- *  repeated estimatesmartfee calls read the blocks once per tip. */
-struct FeeSampleCache {
-    Mutex mutex;
-    uint256 tip GUARDED_BY(mutex);
-    bool valid GUARDED_BY(mutex){false};
-    std::vector<int64_t> rates GUARDED_BY(mutex);
-};
+/** Longest verifymessage signature text decoded (a 64-byte signature is 88
+ *  base64 characters). */
+constexpr size_t MAX_MESSAGE_SIGNATURE_BASE64 = 88;
 
 /** Reads the blocks (no lock held): each non-coinbase transaction's fee
  *  rate from the block and its undo data. A block whose data cannot be read
  *  is skipped (it only makes the sample smaller). */
-std::vector<int64_t> SampleConfirmedFeeRates(const ChainContext& ctx, const BlockInfo& tip)
+std::vector<int64_t> SampleConfirmedFeeRates(Chainstate& chainstate, const BlockInfo& tip)
 {
     std::vector<int64_t> rates;
     const int64_t lowest = std::max<int64_t>(1, tip.height - FEE_ESTIMATE_BLOCKS + 1);
     for (int64_t height = tip.height; height >= lowest; --height) {
-        const auto hash = ctx.chainstate.GetBlockHashAt(height);
+        const auto hash = chainstate.GetBlockHashAt(height);
         if (!hash) break;
-        auto block = ctx.chainstate.ReadBlock(*hash);
-        auto undo = ctx.chainstate.ReadBlockUndo(*hash);
+        auto block = chainstate.ReadBlock(*hash);
+        auto undo = chainstate.ReadBlockUndo(*hash);
         if (!block || !undo || undo->txs.size() + 1 != block->txs.size()) continue;
         for (size_t t{1}; t < block->txs.size(); ++t) {
             const Transaction& tx = block->txs[t];
@@ -60,14 +58,14 @@ std::vector<int64_t> SampleConfirmedFeeRates(const ChainContext& ctx, const Bloc
     return rates;
 }
 
-std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleCache& cache)
+std::vector<int64_t> CachedConfirmedFeeRates(Chainstate& chainstate, FeeSampleCache& cache)
 {
-    const BlockInfo tip = ctx.chainstate.TipInfo();
+    const BlockInfo tip = chainstate.TipInfo();
     {
         LockGuard lock{cache.mutex};
         if (cache.valid && cache.tip == tip.hash) return cache.rates;
     }
-    std::vector<int64_t> rates = SampleConfirmedFeeRates(ctx, tip);
+    std::vector<int64_t> rates = SampleConfirmedFeeRates(chainstate, tip);
     LockGuard lock{cache.mutex};
     cache.tip = tip.hash;
     cache.valid = true;
@@ -78,11 +76,11 @@ std::vector<int64_t> CachedConfirmedFeeRates(const ChainContext& ctx, FeeSampleC
 /** The mempool's entries as fee samples, best fee rate first; empty when
  *  the whole pool fits in `room` bytes (its floor is then 0 anyway), so the
  *  common case copies nothing. */
-std::vector<FeeSample> MempoolByRate(const ChainContext& ctx, uint64_t room)
+std::vector<FeeSample> MempoolByRate(const Mempool& mempool, uint64_t room)
 {
     std::vector<FeeSample> pool;
-    if (ctx.mempool.Bytes() <= room) return pool;
-    for (const MempoolEntry& entry : ctx.mempool.Entries()) pool.push_back({entry.fee, entry.size});
+    if (mempool.Bytes() <= room) return pool;
+    for (const MempoolEntry& entry : mempool.Entries()) pool.push_back({entry.fee, entry.size});
     std::sort(pool.begin(), pool.end(), [](const FeeSample& a, const FeeSample& b) {
         return FeeRatePerKvB(a.fee, a.size) > FeeRatePerKvB(b.fee, b.size);
     });
@@ -102,6 +100,16 @@ bool ParseConservativeMode(const std::string& mode)
 }
 
 }  // namespace
+
+std::optional<int64_t> EstimateSmartFeeRate(Chainstate& chainstate, Mempool& mempool, int64_t conf_target,
+                                            bool conservative, FeeSampleCache& cache)
+{
+    const int64_t target = std::clamp(conf_target, MIN_CONF_TARGET, MAX_CONF_TARGET);
+    std::vector<int64_t> rates = CachedConfirmedFeeRates(chainstate, cache);
+    const std::vector<FeeSample> pool = MempoolByRate(mempool, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
+    const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
+    return EstimateFeeRate(rates, target, conservative, floor, mempool.Options().min_relay_fee_rate);
+}
 
 Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context)
 {
@@ -151,6 +159,63 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
             out["error_locations"] = std::move(locations);
             out["error"] = dest.error_message();
             return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "util",
+        .name = "verifymessage",
+        .description = "Verify a signed message.\nHPIPS: the signature is a 64-byte BIP-340 Schnorr signature (base64) "
+                       "by the address's x-only key over TaggedHash(\"HPIPS/message\", message) (doc/wallet.md, "
+                       "\"Signed messages\").",
+        .args = {{"address", RPCArgType::STRING, false, "", "The HPIPS address to use for the signature."},
+                 {"signature", RPCArgType::STRING, false, "",
+                  "The signature provided by the signer in base 64 encoding (see signmessage)."},
+                 {"message", RPCArgType::STRING, false, "", "The message that was signed (at most 1 MiB)."}},
+        .result = "true|false    (boolean) If the signature is verified or not.",
+        .examples = HelpExampleCli("verifymessage", "\"rhp1p...\" \"signature\" \"my message\"") +
+                    HelpExampleRpc("verifymessage", "\"rhp1p...\", \"signature\", \"my message\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const std::string address = ParamString(request, 0);
+            const std::string signature = ParamString(request, 1);
+            const std::string message = ParamString(request, 2);
+            const auto dest = DecodeAddress(address, ctx->params.network);
+            if (!dest) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid address"};
+            if (!dest->IsKey()) throw RPCError{RPCErrorCode::TYPE_ERROR, "Address does not refer to key"};
+            if (message.size() > MAX_MESSAGE_SIZE) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Message too long (at most 1048576 bytes)"};
+            }
+            // A 64-byte signature is 88 base64 characters: longer text cannot
+            // be one (false, as Core answers for a signature of the wrong
+            // size) and is not decoded.
+            if (signature.size() > MAX_MESSAGE_SIGNATURE_BASE64) return false;
+            const auto sig = DecodeBase64(signature);
+            if (!sig) throw RPCError{RPCErrorCode::TYPE_ERROR, "Malformed base64 encoding"};
+            const std::span<const uint8_t> bytes{reinterpret_cast<const uint8_t*>(sig->data()), sig->size()};
+            return VerifyMessage(*dest, bytes, message);
+        },
+    });
+
+    methods.push_back({
+        .category = "util",
+        .name = "signmessagewithprivkey",
+        .description = "Sign a message with the private key of an address (see verifymessage for the scheme).",
+        .args = {{"privkey", RPCArgType::STRING, false, "", "The private key to sign the message with (WIF)."},
+                 {"message", RPCArgType::STRING, false, "", "The message to create a signature of (at most 1 MiB)."}},
+        .result = "\"str\"    (string) The signature of the message encoded in base 64",
+        .examples = HelpExampleCli("signmessagewithprivkey", "\"privkey\" \"my message\"") +
+                    HelpExampleRpc("signmessagewithprivkey", "\"privkey\", \"my message\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            std::string wif = ParamString(request, 0);
+            const std::string message = ParamString(request, 1);
+            if (message.size() > MAX_MESSAGE_SIZE) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER, "Message too long (at most 1048576 bytes)"};
+            }
+            const auto key = DecodeSecret(wif, ctx->params.network);
+            MemoryCleanse(wif.data(), wif.size());
+            if (!key) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid private key"};
+            const auto sig = SignMessage(*key, message);
+            return json::value(EncodeBase64(std::string_view{reinterpret_cast<const char*>(sig.data()), sig.size()}));
         },
     });
 
@@ -213,8 +278,8 @@ Result<void> RegisterMiscChainRPCCommands(RPCTable& table, ChainContext& context
                                                                     std::to_string(MAX_CONF_TARGET)};
             }
             const bool conservative = ParseConservativeMode(OptionalParamString(request, 1).value_or("unset"));
-            std::vector<int64_t> rates = CachedConfirmedFeeRates(*ctx, *fee_cache);
-            const std::vector<FeeSample> pool = MempoolByRate(*ctx, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
+            std::vector<int64_t> rates = CachedConfirmedFeeRates(ctx->chainstate, *fee_cache);
+            const std::vector<FeeSample> pool = MempoolByRate(ctx->mempool, static_cast<uint64_t>(target) * MAX_BLOCK_SIZE);
             const int64_t floor = MempoolFeeRateFloor(pool, target, MAX_BLOCK_SIZE);
             const auto estimate =
                 EstimateFeeRate(rates, target, conservative, floor, ctx->mempool.Options().min_relay_fee_rate);

@@ -8,8 +8,10 @@
 #include <crypto/key.h>
 #include <crypto/random.h>
 #include <primitives/address.h>
+#include <primitives/descriptor.h>
 #include <primitives/key_io.h>
 #include <primitives/sighash.h>
+#include <primitives/tx_sign.h>
 #include <rpc/chain_util.h>
 #include <rpc/json.h>
 #include <rpc/tx_json.h>
@@ -154,20 +156,6 @@ std::vector<TxOut> ParseOutputs(const json::value& outputs_value, Network net)
         output.amount = AmountFromValue(*amount);
         out.push_back(std::move(output));
     }
-    return out;
-}
-
-/** A failed input of signrawtransactionwithkey, in Core's shape. */
-json::object SigningError(const TxIn& in, const std::string& error)
-{
-    json::object out;
-    out["txid"] = in.prevout.txid.GetHex();
-    out["vout"] = in.prevout.index;
-    json::array witness;
-    if (!in.witness.empty()) witness.push_back(json::value(HexStr(in.witness)));
-    out["witness"] = std::move(witness);
-    out["sequence"] = in.sequence;
-    out["error"] = error;
     return out;
 }
 
@@ -360,6 +348,42 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
 
     methods.push_back({
         .category = "rawtransactions",
+        .name = "decodescript",
+        .description = "Decode a hex-encoded script.\n"
+                       "HPIPS outputs carry destination bytes (kind u8, CompactSize length, payload) rather than "
+                       "scripts: the hex is read as those bytes, as scriptPubKey.hex shows them.",
+        .args = {{"hexstring", RPCArgType::STRING, false, "", "the hex-encoded destination bytes"}},
+        .result = "{\n"
+                  "  \"asm\" : \"str\",       (string) \"<kind> <payload hex>\", or \"[error]\" for bytes that are "
+                  "not a destination\n"
+                  "  \"desc\" : \"str\",      (string) Inferred descriptor: addr(...) or raw(...), with checksum\n"
+                  "  \"hex\" : \"hex\",       (string) The bytes decoded\n"
+                  "  \"address\" : \"str\",   (string, optional) The address, when the destination has one\n"
+                  "  \"type\" : \"str\"       (string) \"witness_v1_taproot\" for a key destination, else "
+                  "\"nonstandard\"\n"
+                  "}",
+        .examples = HelpExampleCli("decodescript", "\"hexstring\"") + HelpExampleRpc("decodescript", "\"hexstring\""),
+        .handler = [ctx](const RPCRequest& request) -> json::value {
+            const std::string hex = ParamString(request, 0);
+            const auto bytes = ParseHex(hex);
+            if (!bytes) {
+                throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                               "argument must be hexadecimal string (not '" + TruncateForMessage(hex) + "')"};
+            }
+            if (const auto dest = DestinationFromBytes(*bytes)) return ScriptPubKeyToJSON(*dest, ctx->params.network);
+            // Not a destination's encoding: Core's answer for a script it
+            // cannot parse (asm "[error]", a raw() descriptor, nonstandard).
+            json::object out;
+            out["asm"] = bytes->empty() ? "" : "[error]";
+            out["desc"] = AddDescriptorChecksum("raw(" + HexStr(*bytes) + ")").value_or("");
+            out["hex"] = HexStr(*bytes);
+            out["type"] = "nonstandard";
+            return out;
+        },
+    });
+
+    methods.push_back({
+        .category = "rawtransactions",
         .name = "createrawtransaction",
         .description = "Create a transaction spending the given inputs and creating new outputs.\n"
                        "Outputs can be addresses only (HPIPS has no data outputs).\n"
@@ -437,7 +461,6 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
 
             // The spent outputs: chain and pool first, prevtxs for the rest.
             std::vector<std::optional<TxOut>> spent(mtx.inputs.size());
-            bool all_known{true};
             for (size_t i{0}; i < mtx.inputs.size(); ++i) {
                 const OutPoint& prevout = mtx.inputs[i].prevout;
                 spent[i] = LookupSpent(*ctx, prevout);
@@ -448,45 +471,19 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
                                        "\nvs:\n" + DestinationHex(it->second.destination)};
                 }
                 if (!spent[i] && it != given.end()) spent[i] = it->second;
-                if (!spent[i]) all_known = false;
             }
 
+            const auto signing_errors = SignTransactionInputs(
+                mtx, spent,
+                [&](const XOnlyPubKey& pubkey) -> std::optional<PrivKey> {
+                    const auto key = key_index.find(pubkey);
+                    if (key == key_index.end()) return std::nullopt;
+                    return keys[key->second].Clone();
+                },
+                net);
             json::array errors;
-            if (all_known) {
-                std::vector<TxOut> spent_outputs;
-                spent_outputs.reserve(spent.size());
-                for (const auto& out : spent) spent_outputs.push_back(*out);
-                const Transaction unsigned_tx{mtx};
-                const auto precomputed = PrecomputedTxData::Compute(unsigned_tx, spent_outputs);
-                if (!precomputed) throw RPCError{RPCErrorCode::INTERNAL_ERROR, precomputed.error_message()};
-                for (size_t i{0}; i < mtx.inputs.size(); ++i) {
-                    TxIn& in = mtx.inputs[i];
-                    const Destination& dest = spent_outputs[i].destination;
-                    if (!dest.IsKey()) {
-                        errors.push_back(SigningError(in, "Unable to sign input, unknown destination kind"));
-                        continue;
-                    }
-                    const XOnlyPubKey pubkey{std::span<const uint8_t, XOnlyPubKey::SIZE>{dest.payload.data(),
-                                                                                          XOnlyPubKey::SIZE}};
-                    const uint256 hash = SignatureHash(unsigned_tx, static_cast<uint32_t>(i), *precomputed, net);
-                    if (const auto key = key_index.find(pubkey); key != key_index.end()) {
-                        std::array<uint8_t, SCHNORR_AUX_RAND_SIZE> aux{};
-                        GetStrongRandBytes(aux);
-                        const auto sig = keys[key->second].SignSchnorr(hash, aux);
-                        in.witness.assign(sig.begin(), sig.end());
-                    } else if (in.witness.empty()) {
-                        errors.push_back(SigningError(in, "Unable to sign input, invalid stack size (possibly missing key)"));
-                    } else if (!pubkey.VerifySchnorr(hash, in.witness)) {
-                        errors.push_back(SigningError(in, "Invalid Schnorr signature"));
-                    }
-                }
-            } else {
-                for (size_t i{0}; i < mtx.inputs.size(); ++i) {
-                    const std::string error = spent[i] ? "Unable to sign input: the spent outputs of all inputs are "
-                                                         "needed (see prevtxs)"
-                                                       : "Input not found or already spent";
-                    errors.push_back(SigningError(mtx.inputs[i], error));
-                }
+            for (const InputSigningError& error : signing_errors) {
+                errors.push_back(SigningErrorJson(mtx.inputs[error.input], error.error));
             }
             json::object out;
             out["hex"] = HexStr(EncodeTransaction(Transaction{mtx}));

@@ -25,7 +25,9 @@ HTTPStatus LegacyErrorStatus(RPCErrorCode code)
 
 HTTPReplyData JsonReply(HTTPStatus status, const json::value& reply)
 {
-    return {status, WriteJson(reply) + "\n"};
+    HTTPReplyData data{status, WriteJson(reply)};
+    data.body += '\n';  // appended in place: a reply can be tens of megabytes
+    return data;
 }
 
 /** Longest untrusted text copied into a log line. */

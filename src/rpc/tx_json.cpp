@@ -47,6 +47,13 @@ std::string DestinationHex(const Destination& dest)
     return HexStr(w.data());
 }
 
+std::optional<Destination> DestinationFromBytes(std::span<const uint8_t> bytes)
+{
+    auto dest = Decode(bytes, [](Reader& r) { return ReadDestination(r); });
+    if (!dest) return std::nullopt;
+    return std::move(*dest);
+}
+
 std::string DestinationAsm(const Destination& dest)
 {
     std::string out = std::to_string(dest.kind);

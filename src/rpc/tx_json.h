@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,11 @@ std::string DestinationHex(const Destination& dest);
  *  the number for an empty payload). A KEY destination reads "1 <x-only
  *  key>", which is also how Core writes a taproot output's asm. */
 std::string DestinationAsm(const Destination& dest);
+
+/** The destination whose encoding (kind u8 ‖ CompactSize length ‖ payload,
+ *  what DestinationHex writes) is exactly `bytes`; nullopt for anything else
+ *  (truncated, trailing bytes, payload over MAX_DESTINATION_PAYLOAD). */
+std::optional<Destination> DestinationFromBytes(std::span<const uint8_t> bytes);
 
 /** Core's scriptPubKey object for an output paying `dest`: {asm, desc, hex,
  *  address (when it has one), type}; desc is DestinationDescriptor. */

@@ -5,6 +5,8 @@
 #include <rpc/json.h>
 #include <util/strencodings.h>
 
+#include <boost/json/array.hpp>
+
 #include <charconv>
 #include <limits>
 
@@ -207,6 +209,19 @@ std::string TruncateForMessage(std::string_view text)
     size_t cut{MAX_ECHOED_INPUT};
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
     return std::string{text.substr(0, cut)} + "...";
+}
+
+boost::json::object SigningErrorJson(const TxIn& in, const std::string& error)
+{
+    boost::json::object out;
+    out["txid"] = in.prevout.txid.GetHex();
+    out["vout"] = in.prevout.index;
+    boost::json::array witness;
+    if (!in.witness.empty()) witness.push_back(boost::json::value(HexStr(in.witness)));
+    out["witness"] = std::move(witness);
+    out["sequence"] = in.sequence;
+    out["error"] = error;
+    return out;
 }
 
 }  // namespace hpips

@@ -3,8 +3,10 @@
 #define HPIPS_RPC_UTIL_H
 
 #include <primitives/amount.h>
+#include <primitives/transaction.h>
 #include <rpc/server.h>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -51,6 +53,17 @@ Amount AmountFromValue(const boost::json::value& value);
 
 /** An amount as an exact JSON number with 8 decimals (1.00000000, -0.50000000). */
 boost::json::value ValueFromAmount(Amount amount);
+
+/** A failed input of signrawtransactionwithkey / signrawtransactionwithwallet,
+ *  in Core's shape: {txid, vout, witness: [hex], sequence, error}. */
+boost::json::object SigningErrorJson(const TxIn& in, const std::string& error);
+/** The request's arena (rpc/request.cpp): a monotonic resource freed as a
+ *  whole once the reply is written. A method returning a large result
+ *  (listunspent's 50,000 objects) builds it there
+ *  (`boost::json::array out(ResultArena(request))`, objects in
+ *  `out.storage()`): no malloc and free per value, and the reply object
+ *  around it moves it instead of copying it. */
+inline boost::json::storage_ptr ResultArena(const RPCRequest& request) { return request.params.storage(); }
 
 /** Longest amount text AmountFromValue looks at. */
 constexpr size_t MAX_AMOUNT_TEXT = 64;

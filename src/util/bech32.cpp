@@ -68,6 +68,21 @@ constexpr std::array<uint32_t, 5> MakeGeneratorMultiples()
 }
 constexpr std::array<uint32_t, 5> GEN_MULTIPLES{MakeGeneratorMultiples()};
 
+/** SHIFT_OUT[top]: the XOR of GEN_MULTIPLES[i] over the set bits i of a
+ *  shifted-out coefficient `top`, so one symbol costs one table lookup (an
+ *  address is ~70 symbols, and listunspent encodes one per coin). */
+constexpr std::array<uint32_t, 32> MakeShiftOutTable()
+{
+    std::array<uint32_t, 32> out{};
+    for (unsigned top{0}; top < 32; ++top) {
+        for (int i{0}; i < 5; ++i) {
+            if ((top >> i) & 1) out[top] ^= GEN_MULTIPLES[i];
+        }
+    }
+    return out;
+}
+constexpr std::array<uint32_t, 32> SHIFT_OUT{MakeShiftOutTable()};
+
 /** A residue packed as six 5-bit coefficients, x^5 in the top bits. */
 class Checksum
 {
@@ -76,10 +91,7 @@ public:
     constexpr void Feed(uint8_t value)
     {
         const uint32_t top{m_residue >> 25};
-        m_residue = ((m_residue & 0x1ffffff) << 5) ^ value;
-        for (int i{0}; i < 5; ++i) {
-            if ((top >> i) & 1) m_residue ^= GEN_MULTIPLES[i];
-        }
+        m_residue = ((m_residue & 0x1ffffff) << 5) ^ value ^ SHIFT_OUT[top];
     }
     constexpr uint32_t Residue() const { return m_residue; }
 
@@ -376,7 +388,9 @@ std::string Encode(Encoding encoding, std::string_view hrp, std::span<const uint
     for (size_t i{0}; i < CHECKSUM_SIZE; ++i) checksum.Feed(0);
     const uint32_t check{checksum.Residue() ^ EncodingConstant(encoding)};
 
-    std::string out{hrp};
+    std::string out;
+    out.reserve(hrp.size() + 1 + values.size() + CHECKSUM_SIZE);
+    out.append(hrp);
     out.push_back('1');
     for (uint8_t v : values) out.push_back(CHARSET[v]);
     for (size_t i{0}; i < CHECKSUM_SIZE; ++i) out.push_back(CHARSET[(check >> (5 * (CHECKSUM_SIZE - 1 - i))) & 31]);

@@ -79,6 +79,10 @@ public:
     /** Puts `tx` into the mempool, which relays it to peers; the error says
      *  why the pool refused it. */
     virtual Result<void> BroadcastTransaction(const Transaction& tx) = 0;
+    /** estimatesmartfee's answer for `conf_target` blocks (clamped to 1 ..
+     *  1008): a fee rate in base units per 1000 bytes, nullopt when the node
+     *  has too little data. May read recent blocks from disk. */
+    virtual std::optional<int64_t> EstimateFeeRate(int64_t conf_target, bool conservative) const = 0;
     /** Starts / stops delivering events to `listener`. After
      *  RemoveListener returns no callback runs on it. */
     virtual void AddListener(WalletChainListener* listener) = 0;

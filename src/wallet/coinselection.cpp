@@ -81,13 +81,14 @@ std::optional<std::vector<size_t>> BranchAndBound(const std::vector<Candidate>& 
 Result<SelectionResult, SelectionError> SelectCoins(std::span<const Amount> values, const SelectionParams& params)
 {
     const Amount input_fee = FeeForSize(params.fee_rate, INPUT_SIZE);
-    const size_t base_size = TX_OVERHEAD_SIZE + params.recipient_outputs * OUTPUT_SIZE;
+    const size_t base_size = TX_OVERHEAD_SIZE + params.recipient_outputs * OUTPUT_SIZE + params.extra_size;
     const Amount base_fee = FeeForSize(params.fee_rate, base_size);
     const Amount change_output_fee = FeeForSize(params.fee_rate, OUTPUT_SIZE);
 
     std::vector<Candidate> sorted;
     for (size_t i = 0; i < values.size(); ++i) {
-        const Amount effective = values[i] - input_fee;
+        // The recipients pay for the inputs too when they pay the fee.
+        const Amount effective = params.subtract_fee ? values[i] : values[i] - input_fee;
         if (effective > 0) sorted.push_back({i, effective});
     }
     std::sort(sorted.begin(), sorted.end(), [](const Candidate& a, const Candidate& b) {
@@ -95,7 +96,7 @@ Result<SelectionResult, SelectionError> SelectCoins(std::span<const Amount> valu
     });
     const Amount available =
         std::accumulate(sorted.begin(), sorted.end(), Amount{0}, [](Amount s, const Candidate& c) { return s + c.effective; });
-    const Amount target = params.target + base_fee;
+    const Amount target = params.subtract_fee ? params.target : params.target + base_fee;
     if (available < target) {
         return SelectionError{SelectionFailure::INSUFFICIENT_FUNDS, "Insufficient funds"};
     }
@@ -106,8 +107,17 @@ Result<SelectionResult, SelectionError> SelectCoins(std::span<const Amount> valu
         for (size_t i : chosen) result.input_total += values[i];
         const size_t size = base_size + chosen.size() * INPUT_SIZE + (with_change ? OUTPUT_SIZE : 0);
         const Amount fee = FeeForSize(params.fee_rate, size);
-        result.change = with_change ? result.input_total - params.target - fee : 0;
-        result.fee = result.input_total - params.target - result.change;
+        if (params.subtract_fee) {
+            // Change keeps everything above the target; without change the
+            // excess (below the cost of change, or dust) counts toward the fee.
+            result.change = with_change ? result.input_total - params.target : 0;
+            const Amount excess = result.input_total - params.target - result.change;
+            result.recipients_pay = std::max<Amount>(0, fee - excess);
+            result.fee = excess + result.recipients_pay;
+        } else {
+            result.change = with_change ? result.input_total - params.target - fee : 0;
+            result.fee = result.input_total - params.target - result.change;
+        }
         result.selected = std::move(chosen);
         return result;
     };
@@ -119,7 +129,8 @@ Result<SelectionResult, SelectionError> SelectCoins(std::span<const Amount> valu
         return finish(std::move(*exact), SelectionAlgorithm::BNB, /*with_change=*/false);
     }
 
-    // 2. Largest first, with change.
+    // 2. Largest first, with change (paid by the recipients with subtract_fee).
+    const Amount change_fee_needed = params.subtract_fee ? 0 : change_output_fee;
     std::vector<size_t> chosen;
     Amount total{0};
     for (const Candidate& c : sorted) {
@@ -130,10 +141,10 @@ Result<SelectionResult, SelectionError> SelectCoins(std::span<const Amount> valu
         }
         chosen.push_back(c.index);
         total += c.effective;
-        if (total >= target + change_output_fee) break;
+        if (total >= target + change_fee_needed) break;
     }
-    if (total >= target + change_output_fee) {
-        const Amount change = total - target - change_output_fee;
+    if (total >= target + change_fee_needed) {
+        const Amount change = total - target - change_fee_needed;
         if (change >= params.dust) return finish(std::move(chosen), SelectionAlgorithm::LARGEST_FIRST, true);
     }
     if (total >= target) {

@@ -24,6 +24,11 @@
  *     change output's fee is met. Change below the dust threshold is not
  *     made; it goes to the fee.
  *
+ * With `subtract_fee` (sendtoaddress subtractfeefromamount, sendmany
+ * subtractfeefrom) the recipients pay the fee: coins count at their full
+ * value, the target is the recipients' total alone, and `recipients_pay`
+ * says how much of the fee their outputs must give up.
+ *
  * Sizes follow HPIPS's transaction encoding (doc/transactions.md): every
  * input spends a KEY destination with a 64-byte signature.
  */
@@ -62,6 +67,11 @@ struct SelectionParams {
     size_t recipient_outputs{1};
     /** Change below this is dropped into the fee. */
     Amount dust{0};
+    /** The recipients pay the fee (see the file comment). */
+    bool subtract_fee{false};
+    /** Bytes already in the transaction beyond the overhead and the
+     *  recipient outputs (fundrawtransaction's preset inputs, other outputs). */
+    size_t extra_size{0};
 };
 
 enum class SelectionAlgorithm { BNB, LARGEST_FIRST };
@@ -73,6 +83,9 @@ struct SelectionResult {
     Amount input_total{0};
     Amount fee{0};
     Amount change{0};
+    /** With subtract_fee: the part of `fee` taken from the recipients' outputs
+     *  (the rest is excess the inputs carried beyond the target). */
+    Amount recipients_pay{0};
     SelectionAlgorithm algorithm{SelectionAlgorithm::BNB};
 };
 

@@ -1,5 +1,6 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <wallet/rpc_wallet.h>
+#include <wallet/rpc_addresses.h>
 
 #include <primitives/address.h>
 #include <rpc/json.h>
@@ -100,7 +101,8 @@ std::string PassphraseParam(const RPCRequest& request, size_t i)
     return passphrase;
 }
 
-/** The wallet a request is for (see RegisterWalletRPCCommands). */
+}  // namespace
+
 std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCRequest& request)
 {
     if (request.wallet) {
@@ -120,6 +122,8 @@ std::shared_ptr<Wallet> WalletForRequest(WalletManager& manager, const RPCReques
     throw RPCError{RPCErrorCode::WALLET_NOT_SPECIFIED,
                    "Wallet file not specified (must request wallet RPC through /wallet/<filename> uri-path)."};
 }
+
+namespace {
 
 json::object LastProcessedBlock(const WalletInfo& info)
 {
@@ -142,24 +146,30 @@ void TxFields(const TxView& view, json::object& out)
         out["trusted"] = view.trusted;
     }
     out["txid"] = view.record.txid.GetHex();
-    auto tx = DecodeTransaction(view.record.raw);
-    if (tx) out["wtxid"] = tx->GetWtxid().GetHex();
-    out["walletconflicts"] = json::array{};
+    if (view.wtxid) out["wtxid"] = view.wtxid->GetHex();
+    json::array conflicts(out.storage());
+    for (const uint256& other : view.conflicts) conflicts.push_back(json::value(other.GetHex()));
+    out["walletconflicts"] = std::move(conflicts);
     out["time"] = view.record.time;
     out["timereceived"] = view.record.time;
     out["bip125-replaceable"] = "no";
+    if (!view.comment.empty()) out["comment"] = view.comment;
+    if (!view.comment_to.empty()) out["to"] = view.comment_to;
 }
 
-json::object EntryJson(const TxView& view, const TxEntry& entry, bool with_tx_fields)
+/** One listtransactions / listsinceblock entry, allocated from `storage`
+ *  (the request's arena for long lists). */
+json::object EntryJson(const TxView& view, const TxEntry& entry, bool with_tx_fields, json::storage_ptr storage = {})
 {
-    json::object out;
+    json::object out(std::move(storage));
+    out.reserve(20);
     out["address"] = entry.address;
     out["category"] = entry.category;
     out["amount"] = ValueFromAmount(entry.amount);
     if (entry.label) out["label"] = *entry.label;
     out["vout"] = entry.vout;
     if (entry.category == "send" && view.fee) out["fee"] = ValueFromAmount(*view.fee);
-    if (entry.category == "send") out["abandoned"] = false;
+    if (entry.category == "send") out["abandoned"] = view.abandoned;
     if (with_tx_fields) TxFields(view, out);
     return out;
 }
@@ -456,11 +466,13 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             auto labels = wallet->Labels();
             if (!labels) throw RPCError{RPCErrorCode::DATABASE_ERROR, labels.error_message()};
             const int64_t best = wallet->BestHeight();
-            json::array out;
+            json::array out(ResultArena(request));
+            out.reserve(coins->size());
             for (const OutputRecord& coin : *coins) {
                 if (!wanted.empty() && !wanted.contains(coin.xonly)) continue;
                 const Destination dest = KeyDest(coin.xonly);
-                json::object entry;
+                json::object entry(out.storage());
+                entry.reserve(10);
                 entry["txid"] = coin.outpoint.txid.GetHex();
                 entry["vout"] = coin.outpoint.index;
                 entry["address"] = EncodeAddress(dest, wallet->GetNetwork());
@@ -496,7 +508,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                   "Include transactions to watch-only addresses"}},
         .result = "[ { \"address\", \"category\", \"amount\", \"label\", \"vout\", \"fee\", \"confirmations\", "
                   "\"generated\", \"trusted\", \"blockhash\", \"blockheight\", \"blocktime\", \"txid\", \"wtxid\", "
-                  "\"walletconflicts\", \"time\", \"timereceived\", \"bip125-replaceable\", \"abandoned\" }, ... ]",
+                  "\"walletconflicts\", \"time\", \"timereceived\", \"bip125-replaceable\", \"comment\", \"to\", \"abandoned\" }, ... ]",
         .examples = HelpExampleCli("listtransactions", "") + HelpExampleCli("listtransactions", "\"*\" 20 100"),
         .handler = [wm](const RPCRequest& request) -> json::value {
             auto wallet = WalletForRequest(*wm, request);
@@ -527,7 +539,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                  {"verbose", RPCArgType::BOOL, true, "false", "(not supported yet; ignored)"}},
         .result = "{ \"amount\", \"fee\", \"confirmations\", \"generated\", \"trusted\", \"blockhash\", "
                   "\"blockheight\", \"blocktime\", \"txid\", \"wtxid\", \"walletconflicts\", \"time\", "
-                  "\"timereceived\", \"bip125-replaceable\", \"details\" : [ { \"address\", \"category\", "
+                  "\"timereceived\", \"bip125-replaceable\", \"comment\", \"to\", \"details\" : [ { \"address\", \"category\", "
                   "\"amount\", \"label\", \"vout\", \"fee\", \"abandoned\" }, ... ], \"hex\" }",
         .examples = HelpExampleCli("gettransaction", "\"1075db55d416d3ca199f55b6084e2115b9345e16c5cf302fc80e9d5fbf5d48d\""),
         .handler = [wm](const RPCRequest& request) -> json::value {
@@ -568,7 +580,7 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             out["txcount"] = info.tx_count;
             out["keypoolsize"] = info.keypool_size;
             out["keypoolsize_hd_internal"] = info.keypool_size_change;
-            out["paytxfee"] = ValueFromAmount(wm->Options().fee_rate);
+            out["paytxfee"] = ValueFromAmount(wallet->PayTxFee().value_or(0));
             out["private_keys_enabled"] = info.private_keys_enabled;
             out["avoid_reuse"] = false;
             out["scanning"] = false;
@@ -597,45 +609,6 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
             json::value out(*mnemonic);
             MemoryCleanse(mnemonic->data(), mnemonic->size());
             return out;
-        },
-    });
-
-    methods.push_back({
-        .category = "wallet",
-        .name = "sendtoaddress",
-        .description = "Send an amount to a given address. Coins: branch-and-bound (no change) first, then "
-                       "largest-first with change to a new change address (doc/wallet.md, \"Sending\"); the fee "
-                       "rate is -paytxfee, else -fallbackfee. The transaction enters the mempool and is relayed.",
-        .args = {{"address", RPCArgType::STRING, false, "", "The HPIPS address to send to."},
-                 {"amount", RPCArgType::AMOUNT, false, "", "The amount to send. eg 0.1"},
-                 {"comment", RPCArgType::STRING, true, "", "(not stored yet)"},
-                 {"comment_to", RPCArgType::STRING, true, "", "(not stored yet)"},
-                 {"subtractfeefromamount", RPCArgType::BOOL, true, "false", "(not supported yet: must be false)"}},
-        .result = "\"hex\"    (string) The transaction id.",
-        .examples = HelpExampleCli("sendtoaddress", "\"rhp1...\" 0.1"),
-        .handler = [wm](const RPCRequest& request) -> json::value {
-            auto wallet = WalletForRequest(*wm, request);
-            const std::string text = ParamString(request, 0);
-            auto dest = DecodeAddress(text, wallet->GetNetwork());
-            if (!dest) throw RPCError{RPCErrorCode::INVALID_ADDRESS_OR_KEY, "Invalid address: " + dest.error_message()};
-            const Amount amount = AmountFromValue(request.params[1]);
-            if (amount <= 0) throw RPCError{RPCErrorCode::TYPE_ERROR, "Invalid amount for send"};
-            RejectUnsupportedTrue(request, 4, "subtractfeefromamount");
-            auto sent = wallet->Send({Recipient{*dest, amount}});
-            if (!sent) {
-                const SendError& error = sent.error();
-                switch (error.failure) {
-                case SendFailure::INSUFFICIENT_FUNDS:
-                    throw RPCError{RPCErrorCode::WALLET_INSUFFICIENT_FUNDS, "Insufficient funds"};
-                case SendFailure::INVALID: throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
-                case SendFailure::KEYS_DISABLED: throw RPCError{RPCErrorCode::WALLET_ERROR, error.message};
-                case SendFailure::LOCKED: throw RPCError{RPCErrorCode::WALLET_UNLOCK_NEEDED, error.message};
-                case SendFailure::REJECTED:
-                    throw RPCError{RPCErrorCode::WALLET_ERROR, "Transaction rejected by the mempool: " + error.message};
-                case SendFailure::DATABASE: throw RPCError{RPCErrorCode::DATABASE_ERROR, error.message};
-                }
-            }
-            return json::value(sent->GetHex());
         },
     });
 
@@ -804,13 +777,17 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
                                    : RPCErrorCode::DATABASE_ERROR,
                                listed.error_message()};
             }
-            json::array transactions;
-            for (const auto& [view, entry] : listed->transactions) transactions.push_back(EntryJson(view, entry, true));
-            json::object out;
+            const json::storage_ptr arena = ResultArena(request);
+            json::array transactions(arena);
+            transactions.reserve(listed->transactions.size());
+            for (const auto& [view, entry] : listed->transactions) {
+                transactions.push_back(EntryJson(view, entry, true, arena));
+            }
+            json::object out(arena);
             out["transactions"] = std::move(transactions);
             if (include_removed) {
-                json::array removed;
-                for (const auto& [view, entry] : listed->removed) removed.push_back(EntryJson(view, entry, true));
+                json::array removed(arena);
+                for (const auto& [view, entry] : listed->removed) removed.push_back(EntryJson(view, entry, true, arena));
                 out["removed"] = std::move(removed);
             }
             out["lastblock"] = listed->lastblock.GetHex();
@@ -821,7 +798,8 @@ Result<void> RegisterWalletRPCCommands(RPCTable& table, WalletManager& manager)
     for (auto& method : methods) {
         if (auto result = table.Register(std::move(method)); !result) return result;
     }
-    return {};
+    if (auto r = RegisterWalletAddressRPCCommands(table, manager); !r) return r;
+    return RegisterWalletSendRPCCommands(table, manager);
 }
 
 }  // namespace hpips::wallet

@@ -47,7 +47,7 @@ std::optional<int64_t> ParseMetaInt(const std::optional<std::string>& text)
 Wallet::Wallet(std::string name, std::unique_ptr<WalletDB> db, std::optional<KeyChain> keys, WalletChain& chain,
                const WalletOptions& options)
     : m_name{std::move(name)}, m_chain{chain}, m_network{chain.GetNetwork()}, m_options{options}, m_db{std::move(db)},
-      m_keys{std::move(keys)}
+      m_keys{std::move(keys)}, m_pay_tx_fee{options.pay_tx_fee}
 {
 }
 
@@ -221,6 +221,7 @@ Result<void> Wallet::Attach()
                 auto stale = m_db->ListConfirmedFrom(start);
                 if (!stale) return stale.error();
                 auto undone = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+                    if (auto r = m_db->RemoveConflictsFrom(start); !r) return r;
                     for (const TxRecord& tx : *stale) {
                         if (tx.block_hash && m_chain.ActiveBlock(*tx.block_hash)) continue;
                         if (auto r = m_db->SetTxBlock(tx.txid, std::nullopt, std::nullopt, 0); !r) return r;
@@ -245,7 +246,8 @@ Result<void> Wallet::Attach()
         auto pending = m_db->ListUnconfirmedTxs();
         if (!pending) return pending.error();
         for (const TxRecord& record : *pending) {
-            if (record.coinbase) continue;
+            // An abandoned transaction stays out of the mempool (abandontransaction).
+            if (record.coinbase || m_db->GetTxNote(record.txid).abandoned) continue;
             auto tx = DecodeTransaction(record.raw);
             if (tx) resubmit.push_back(std::move(*tx));
         }
@@ -319,6 +321,19 @@ Result<bool> Wallet::SyncTransaction(const Transaction& tx, const std::optional<
 {
     const uint256& txid = tx.GetTxid();
     auto existing = m_db->GetTx(txid);
+    if (block && !tx.IsCoinbase()) {
+        // A block transaction double-spending a wallet transaction's input
+        // makes that one conflicted (Core's MarkConflicted), whether or not
+        // the block transaction is the wallet's own.
+        for (const TxIn& in : tx.inputs()) {
+            auto spenders = m_db->SpendersOf(in.prevout);
+            if (!spenders) return spenders.error();
+            for (const uint256& other : *spenders) {
+                if (other == txid) continue;
+                if (auto r = m_db->AddConflict(other, block->hash, block->height); !r) return r.error();
+            }
+        }
+    }
     bool from_me{false};
     bool all_inputs_mine{!tx.IsCoinbase()};
     Amount input_total{0};
@@ -359,7 +374,20 @@ Result<bool> Wallet::SyncTransaction(const Transaction& tx, const std::optional<
         record.block_time = block->time;
     }
     record.in_mempool = in_mempool;
+    // -walletnotify events: the transaction is new to the wallet, or a block
+    // it was not recorded in confirms it (exactly once each, also across
+    // restarts, because the record remembers its block).
+    if (!existing || (block && existing->block_hash != block->hash)) {
+        m_pending_notifications.push_back({m_name, txid, block});
+    }
     if (auto r = m_db->WriteTx(record); !r) return r.error();
+    if (!existing) {
+        if (auto r = m_db->AddSpends(tx); !r) return r.error();
+    }
+    // An abandoned transaction that confirms or comes back is no longer abandoned.
+    if (existing && (block || in_mempool) && m_db->GetTxNote(txid).abandoned) {
+        if (auto r = m_db->SetTxAbandoned(txid, false); !r) return r.error();
+    }
 
     for (const auto& [index, pos] : mine) {
         OutputRecord out;
@@ -394,7 +422,7 @@ Result<void> Wallet::Deactivate(const uint256& txid)
 
 Result<void> Wallet::ConnectBlockLocked(const Block& block, const ChainBlockRef& ref, bool is_tip_event)
 {
-    return m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+    auto r = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
         for (const Transaction& tx : block.txs) {
             auto synced = SyncTransaction(tx, ref, /*in_mempool=*/false, ref.time);
             if (!synced) return synced.error();
@@ -402,6 +430,16 @@ Result<void> Wallet::ConnectBlockLocked(const Block& block, const ChainBlockRef&
         if (is_tip_event || ref.height > m_best_height) return SetBest(ref.hash, ref.height);
         return {};
     });
+    FlushNotifications(r.has_value());
+    return r;
+}
+
+void Wallet::FlushNotifications(bool committed)
+{
+    std::vector<TxNotification> events;
+    events.swap(m_pending_notifications);
+    if (!committed || !m_options.tx_notify) return;
+    for (const TxNotification& event : events) m_options.tx_notify(event);
 }
 
 void Wallet::BlockConnected(const Block& block, const ChainBlockRef& ref)
@@ -429,6 +467,7 @@ void Wallet::BlockDisconnected(const Block& block, const ChainBlockRef& ref)
                 return w;
             }
         }
+        if (auto w = m_db->RemoveConflictsOfBlock(ref.hash); !w) return w;
         return SetBest(block.header.prev_block, ref.height - 1);
     });
     if (!r) Fatal("disconnecting a block", r.error_message());
@@ -444,6 +483,7 @@ void Wallet::TransactionAddedToMempool(const Transaction& tx, int64_t time)
         if (!synced) return synced.error();
         return {};
     });
+    FlushNotifications(r.has_value());
     if (!r) Fatal("adding a mempool transaction", r.error_message());
 }
 
@@ -519,17 +559,56 @@ Result<std::map<std::vector<uint8_t>, std::string>> Wallet::Labels()
     return m_db->LoadLabels();
 }
 
-TxView Wallet::MakeView(const TxRecord& record)
+void Wallet::AppendEntries(TxView&& view, std::vector<std::pair<TxView, TxEntry>>& out)
+{
+    std::vector<TxEntry> entries = std::move(view.entries);
+    for (size_t i = 0; i < entries.size(); ++i) {
+        if (i + 1 == entries.size()) {
+            out.emplace_back(std::move(view), std::move(entries[i]));
+        } else {
+            out.emplace_back(view, entries[i]);
+        }
+    }
+}
+
+Result<Wallet::ViewContext> Wallet::LoadViewContext()
+{
+    ViewContext context;
+    auto labels = m_db->LoadLabels();
+    if (!labels) return labels.error();
+    context.labels = std::move(*labels);
+    auto notes = m_db->LoadTxNotes();
+    if (!notes) return notes.error();
+    context.notes = std::move(*notes);
+    auto conflicts = m_db->LoadAllConflicts();
+    if (!conflicts) return conflicts.error();
+    context.conflicts = std::move(*conflicts);
+    return context;
+}
+
+TxView Wallet::MakeView(const TxRecord& record, const ViewContext* context)
 {
     TxView view;
     view.record = record;
-    if (record.block_height) view.confirmations = m_best_height - *record.block_height + 1;
+    if (record.block_height) {
+        view.confirmations = m_best_height - *record.block_height + 1;
+    } else if (const auto conflict = m_db->ConflictHeight(record.txid); conflict && *conflict <= m_best_height) {
+        view.confirmations = -(m_best_height - *conflict + 1);
+    }
+    if (context == nullptr) {
+        if (auto conflicts = m_db->ConflictsOf(record.txid)) view.conflicts = std::move(*conflicts);
+    } else if (const auto it = context->conflicts.find(record.txid); it != context->conflicts.end()) {
+        view.conflicts = it->second;
+    }
     view.trusted = view.confirmations > 0 || (record.from_me && record.in_mempool);
     auto tx = DecodeTransaction(record.raw);
     if (!tx) return view;
+    view.wtxid = tx->GetWtxid();
+    // from_me is set exactly when an input was the wallet's (SyncTransaction):
+    // a payment from others debits nothing, and needs no lookup per input.
     Amount debit{0};
     for (const TxIn& in : tx->inputs()) {
-        if (tx->IsCoinbase()) break;
+        if (tx->IsCoinbase() || !record.from_me) break;
         if (auto spent = m_db->GetOutput(in.prevout)) debit += spent->amount;
     }
     Amount credit{0};
@@ -550,10 +629,24 @@ TxView Wallet::MakeView(const TxRecord& record)
             if (record.coinbase) {
                 category = !record.block_height ? "orphan" : mature ? "generate" : "immature";
             }
-            view.entries.push_back(
-                {category, EncodeAddress(out.destination, m_network), out.amount, m_db->GetLabel(out.destination.payload), i});
+            std::optional<std::string> label;
+            if (context == nullptr) {
+                label = m_db->GetLabel(out.destination.payload);
+            } else if (const auto it = context->labels.find(out.destination.payload); it != context->labels.end()) {
+                label = it->second;
+            }
+            view.entries.push_back({category, EncodeAddress(out.destination, m_network), out.amount, std::move(label), i});
         }
     }
+    TxNote note;
+    if (context == nullptr) {
+        note = m_db->GetTxNote(record.txid);
+    } else if (const auto it = context->notes.find(record.txid); it != context->notes.end()) {
+        note = it->second;
+    }
+    view.abandoned = note.abandoned && !record.block_height && !record.in_mempool;
+    view.comment = note.comment;
+    view.comment_to = note.comment_to;
     if (record.from_me && record.fee) {
         view.fee = -*record.fee;
         view.amount = credit - debit + *record.fee;
@@ -625,23 +718,26 @@ Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const
     }
     SinceBlock out;
     LockGuard lock{m_mutex};
-    // Confirmed above the fork (the block_height index), then the unconfirmed.
-    auto confirmed = m_db->ListConfirmedFrom(fork_height + 1);
-    if (!confirmed) return SinceBlockError{SinceBlockFailure::DATABASE, confirmed.error_message()};
-    auto unconfirmed = m_db->ListUnconfirmedTxs();
-    if (!unconfirmed) return SinceBlockError{SinceBlockFailure::DATABASE, unconfirmed.error_message()};
-    for (const auto* list : {&*confirmed, &*unconfirmed}) {
-        for (const TxRecord& record : *list) {
-            TxView view = MakeView(record);
-            for (const TxEntry& entry : view.entries) out.transactions.emplace_back(view, entry);
+    auto read = m_db->Read([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) -> Result<void> {
+        // Confirmed above the fork (the block_height index), then the unconfirmed.
+        auto confirmed = m_db->ListConfirmedFrom(fork_height + 1);
+        if (!confirmed) return confirmed.error();
+        auto unconfirmed = m_db->ListUnconfirmedTxs();
+        if (!unconfirmed) return unconfirmed.error();
+        auto context = LoadViewContext();
+        if (!context) return context.error();
+        out.transactions.reserve(confirmed->size() + unconfirmed->size());
+        for (const auto* list : {&*confirmed, &*unconfirmed}) {
+            for (const TxRecord& record : *list) AppendEntries(MakeView(record, &*context), out.transactions);
         }
-    }
-    for (const uint256& txid : stale_txids) {
-        auto record = m_db->GetTx(txid);
-        if (!record) continue;
-        TxView view = MakeView(*record);
-        for (const TxEntry& entry : view.entries) out.removed.emplace_back(view, entry);
-    }
+        for (const uint256& txid : stale_txids) {
+            auto record = m_db->GetTx(txid);
+            if (!record) continue;
+            AppendEntries(MakeView(*record, &*context), out.removed);
+        }
+        return {};
+    });
+    if (!read) return SinceBlockError{SinceBlockFailure::DATABASE, read.error_message()};
     const int64_t last_height = m_best_height + 1 - std::min(target_confirmations, m_best_height + 1);
     if (last_height == m_best_height) {
         out.lastblock = m_best_hash;
@@ -649,104 +745,6 @@ Result<Wallet::SinceBlock, Wallet::SinceBlockError> Wallet::ListSinceBlock(const
         out.lastblock = ref->hash;
     }
     return out;
-}
-
-Result<uint256, SendError> Wallet::Send(const std::vector<Recipient>& recipients)
-{
-    LockGuard send_lock{m_send_mutex};
-    std::optional<Transaction> signed_tx;
-    {
-        LockGuard lock{m_mutex};
-        if (IsLockedLocked()) return SendError{SendFailure::LOCKED, MSG_LOCKED};
-        if (!m_keys || !m_keys->HasPrivateKeys()) {
-            return SendError{SendFailure::KEYS_DISABLED, "Error: Private keys are disabled for this wallet"};
-        }
-        Amount target{0};
-        for (const Recipient& r : recipients) {
-            if (r.amount <= 0) return SendError{SendFailure::INVALID, "Invalid amount for send"};
-            target += r.amount;
-            if (!MoneyRange(target)) return SendError{SendFailure::INVALID, "Amount out of range"};
-        }
-        // Confirmed mature coins, and the wallet's own unconfirmed change.
-        UnspentFilter filter;
-        filter.tip_height = m_best_height;
-        filter.min_conf = 0;
-        filter.unconfirmed_trusted_only = true;
-        auto coins = m_db->ListUnspent(filter);
-        if (!coins) return SendError{SendFailure::DATABASE, coins.error_message()};
-        std::vector<Amount> values;
-        values.reserve(coins->size());
-        for (const OutputRecord& coin : *coins) values.push_back(coin.amount);
-
-        SelectionParams params;
-        params.target = target;
-        params.fee_rate = std::max(m_options.fee_rate, m_options.relay_fee_rate);
-        params.recipient_outputs = recipients.size();
-        params.dust = DustThreshold(m_options.relay_fee_rate);
-        for (const Recipient& r : recipients) {
-            if (r.amount < params.dust) {
-                return SendError{SendFailure::INVALID, "Transaction amount too small"};
-            }
-        }
-        auto selection = SelectCoins(values, params);
-        if (!selection) {
-            return SendError{selection.error().failure == SelectionFailure::INSUFFICIENT_FUNDS
-                                 ? SendFailure::INSUFFICIENT_FUNDS
-                                 : SendFailure::INVALID,
-                             selection.error().message};
-        }
-
-        MutableTransaction mtx;
-        std::vector<TxOut> spent;
-        std::vector<KeyPos> signers;
-        for (size_t i : selection->selected) {
-            const OutputRecord& coin = (*coins)[i];
-            TxIn in;
-            in.prevout = coin.outpoint;
-            mtx.inputs.push_back(in);
-            Destination dest;
-            dest.kind = static_cast<uint8_t>(DestinationKind::KEY);
-            dest.payload = coin.xonly;
-            spent.push_back({coin.amount, dest});
-            signers.push_back({static_cast<KeyBranch>(coin.branch), coin.index});
-        }
-        for (const Recipient& r : recipients) mtx.outputs.push_back({r.amount, r.destination});
-        if (selection->change > 0) {
-            const uint32_t index = m_next_index[1];
-            auto used = m_db->Batch([&]() EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return MarkUsed({KeyBranch::CHANGE, index}); });
-            if (!used) return SendError{SendFailure::DATABASE, used.error_message()};
-            auto change_key = m_keys->PubKeyAt(KeyBranch::CHANGE, index);
-            if (!change_key) return SendError{SendFailure::DATABASE, change_key.error_message()};
-            // The change goes to a random position so it cannot be told apart by place.
-            std::array<uint8_t, 8> rand{};
-            GetStrongRandBytes(rand);
-            uint64_t r{0};
-            for (uint8_t byte : rand) r = (r << 8) | byte;
-            const size_t position = r % (mtx.outputs.size() + 1);
-            mtx.outputs.insert(mtx.outputs.begin() + static_cast<std::ptrdiff_t>(position),
-                               TxOut{selection->change, KeyDestination(*change_key)});
-        }
-
-        const Transaction unsigned_tx{mtx};
-        auto precomputed = PrecomputedTxData::Compute(unsigned_tx, spent);
-        if (!precomputed) return SendError{SendFailure::INVALID, precomputed.error_message()};
-        for (size_t i = 0; i < mtx.inputs.size(); ++i) {
-            auto key = m_keys->PrivKeyAt(signers[i].branch, signers[i].index);
-            if (!key) return SendError{SendFailure::KEYS_DISABLED, key.error_message()};
-            const uint256 hash = SignatureHash(unsigned_tx, static_cast<uint32_t>(i), *precomputed, m_network);
-            std::array<uint8_t, SCHNORR_AUX_RAND_SIZE> aux{};
-            GetStrongRandBytes(aux);
-            const auto sig = key->SignSchnorr(hash, aux);
-            mtx.inputs[i].witness.assign(sig.begin(), sig.end());
-        }
-        signed_tx.emplace(std::move(mtx));
-    }
-    // Without m_mutex: the mempool tells this wallet about the transaction
-    // (TransactionAddedToMempool) on this thread before it returns.
-    if (auto sent = m_chain.BroadcastTransaction(*signed_tx); !sent) {
-        return SendError{SendFailure::REJECTED, sent.error_message()};
-    }
-    return signed_tx->GetTxid();
 }
 
 Result<int64_t> Wallet::Rescan(int64_t start, int64_t stop)

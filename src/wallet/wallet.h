@@ -11,6 +11,7 @@
 #include <wallet/coinselection.h>
 #include <wallet/crypter.h>
 #include <wallet/keys.h>
+#include <wallet/spend.h>
 #include <wallet/walletdb.h>
 
 #include <array>
@@ -18,10 +19,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -60,11 +64,33 @@ constexpr WalletFeeRate DEFAULT_FALLBACK_FEE = 20'000;
 /** Largest -paytxfee / -fallbackfee accepted (0.1 coin/kB, Core's maxtxfee scale). */
 constexpr WalletFeeRate MAX_WALLET_FEE_RATE = 10'000'000;
 
+/** Default -txconfirmtarget: the blocks a send's estimated fee rate aims at (Core's 6). */
+constexpr int64_t DEFAULT_TX_CONFIRM_TARGET = 6;
+
+/** A wallet transaction event for -walletnotify (doc/wallet.md,
+ *  "Notifications"): the transaction entered the wallet (block nullopt:
+ *  unconfirmed, or the block it arrived in) or a block confirmed it. */
+struct TxNotification {
+    std::string wallet;
+    uint256 txid;
+    /** The confirming block; nullopt while unconfirmed. */
+    std::optional<ChainBlockRef> block;
+};
+
 /** Options every wallet of the node shares. */
 struct WalletOptions {
+    /** Called once per TxNotification event, after the event is committed to
+     *  the file, with the wallet's lock held: it must only queue work (the
+     *  node queues -walletnotify on its CommandRunner). Empty: none. */
+    std::function<void(const TxNotification&)> tx_notify;
     int64_t keypool{DEFAULT_KEYPOOL_SIZE};
-    /** -paytxfee when set, else -fallbackfee. */
-    WalletFeeRate fee_rate{DEFAULT_FALLBACK_FEE};
+    /** -paytxfee: the rate every send pays (settxfee changes it per wallet);
+     *  nullopt: estimatesmartfee for the confirmation target. */
+    std::optional<WalletFeeRate> pay_tx_fee;
+    /** -fallbackfee: the rate when the node has no estimate (0: refuse to send). */
+    WalletFeeRate fallback_fee{DEFAULT_FALLBACK_FEE};
+    /** -txconfirmtarget. */
+    int64_t confirm_target{DEFAULT_TX_CONFIRM_TARGET};
     /** The mempool's minimum relay fee rate: no transaction pays less, and
      *  outputs below its dust threshold are not made. */
     WalletFeeRate relay_fee_rate{1000};
@@ -136,18 +162,59 @@ struct TxEntry {
 /** A wallet transaction as the reading RPCs show it. */
 struct TxView {
     TxRecord record;
-    /** Blocks on top of its block plus one; 0 unconfirmed. */
+    /** Blocks on top of its block plus one; 0 unconfirmed; negative (minus
+     *  the depth of the block) when a block confirmed a double spend of it
+     *  (Core's conflicted transactions). */
     int64_t confirmations{0};
+    /** Other wallet transactions spending one of its inputs (walletconflicts). */
+    std::vector<uint256> conflicts;
     bool trusted{false};
     /** Net effect on the wallet without the fee (Core's "amount"). */
     Amount amount{0};
     /** Negative fee, when the wallet paid it. */
     std::optional<Amount> fee;
     std::vector<TxEntry> entries;
+    /** The witness txid; nullopt if the stored bytes do not decode. */
+    std::optional<uint256> wtxid;
+    /** abandontransaction was called and it is neither confirmed nor pending. */
+    bool abandoned{false};
+    /** The send's comment and comment_to ("" when none). */
+    std::string comment;
+    std::string comment_to;
+};
+
+/** getaddressinfo's view of one address (wallet_addresses.cpp). */
+struct AddressInfo {
+    /** One of the wallet's derived keys (receive or change branch). */
+    bool ismine{false};
+    KeyBranch branch{KeyBranch::RECEIVE};
+    uint32_t index{0};
+    /** The wallet holds (or, encrypted, seals) the private key. */
+    bool has_private_keys{false};
+    std::optional<std::string> label;
+};
+
+/** Why signmessage failed: LOCKED -> -13, the others -4 as Core's
+ *  "Private key not available". */
+enum class SignFailure { LOCKED, NOT_MINE, NO_PRIVATE_KEYS };
+struct SignError {
+    SignFailure failure;
+    std::string message;
 };
 
 /** Why a send failed: the RPC layer maps each to Core's error code. */
-enum class SendFailure { INSUFFICIENT_FUNDS, INVALID, KEYS_DISABLED, LOCKED, REJECTED, DATABASE };
+enum class SendFailure {
+    INSUFFICIENT_FUNDS,
+    INVALID,
+    KEYS_DISABLED,
+    LOCKED,
+    REJECTED,
+    DATABASE,
+    /** A recipient paying the fee would be left below the dust threshold. */
+    AMOUNT_TOO_SMALL,
+    /** No estimate and -fallbackfee=0. */
+    FEE_ESTIMATION,
+};
 struct SendError {
     SendFailure failure;
     std::string message;
@@ -157,6 +224,8 @@ struct SendError {
 struct Recipient {
     Destination destination;
     Amount amount{0};
+    /** This output pays (its share of) the fee. */
+    bool subtract_fee{false};
 };
 
 class Wallet final : public WalletChainListener {
@@ -210,9 +279,43 @@ public:
                                                                      int64_t count, int64_t skip)
         LOCKS_EXCLUDED(m_mutex);
 
+    // Sending (spend.cpp; the fee rule is in spend.h).
     /** Builds, signs and broadcasts a payment (coinselection.h), change to a
-     *  new change address. Returns the txid. */
-    Result<uint256, SendError> Send(const std::vector<Recipient>& recipients) LOCKS_EXCLUDED(m_send_mutex, m_mutex);
+     *  new change address; `comment` / `comment_to` are stored with it.
+     *  Returns the txid. */
+    Result<uint256, SendError> Send(const std::vector<Recipient>& recipients, const CoinControl& control = {},
+                                    const std::string& comment = "", const std::string& comment_to = "")
+        LOCKS_EXCLUDED(m_send_mutex, m_mutex);
+    /** fundrawtransaction: adds wallet coins and change to `mtx` so that its
+     *  inputs (the preset ones must be the wallet's unspent coins) pay its
+     *  outputs and the fee; the outputs at `subtract_fee_outputs` pay the fee
+     *  instead. Not signed; works while locked. */
+    Result<FundedTransaction, SendError> Fund(MutableTransaction mtx, const std::vector<size_t>& subtract_fee_outputs,
+                                              const CoinControl& control) LOCKS_EXCLUDED(m_send_mutex, m_mutex);
+    /** signrawtransactionwithwallet: signs the inputs that spend the wallet's
+     *  outputs; LOCKED while locked. */
+    Result<SignedTransaction, SendError> SignTransaction(MutableTransaction mtx) LOCKS_EXCLUDED(m_mutex);
+    /** abandontransaction: a wallet transaction neither confirmed nor in the
+     *  mempool is marked abandoned (persisted): its inputs are free and it is
+     *  never resubmitted; it clears if the transaction confirms later. */
+    Result<void, AbandonError> AbandonTransaction(const uint256& txid) LOCKS_EXCLUDED(m_mutex);
+    /** lockunspent: locks (or unlocks) every listed output, or none of them
+     *  if any fails its check (coin_locks.cpp). Locks live in memory until
+     *  the wallet is unloaded, as Core's non-persistent locks; coin selection
+     *  never picks a locked coin. */
+    Result<void, CoinLockError> SetCoinLocks(const std::vector<OutPoint>& outpoints, bool unlock)
+        LOCKS_EXCLUDED(m_mutex);
+    /** lockunspent true: unlocks every coin. */
+    void UnlockAllCoins() LOCKS_EXCLUDED(m_mutex);
+    /** listlockunspent, in outpoint order. */
+    std::vector<OutPoint> LockedCoins() const LOCKS_EXCLUDED(m_mutex);
+    /** settxfee: the wallet's fixed fee rate (nullopt: estimate again). */
+    void SetPayTxFee(std::optional<WalletFeeRate> rate) LOCKS_EXCLUDED(m_mutex);
+    std::optional<WalletFeeRate> PayTxFee() const LOCKS_EXCLUDED(m_mutex);
+    /** The relay minimum the wallet pays at least (WalletOptions). */
+    WalletFeeRate RelayFeeRate() const { return m_options.relay_fee_rate; }
+    /** An encrypted wallet without its keys in memory. */
+    bool IsLocked() const LOCKS_EXCLUDED(m_mutex);
 
     /** Reads blocks [start, stop] of the active chain and records what pays
      *  or spends the wallet. Returns the last height scanned. */
@@ -245,6 +348,26 @@ public:
      *  cannot be read. */
     Result<SinceBlock, SinceBlockError> ListSinceBlock(const std::optional<uint256>& since, int64_t target_confirmations,
                                       bool include_removed) LOCKS_EXCLUDED(m_mutex);
+
+    // Address book and messages (wallet_addresses.cpp; doc/wallet.md,
+    // "Labels" and "Signed messages"). A label's purpose is not stored: it is
+    // "receive" for the wallet's own keys and "send" for any other address.
+    AddressInfo GetAddressInfo(const Destination& dest) LOCKS_EXCLUDED(m_mutex);
+    /** setlabel: labels any KEY address (the wallet's own or another's). */
+    Result<void> SetLabel(const Destination& dest, const std::string& label) LOCKS_EXCLUDED(m_mutex);
+    /** Every (label, address key, is the wallet's own key), by label (the
+     *  labels_by_label index); only rows with `label` when given. */
+    struct LabelEntry {
+        std::string label;
+        std::vector<uint8_t> xonly;
+        bool mine{false};
+    };
+    Result<std::vector<LabelEntry>> LabelEntries(const std::optional<std::string>& label) LOCKS_EXCLUDED(m_mutex);
+    /** signmessage: BIP-340 signature of MessageHash(message) (primitives/message.h)
+     *  by the wallet's key of `dest`. */
+    Result<std::array<uint8_t, SCHNORR_SIGNATURE_SIZE>, SignError> SignMessage(const Destination& dest,
+                                                                              std::string_view message)
+        LOCKS_EXCLUDED(m_mutex);
 
     // Encryption (doc/wallet.md, "Encryption"). Passphrases are wiped by the
     // callee; the RPC layer passes its copies by value.
@@ -290,15 +413,50 @@ private:
      *  mempool, its block was disconnected and it did not come back): its
      *  outputs stop counting and the coins it spent are free again. */
     Result<void> Deactivate(const uint256& txid) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
-    TxView MakeView(const TxRecord& record) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** What MakeView otherwise queries per transaction or output, loaded
+     *  once by a call that makes many views (listsinceblock makes 50,000). */
+    struct ViewContext {
+        std::map<std::vector<uint8_t>, std::string> labels;
+        std::map<uint256, TxNote> notes;
+        std::map<uint256, std::vector<uint256>> conflicts;
+    };
+    Result<ViewContext> LoadViewContext() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** The view of `record`, from `context` when given (no per-transaction
+     *  label, note or conflict queries), else from the database. */
+    TxView MakeView(const TxRecord& record, const ViewContext* context = nullptr) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Appends one (view, entry) pair per entry of `view` to `out`, moving
+     *  the view into the last one. The views in the pairs carry no entries
+     *  (each pair's entry is its second). */
+    static void AppendEntries(TxView&& view, std::vector<std::pair<TxView, TxEntry>>& out);
     /** Opens the master key with `passphrase` (scrypt under the stored salt). */
     std::optional<CryptoKey> OpenMasterKey(std::string_view passphrase) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** The fee rate of a send (spend.h); reads no wallet state under m_mutex
+     *  except the settxfee rate, and may read blocks (the estimate). */
+    Result<WalletFeeRate, SendError> ChooseFeeRate(const CoinControl& control) const LOCKS_EXCLUDED(m_mutex);
+    /** A built transaction and what signing it needs. */
+    struct Built {
+        MutableTransaction tx;
+        /** Per input: the output it spends and the wallet key that signs it. */
+        std::vector<TxOut> spent;
+        Amount fee{0};
+        int64_t change_position{-1};
+    };
+    /** Adds coins and change to `mtx` (see Fund). */
+    Result<Built, SendError> BuildLocked(MutableTransaction mtx, const std::vector<size_t>& subtract_fee_outputs,
+                                         const CoinControl& control, WalletFeeRate fee_rate)
+        EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
+    /** Signs every input whose spent output is a wallet key. */
+    std::vector<InputSigningError> SignLocked(MutableTransaction& mtx, const std::vector<std::optional<TxOut>>& spent)
+        EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     /** Drops the private keys and the master key (locked state). */
     void LockLocked() EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
     bool IsLockedLocked() const EXCLUSIVE_LOCKS_REQUIRED(m_mutex) { return m_encrypted && !m_master_key; }
     /** The relock thread: locks the wallet when its deadline passes. */
     void RelockThread() LOCKS_EXCLUDED(m_mutex);
     void Fatal(const std::string& what, const std::string& message) const;
+    /** Hands the notifications of the batch that just ended to
+     *  m_options.tx_notify when it committed, drops them when it did not. */
+    void FlushNotifications(bool committed) EXCLUSIVE_LOCKS_REQUIRED(m_mutex);
 
     const std::string m_name;
     WalletChain& m_chain;
@@ -317,6 +475,8 @@ private:
     std::array<uint32_t, 2> m_next_index GUARDED_BY(m_mutex){0, 0};
     int64_t m_best_height GUARDED_BY(m_mutex){-1};
     uint256 m_best_hash GUARDED_BY(m_mutex);
+    /** Events of the open batch (SyncTransaction), for FlushNotifications. */
+    std::vector<TxNotification> m_pending_notifications GUARDED_BY(m_mutex);
 
     /** The mnemonic is sealed (meta crypt_*); m_keys is then watch-only
      *  (from the stored xpub) while locked, so addresses are still derived. */
@@ -329,6 +489,11 @@ private:
     std::condition_variable m_relock_cv;
     /** Started at the first unlock; joined by the destructor. */
     std::thread m_relock_thread;
+
+    /** settxfee (starts as -paytxfee). */
+    std::optional<WalletFeeRate> m_pay_tx_fee GUARDED_BY(m_mutex);
+    /** Coins fundrawtransaction lockUnspents took (until restart). */
+    std::set<OutPoint> m_locked_coins GUARDED_BY(m_mutex);
 };
 
 }  // namespace hpips::wallet

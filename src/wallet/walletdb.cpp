@@ -1,16 +1,23 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <wallet/walletdb.h>
 
+#include <wallet/walletdb_statement.h>
+
 #include <consensus/params.h>
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <span>
 
 namespace hpips::wallet {
 namespace {
+
+using detail::Done;
+using detail::SqliteError;
+using detail::StatementUse;
 
 /** The schema of version 1 (doc/wallet.md, "Storage"). */
 constexpr const char* SCHEMA_V1 = R"sql(
@@ -33,89 +40,35 @@ CREATE INDEX outputs_unspent ON outputs (height, coinbase, amount, from_me, in_m
 CREATE INDEX outputs_by_spender ON outputs (spent_by) WHERE spent_by IS NOT NULL;
 )sql";
 
-std::string SqliteError(sqlite3* db, std::string_view what)
-{
-    return std::string{what} + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
-}
+/** Added by version 3: listunspent's index. It covers every column the
+ *  listing reads (spent_by included, always NULL here, so SQLite need not
+ *  visit the table) in the listing's order (height, txid, vout), so 50,000
+ *  coins come out of one index range without a sort. */
+constexpr const char* SCHEMA_V3_ADDITIONS = R"sql(
+CREATE INDEX IF NOT EXISTS outputs_unspent_list
+    ON outputs (height, txid, vout, amount, xonly, branch, idx, coinbase, from_me, in_mempool, spent_by)
+    WHERE spent_by IS NULL;
+)sql";
 
-/** Resets a cached statement when the caller is done with it. */
-class StatementUse {
-public:
-    explicit StatementUse(sqlite3_stmt* stmt) : m_stmt{stmt} {}
-    ~StatementUse()
-    {
-        if (m_stmt) {
-            sqlite3_reset(m_stmt);
-            sqlite3_clear_bindings(m_stmt);
-        }
-    }
-    StatementUse(const StatementUse&) = delete;
-    StatementUse& operator=(const StatementUse&) = delete;
-    sqlite3_stmt* get() const { return m_stmt; }
-    explicit operator bool() const { return m_stmt != nullptr; }
+/** Added by version 3 (doc/wallet.md, "Storage"): every input of a wallet
+ *  transaction, and the blocks that confirmed a double spend of one. */
+constexpr const char* SCHEMA_V3_TABLES = R"sql(
+CREATE TABLE IF NOT EXISTS tx_spends (prev_txid BLOB NOT NULL, prev_vout INTEGER NOT NULL, txid BLOB NOT NULL,
+                        PRIMARY KEY (prev_txid, prev_vout, txid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tx_spends_by_txid ON tx_spends (txid);
+CREATE TABLE IF NOT EXISTS tx_conflicts (txid BLOB NOT NULL, block_hash BLOB NOT NULL, block_height INTEGER NOT NULL,
+                           PRIMARY KEY (txid, block_hash)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tx_conflicts_by_block ON tx_conflicts (block_hash);
+CREATE INDEX IF NOT EXISTS tx_conflicts_by_height ON tx_conflicts (block_height);
+)sql";
 
-    void Bind(int i, int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
-    void Bind(int i, std::span<const uint8_t> v)
-    {
-        sqlite3_bind_blob(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    void Bind(int i, const uint256& v) { Bind(i, std::span<const uint8_t>{v.begin(), v.end()}); }
-    void Bind(int i, const std::string& v)
-    {
-        sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    void BindNull(int i) { sqlite3_bind_null(m_stmt, i); }
-    template <typename T>
-    void BindOptional(int i, const std::optional<T>& v)
-    {
-        if (v) {
-            Bind(i, *v);
-        } else {
-            BindNull(i);
-        }
-    }
-
-    int Step() { return sqlite3_step(m_stmt); }
-
-    int64_t Int(int col) const { return sqlite3_column_int64(m_stmt, col); }
-    bool IsNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
-    std::optional<int64_t> OptInt(int col) const { return IsNull(col) ? std::nullopt : std::optional{Int(col)}; }
-    std::vector<uint8_t> Blob(int col) const
-    {
-        const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, col));
-        const int size = sqlite3_column_bytes(m_stmt, col);
-        if (data == nullptr || size <= 0) return {};
-        return {data, data + size};
-    }
-    std::string Text(int col) const
-    {
-        const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
-        const int size = sqlite3_column_bytes(m_stmt, col);
-        if (data == nullptr || size <= 0) return {};
-        return {data, static_cast<size_t>(size)};
-    }
-    /** A 32-byte column as a hash; nullopt for NULL or any other size (a
-     *  damaged row reads as missing, never out of bounds). */
-    std::optional<uint256> Hash(int col) const
-    {
-        if (IsNull(col) || sqlite3_column_bytes(m_stmt, col) != 32) return std::nullopt;
-        const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(m_stmt, col));
-        uint256 out;
-        std::copy(data, data + 32, out.begin());
-        return out;
-    }
-
-private:
-    sqlite3_stmt* m_stmt;
-};
-
-Result<void> Done(StatementUse& stmt, sqlite3* db, std::string_view what)
-{
-    if (!stmt) return Error{SqliteError(db, what)};
-    const int rc = stmt.Step();
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Error{SqliteError(db, what)};
-    return {};
-}
+/** Added by version 4 (doc/wallet.md, "Storage"): the wallet's own notes on
+ *  its transactions (abandontransaction, send comments), in a table of their
+ *  own so the chain-driven transactions rows never carry them. */
+constexpr const char* SCHEMA_V4_TABLES = R"sql(
+CREATE TABLE IF NOT EXISTS tx_notes (txid BLOB PRIMARY KEY, abandoned INTEGER NOT NULL DEFAULT 0, comment TEXT,
+                                     comment_to TEXT) WITHOUT ROWID;
+)sql";
 
 TxRecord ReadTxRow(const StatementUse& s)
 {
@@ -236,6 +189,9 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Create(const std::filesystem::path& 
         const std::string pragma = "PRAGMA application_id=" + std::to_string(WALLET_APPLICATION_ID) + ";";
         if (auto r = db->Exec(pragma.c_str()); !r) return r;
         if (auto r = db->Exec(SCHEMA_V1); !r) return r;
+        if (auto r = db->Exec(SCHEMA_V3_TABLES); !r) return r;
+        if (auto r = db->Exec(SCHEMA_V4_TABLES); !r) return r;
+        if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
         if (auto r = db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION)); !r) return r;
         for (const auto& [key, value] : meta) {
             if (auto r = db->SetMeta(key, value); !r) return r;
@@ -269,13 +225,40 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
     }
     const auto version = db->GetMeta("schema_version");
     if (!version) return Error{bad + "no schema version"};
-    if (*version == "1") {
-        // Version 2 only adds meta entries (encryption): version 1 files are
-        // upgraded in place, in one transaction, before anything else reads them.
-        auto upgraded = db->Batch([&]() { return db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION)); });
-        if (!upgraded) return Error{bad + "cannot upgrade schema version 1 to 2: " + upgraded.error_message()};
+    if (*version == "1" || *version == "2" || *version == "3") {
+        // Version 2 only added meta entries (encryption), version 3 the
+        // conflict tables and listunspent's index (tx_spends filled from the
+        // stored transactions), version 4 the tx_notes table: older files are
+        // upgraded in place, in one transaction, before anything else reads
+        // them.
+        const bool before_v3 = *version != "3";
+        auto upgraded = db->Batch([&]() -> Result<void> {
+            if (before_v3) {
+                if (auto r = db->Exec(SCHEMA_V3_TABLES); !r) return r;
+                if (auto r = db->Exec(SCHEMA_V3_ADDITIONS); !r) return r;
+                std::vector<std::vector<uint8_t>> raws;
+                {
+                    StatementUse s{db->Prepare("SELECT raw FROM transactions WHERE coinbase = 0")};
+                    if (!s) return Error{SqliteError(db->m_db, "read transactions")};
+                    int rc;
+                    while ((rc = s.Step()) == SQLITE_ROW) raws.push_back(s.Blob(0));
+                    if (rc != SQLITE_DONE) return Error{SqliteError(db->m_db, "read transactions")};
+                }
+                for (const auto& raw : raws) {
+                    auto tx = DecodeTransaction(raw);
+                    if (!tx) return Error{"a stored transaction does not decode"};
+                    if (auto r = db->AddSpends(*tx); !r) return r;
+                }
+            }
+            if (auto r = db->Exec(SCHEMA_V4_TABLES); !r) return r;
+            return db->SetMeta("schema_version", std::to_string(WALLET_SCHEMA_VERSION));
+        });
+        if (!upgraded) {
+            return Error{bad + "cannot upgrade schema version " + *version + " to " +
+                         std::to_string(WALLET_SCHEMA_VERSION) + ": " + upgraded.error_message()};
+        }
     } else if (*version != std::to_string(WALLET_SCHEMA_VERSION)) {
-        return Error{bad + "unsupported schema version " + version->substr(0, 20) + " (this software reads 1 and " +
+        return Error{bad + "unsupported schema version " + version->substr(0, 20) + " (this software reads 1 to " +
                      std::to_string(WALLET_SCHEMA_VERSION) + ")"};
     }
     // Every table of the schema must be there with its columns: a statement
@@ -284,7 +267,10 @@ Result<std::unique_ptr<WalletDB>> WalletDB::Open(const std::filesystem::path& pa
                               "SELECT xonly, label FROM labels LIMIT 0",
                               "SELECT seq, txid, raw, time, block_hash, block_height, block_time, in_mempool, "
                               "from_me, coinbase, fee FROM transactions LIMIT 0",
-                              "SELECT " OUTPUT_COLUMNS " FROM outputs LIMIT 0"}) {
+                              "SELECT " OUTPUT_COLUMNS " FROM outputs LIMIT 0",
+                              "SELECT prev_txid, prev_vout, txid FROM tx_spends LIMIT 0",
+                              "SELECT txid, block_hash, block_height FROM tx_conflicts LIMIT 0",
+                              "SELECT txid, abandoned, comment, comment_to FROM tx_notes LIMIT 0"}) {
         sqlite3_stmt* stmt{nullptr};
         const int rc = sqlite3_prepare_v2(db->m_db, probe, -1, &stmt, nullptr);
         sqlite3_finalize(stmt);
@@ -306,6 +292,15 @@ Result<void> WalletDB::Batch(const std::function<Result<void>()>& fn)
         return Error{"Cannot commit a wallet transaction: " + committed.error_message()};
     }
     return {};
+}
+
+Result<void> WalletDB::Read(const std::function<Result<void>()>& fn)
+{
+    if (auto begun = Exec("BEGIN DEFERRED"); !begun) return Error{"Cannot begin a wallet read: " + begun.error_message()};
+    auto result = fn();
+    // Nothing was written: ending the transaction only releases the snapshot.
+    (void)Exec(result ? "COMMIT" : "ROLLBACK");
+    return result;
 }
 
 std::optional<std::string> WalletDB::GetMeta(const std::string& key)
@@ -406,6 +401,20 @@ Result<std::map<std::vector<uint8_t>, std::string>> WalletDB::LoadLabels()
     while ((rc = s.Step()) == SQLITE_ROW) labels.emplace(s.Blob(0), s.Text(1));
     if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read labels")};
     return labels;
+}
+
+Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> WalletDB::LabelRows(
+    const std::optional<std::string>& label)
+{
+    StatementUse s{Prepare(label ? "SELECT label, xonly FROM labels INDEXED BY labels_by_label WHERE label = ?1"
+                                 : "SELECT label, xonly FROM labels INDEXED BY labels_by_label ORDER BY label")};
+    if (!s) return Error{SqliteError(m_db, "read labels")};
+    if (label) s.Bind(1, *label);
+    std::vector<std::pair<std::string, std::vector<uint8_t>>> rows;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) rows.emplace_back(s.Text(0), s.Blob(1));
+    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "read labels")};
+    return rows;
 }
 
 std::optional<TxRecord> WalletDB::GetTx(const uint256& txid)
@@ -607,25 +616,35 @@ Result<BalanceSums> WalletDB::Balances(int64_t tip_height, int64_t min_conf)
 
 Result<std::vector<OutputRecord>> WalletDB::ListUnspent(const UnspentFilter& filter)
 {
-    // Confirmed outputs within [min_conf, max_conf]; unconfirmed ones (in the
-    // mempool) only when min_conf is 0, and then only trusted ones if asked.
-    StatementUse s{Prepare(
-        "SELECT " OUTPUT_COLUMNS " FROM outputs INDEXED BY outputs_unspent WHERE spent_by IS NULL AND ("
-        " (height IS NOT NULL AND height <= ?1 AND height >= ?2 AND (?3 = 0 OR coinbase = 0 OR height <= ?4))"
-        " OR (?5 = 1 AND height IS NULL AND in_mempool = 1 AND (?6 = 0 OR from_me = 1)))"
-        " ORDER BY height IS NULL, height, txid, vout")};
-    if (!s) return Error{SqliteError(m_db, "list unspent")};
+    // Confirmed outputs within [min_conf, max_conf] in (height, txid, vout)
+    // order, then unconfirmed ones (in the mempool) in (txid, vout) order,
+    // only when min_conf is 0, and then only trusted ones if asked. Two
+    // statements so each reads outputs_unspent_list in its own order.
     const int64_t tip = filter.tip_height;
-    s.Bind(1, tip + 1 - std::max<int64_t>(filter.min_conf, 1));
-    s.Bind(2, tip + 1 - std::max<int64_t>(filter.max_conf, 1));
-    s.Bind(3, filter.mature_only ? 1 : 0);
-    s.Bind(4, tip + 1 - COINBASE_MATURITY);
-    s.Bind(5, filter.min_conf <= 0 && filter.max_conf >= 0 ? 1 : 0);
-    s.Bind(6, filter.unconfirmed_trusted_only ? 1 : 0);
     std::vector<OutputRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadOutputRow(s));
-    if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "list unspent")};
+    {
+        StatementUse s{Prepare("SELECT " OUTPUT_COLUMNS " FROM outputs INDEXED BY outputs_unspent_list"
+                               " WHERE spent_by IS NULL AND height IS NOT NULL AND height <= ?1 AND height >= ?2"
+                               " AND (?3 = 0 OR coinbase = 0 OR height <= ?4) ORDER BY height, txid, vout")};
+        if (!s) return Error{SqliteError(m_db, "list unspent")};
+        s.Bind(1, tip + 1 - std::max<int64_t>(filter.min_conf, 1));
+        s.Bind(2, tip + 1 - std::max<int64_t>(filter.max_conf, 1));
+        s.Bind(3, filter.mature_only ? 1 : 0);
+        s.Bind(4, tip + 1 - COINBASE_MATURITY);
+        int rc;
+        while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadOutputRow(s));
+        if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "list unspent")};
+    }
+    if (filter.min_conf <= 0 && filter.max_conf >= 0) {
+        StatementUse s{Prepare("SELECT " OUTPUT_COLUMNS " FROM outputs INDEXED BY outputs_unspent_list"
+                               " WHERE spent_by IS NULL AND height IS NULL AND in_mempool = 1"
+                               " AND (?1 = 0 OR from_me = 1) ORDER BY height, txid, vout")};
+        if (!s) return Error{SqliteError(m_db, "list unspent")};
+        s.Bind(1, filter.unconfirmed_trusted_only ? 1 : 0);
+        int rc;
+        while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadOutputRow(s));
+        if (rc != SQLITE_DONE) return Error{SqliteError(m_db, "list unspent")};
+    }
     return out;
 }
 

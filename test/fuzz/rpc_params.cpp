@@ -22,6 +22,7 @@
 #include <chain/mempool.h>
 #include <consensus/params.h>
 #include <rpc/blockchain.h>
+#include <rpc/mempool.h>
 #include <rpc/chain_context.h>
 #include <rpc/control.h>
 #include <rpc/json.h>
@@ -80,6 +81,7 @@ struct Node {
         control.mockable_chain = true;
         if (!hpips::RegisterControlRPCCommands(table, std::move(control)) ||
             !hpips::RegisterBlockchainRPCCommands(table, *context) ||
+            !hpips::RegisterMempoolRPCCommands(table, *context) ||
             !hpips::RegisterRawTransactionRPCCommands(table, *context) ||
             !hpips::RegisterMiningRPCCommands(table, *context) ||
             !hpips::RegisterMiscChainRPCCommands(table, *context)) {

@@ -1,9 +1,12 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <chain/chainstate.h>
 #include <consensus/params.h>
+#include <consensus/pouw_check.h>
 #include <crypto/key.h>
 #include <mining/block_assembler.h>
 #include <mining/miner.h>
+#include <pouw/engine.h>
+#include <pouw/unit.h>
 #include <primitives/sighash.h>
 
 #include <gtest/gtest.h>
@@ -165,6 +168,49 @@ TEST_F(ChainstateTest, BadProofAndBadCoinbaseAreRejectedWithReasons)
     BlockValidationState orphan_state;
     EXPECT_FALSE(chainstate.ProcessNewBlock(orphan, orphan_state));
     EXPECT_EQ(orphan_state.GetReason(), "prev-blk-not-found");
+}
+
+TEST_F(ChainstateTest, SelfMadeJobUnitIsRefused)
+{
+    // A miner's own "job" of zero matrices (no job posted it) whose ticket
+    // wins at the regtest target: the proof itself verifies, the unit is not
+    // open, so the block breaks consensus (protocol.md §3, doc/jobs.md).
+    clock.now += 60;
+    auto tmpl = CreateBlockTemplate(chainstate, wallet.Dest(), {}, 0, clock.now);
+    ASSERT_TRUE(tmpl);
+    const pouw::UnitShape shape{64, 64, 64};
+    pouw::WorkUnit unit;
+    unit.data.shape = shape;
+    unit.data.a.assign(size_t{shape.m} * shape.k, 0);
+    unit.data.b.assign(size_t{shape.k} * shape.n, 0);
+    unit.descriptor.kind = static_cast<uint8_t>(pouw::UnitKind::JOB);
+    unit.descriptor.job_id = uint256{std::array<uint8_t, 32>{9}};
+    unit.descriptor.shape = shape;
+    unit.descriptor.clamp_min = -128;
+    unit.descriptor.clamp_max = 127;
+    unit.descriptor.a_root = pouw::ComputeARoot(unit.data);
+    unit.descriptor.b_root = pouw::ComputeBRoot(unit.data);
+    pouw::EngineRequest request;
+    request.template_bytes = tmpl->block.header.SerializeTemplate();
+    const XOnlyPubKey miner = wallet.key.GetXOnlyPubKey();
+    std::copy(miner.bytes().begin(), miner.bytes().end(), request.miner_key.begin());
+    request.nonce_end = 1'000'000;
+    auto mined = pouw::EvaluateUnits(request, std::span{&unit, 1}, Regtest().shape_rules, nullptr, nullptr);
+    ASSERT_TRUE(mined && !mined->wins.empty());
+    Block block = tmpl->block;
+    block.header.proof = mined->wins.front().proof;
+    block.opening = mined->wins.front().opening;
+    BlockValidationState proof_state;
+    ASSERT_TRUE(CheckBlockProof(block, Regtest(), proof_state)) << proof_state.ToString();
+
+    BlockValidationState state;
+    EXPECT_FALSE(chainstate.ProcessNewBlock(block, state));
+    EXPECT_EQ(state.GetFailure(), BlockFailure::CONSENSUS);
+    EXPECT_EQ(state.GetReason(), "bad-job-unit");
+    EXPECT_EQ(chainstate.Height(), 0);
+    // A filler block on the same parent is fine.
+    BlockValidationState filler_state;
+    EXPECT_TRUE(chainstate.ProcessNewBlock(MineOn(chainstate, wallet, clock), filler_state)) << filler_state.ToString();
 }
 
 TEST(Chainstate, ChecksSignaturesOnItsCheckThreads)

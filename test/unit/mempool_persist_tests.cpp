@@ -54,7 +54,7 @@ std::string DecodeError(const std::vector<uint8_t>& bytes)
 
 TEST(MempoolFileCodec, RoundTrip)
 {
-    const std::vector<PersistedTx> txs{{FakeTx(1), 1'700'000'000}, {FakeTx(2, 300), -5}};
+    const std::vector<PersistedTx> txs{{FakeTx(1), 1'700'000'000, -MAX_FEE_DELTA}, {FakeTx(2, 300), -5, 12345}};
     const auto bytes = EncodeMempoolFile(txs);
     ASSERT_GE(bytes.size(), MEMPOOL_FILE_HEADER_SIZE + MEMPOOL_FILE_CHECKSUM_SIZE);
     EXPECT_TRUE(std::equal(MEMPOOL_FILE_MAGIC.begin(), MEMPOOL_FILE_MAGIC.end(), bytes.begin()));
@@ -65,11 +65,42 @@ TEST(MempoolFileCodec, RoundTrip)
     EXPECT_EQ((*decoded)[0].time, 1'700'000'000);
     EXPECT_EQ((*decoded)[1].tx.GetWtxid(), txs[1].tx.GetWtxid());
     EXPECT_EQ((*decoded)[1].time, -5);
+    EXPECT_EQ((*decoded)[0].fee_delta, -MAX_FEE_DELTA);
+    EXPECT_EQ((*decoded)[1].fee_delta, 12345);
     // An empty pool is a valid file too.
     auto empty = DecodeMempoolFile(EncodeMempoolFile({}));
     ASSERT_TRUE(empty);
     EXPECT_TRUE(empty->empty());
     EXPECT_EQ(EncodeMempoolFile({}).size(), MEMPOOL_FILE_HEADER_SIZE + MEMPOOL_FILE_CHECKSUM_SIZE);
+}
+
+TEST(MempoolFileCodec, ReadsVersionOneAndBoundsTheDelta)
+{
+    // Version 1: no fee delta per entry; read as a delta of 0.
+    const auto wire = EncodeTransaction(FakeTx(4));
+    Writer v1;
+    v1.WriteBytes(MEMPOOL_FILE_MAGIC);
+    v1.WriteU32(MEMPOOL_FILE_VERSION_NO_DELTA);
+    v1.WriteU64(1);
+    v1.WriteI64(77);
+    v1.WriteU32(static_cast<uint32_t>(wire.size()));
+    v1.WriteBytes(wire);
+    auto decoded = DecodeMempoolFile(WithChecksum(v1.Take()));
+    ASSERT_TRUE(decoded) << decoded.error_message();
+    ASSERT_EQ(decoded->size(), 1u);
+    EXPECT_EQ((*decoded)[0].time, 77);
+    EXPECT_EQ((*decoded)[0].fee_delta, 0);
+
+    // Version 2 with a delta one past MAX_FEE_DELTA is refused.
+    Writer over;
+    over.WriteBytes(MEMPOOL_FILE_MAGIC);
+    over.WriteU32(MEMPOOL_FILE_VERSION);
+    over.WriteU64(1);
+    over.WriteI64(0);
+    over.WriteI64(MAX_FEE_DELTA + 1);
+    over.WriteU32(static_cast<uint32_t>(wire.size()));
+    over.WriteBytes(wire);
+    EXPECT_EQ(DecodeError(WithChecksum(over.Take())), "transaction 0 has fee delta 21000000000000001, beyond MAX_FEE_DELTA");
 }
 
 TEST(MempoolFileCodec, RefusesCorruption)
@@ -98,9 +129,9 @@ TEST(MempoolFileCodec, RefusesCorruption)
 
     // Another version, with a valid checksum, is named as such.
     std::vector<uint8_t> body{good.begin(), good.end() - MEMPOOL_FILE_CHECKSUM_SIZE};
-    auto v2 = body;
-    v2[4] = 2;
-    EXPECT_EQ(DecodeError(WithChecksum(v2)), "unsupported version 2 (this node reads version 1)");
+    auto v3 = body;
+    v3[4] = 3;
+    EXPECT_EQ(DecodeError(WithChecksum(v3)), "unsupported version 3 (this node reads versions 1 and 2)");
 
     // A trailing byte before the checksum.
     auto trailing = body;
@@ -113,20 +144,20 @@ TEST(MempoolFileCodec, BoundsCountAndLength)
     // A count one over what the bytes can hold is refused before allocating.
     Writer w;
     w.WriteBytes(MEMPOOL_FILE_MAGIC);
-    w.WriteU32(MEMPOOL_FILE_VERSION);
+    w.WriteU32(MEMPOOL_FILE_VERSION_NO_DELTA);
     w.WriteU64(1);
     std::vector<uint8_t> one_short = w.Take();  // claims one entry, holds none
     EXPECT_EQ(DecodeError(WithChecksum(one_short)), "transaction count 1 larger than the file can hold");
     Writer huge;
     huge.WriteBytes(MEMPOOL_FILE_MAGIC);
-    huge.WriteU32(MEMPOOL_FILE_VERSION);
+    huge.WriteU32(MEMPOOL_FILE_VERSION_NO_DELTA);
     huge.WriteU64(UINT64_MAX);
     EXPECT_NE(DecodeError(WithChecksum(huge.Take())), "");
 
     // A length of MAX_TX_SIZE + 1 is refused by its value, not by reading.
     Writer big;
     big.WriteBytes(MEMPOOL_FILE_MAGIC);
-    big.WriteU32(MEMPOOL_FILE_VERSION);
+    big.WriteU32(MEMPOOL_FILE_VERSION_NO_DELTA);
     big.WriteU64(1);
     big.WriteI64(0);
     big.WriteU32(static_cast<uint32_t>(MAX_TX_SIZE + 1));
@@ -136,7 +167,7 @@ TEST(MempoolFileCodec, BoundsCountAndLength)
     // A length that runs past the end.
     Writer past;
     past.WriteBytes(MEMPOOL_FILE_MAGIC);
-    past.WriteU32(MEMPOOL_FILE_VERSION);
+    past.WriteU32(MEMPOOL_FILE_VERSION_NO_DELTA);
     past.WriteU64(1);
     past.WriteI64(0);
     past.WriteU32(1000);
@@ -147,7 +178,7 @@ TEST(MempoolFileCodec, BoundsCountAndLength)
     const auto wire = EncodeTransaction(FakeTx(3));
     Writer junk;
     junk.WriteBytes(MEMPOOL_FILE_MAGIC);
-    junk.WriteU32(MEMPOOL_FILE_VERSION);
+    junk.WriteU32(MEMPOOL_FILE_VERSION_NO_DELTA);
     junk.WriteU64(1);
     junk.WriteI64(0);
     junk.WriteU32(static_cast<uint32_t>(wire.size() + 1));

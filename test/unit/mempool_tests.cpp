@@ -100,6 +100,54 @@ TEST_F(MempoolTest, DisconnectedTransactionsComeBack)
     EXPECT_TRUE(m_pool->Exists(tx.GetTxid()));
 }
 
+TEST_F(MempoolTest, FeeDeltasReRankWithoutChangingTheFee)
+{
+    const auto [p1, s1] = Coinbase(1);
+    const auto [p2, s2] = Coinbase(2);
+    const Transaction rich = Spend(p1, s1, 50'000);
+    const Transaction poor = Spend(p2, s2, 10'000);
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(rich).Accepted());
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(poor).Accepted());
+    EXPECT_EQ(m_pool->Txids().front(), rich.GetTxid());
+
+    // Prioritised: first in the pool and the template; the fee collected is real.
+    m_pool->PrioritiseTransaction(poor.GetTxid(), 100'000);
+    EXPECT_EQ(m_pool->Txids().front(), poor.GetTxid());
+    const auto entry = m_pool->Get(poor.GetTxid());
+    ASSERT_TRUE(entry);
+    EXPECT_EQ(entry->fee, 10'000);
+    EXPECT_EQ(entry->fee_delta, 100'000);
+    EXPECT_EQ(entry->ModifiedFee(), 110'000);
+    Amount fees = 0;
+    const auto selected = m_pool->SelectForBlock(MAX_BLOCK_SIZE, fees);
+    ASSERT_EQ(selected.size(), 2u);
+    EXPECT_EQ(selected[0].tx.GetTxid(), poor.GetTxid());
+    EXPECT_EQ(fees, 60'000);
+
+    // Deltas add up and saturate at MAX_FEE_DELTA (one past it is clamped).
+    m_pool->PrioritiseTransaction(poor.GetTxid(), MAX_FEE_DELTA + 1);
+    EXPECT_EQ(m_pool->FeeDelta(poor.GetTxid()), MAX_FEE_DELTA);
+    m_pool->PrioritiseTransaction(poor.GetTxid(), -MAX_FEE_DELTA - 1);
+    m_pool->PrioritiseTransaction(poor.GetTxid(), -MAX_FEE_DELTA - 1);
+    EXPECT_EQ(m_pool->FeeDelta(poor.GetTxid()), -MAX_FEE_DELTA);
+    EXPECT_EQ(m_pool->Txids().back(), poor.GetTxid());
+
+    // A delta for a transaction not yet seen lets it in below the floor.
+    const auto [p3, s3] = Coinbase(3);
+    const Transaction cheap = Spend(p3, s3, 1);
+    EXPECT_EQ(m_pool->AcceptToMemoryPool(cheap).state.GetReason(), "min relay fee not met");
+    m_pool->PrioritiseTransaction(cheap.GetTxid(), 10'000);
+    ASSERT_TRUE(m_pool->AcceptToMemoryPool(cheap).Accepted());
+
+    // Confirmed: its delta is forgotten; the others stay.
+    MineBlock({cheap}, 1);
+    EXPECT_EQ(m_pool->FeeDelta(cheap.GetTxid()), 0);
+    EXPECT_EQ(m_pool->FeeDeltas().size(), 1u);
+    // Summing to zero forgets it too.
+    m_pool->PrioritiseTransaction(poor.GetTxid(), MAX_FEE_DELTA);
+    EXPECT_TRUE(m_pool->FeeDeltas().empty());
+}
+
 TEST_F(MempoolTest, SizeCapEvictsLowestFeeRate)
 {
     // A pool that holds about two of these transactions.

@@ -9,6 +9,7 @@
 #include <primitives/address.h>
 #include <primitives/key_io.h>
 #include <rpc/blockchain.h>
+#include <rpc/mempool.h>
 #include <rpc/chain_context.h>
 #include <rpc/json.h>
 #include <rpc/mining.h>
@@ -59,6 +60,7 @@ protected:
         m_mempool = std::make_unique<Mempool>(*m_chainstate, MempoolOptions{});
         m_context.emplace(ChainContext{*m_chainstate, *m_mempool, m_clock, m_chainstate->Params()});
         ASSERT_TRUE(RegisterBlockchainRPCCommands(m_table, *m_context));
+        ASSERT_TRUE(RegisterMempoolRPCCommands(m_table, *m_context));
         ASSERT_TRUE(RegisterRawTransactionRPCCommands(m_table, *m_context));
         ASSERT_TRUE(RegisterMiningRPCCommands(m_table, *m_context));
         ASSERT_TRUE(RegisterMiscChainRPCCommands(m_table, *m_context));

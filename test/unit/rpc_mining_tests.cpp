@@ -297,6 +297,7 @@ TEST_F(MiningRpcTest, GetMiningInfoReportsTheBuiltInMiner)
     EXPECT_TRUE(info.at("miner").at("running").as_bool());
     EXPECT_EQ(info.at("miner").at("backend").as_string(), "cpu");
     EXPECT_TRUE(info.at("miner").as_object().contains("blocks_found"));
+    EXPECT_TRUE(info.at("miner").as_object().contains("tiles"));
     (*miner)->Stop();
     EXPECT_FALSE(Call("getmininginfo").at("miner").at("running").as_bool());
     m_context->miner = nullptr;

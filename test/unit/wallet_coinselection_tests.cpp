@@ -1,5 +1,6 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include <wallet/coinselection.h>
+#include <wallet/spend.h>
 
 #include <gtest/gtest.h>
 
@@ -121,6 +122,103 @@ TEST(WalletCoinSelection, AtMostMaxInputs)
     auto ok = SelectCoins(coins, Params(fits));
     ASSERT_TRUE(ok) << ok.error().message;
     EXPECT_LE(ok->selected.size(), MAX_SELECTED_INPUTS);
+}
+
+SelectionParams SubtractFeeParams(Amount target)
+{
+    SelectionParams params = Params(target);
+    params.subtract_fee = true;
+    return params;
+}
+
+TEST(WalletCoinSelection, ChangeAvoidanceUpToCostOfChange)
+{
+    const Amount target = 10'000;
+    const Amount cost_of_change = CHANGE_OUTPUT_FEE + INPUT_FEE;
+    // An excess up to the cost of a change output (and of spending it) is
+    // given to the fee: no change, branch and bound.
+    const Amount coin = target + BASE_FEE + INPUT_FEE + cost_of_change;
+    auto avoided = SelectCoins(std::vector<Amount>{coin}, Params(target));
+    ASSERT_TRUE(avoided) << avoided.error().message;
+    EXPECT_EQ(avoided->algorithm, SelectionAlgorithm::BNB);
+    EXPECT_EQ(avoided->change, 0);
+    EXPECT_EQ(avoided->fee, coin - target);
+    // One more and branch and bound finds nothing; the change would be dust,
+    // so it still goes to the fee (largest-first).
+    auto dusty = SelectCoins(std::vector<Amount>{coin + 1}, Params(target));
+    ASSERT_TRUE(dusty) << dusty.error().message;
+    EXPECT_EQ(dusty->algorithm, SelectionAlgorithm::LARGEST_FIRST);
+    EXPECT_EQ(dusty->change, 0);
+    EXPECT_EQ(dusty->fee, coin + 1 - target);
+}
+
+TEST(WalletCoinSelection, SubtractFeeExactCoinPaysFeeFromRecipient)
+{
+    // The recipients pay the fee: a coin worth exactly the target is enough,
+    // where without subtract_fee it is short by the fee.
+    const Amount target = 10'000;
+    ASSERT_FALSE(SelectCoins(std::vector<Amount>{target}, Params(target)));
+    auto result = SelectCoins(std::vector<Amount>{target, 50'000}, SubtractFeeParams(target));
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->algorithm, SelectionAlgorithm::BNB);
+    ASSERT_EQ(result->selected, std::vector<size_t>{0});
+    EXPECT_EQ(result->change, 0);
+    EXPECT_EQ(result->recipients_pay, BASE_FEE + INPUT_FEE);
+    EXPECT_EQ(result->fee, BASE_FEE + INPUT_FEE);
+    EXPECT_EQ(result->input_total, target);
+}
+
+TEST(WalletCoinSelection, SubtractFeeWithChange)
+{
+    const Amount target = 30'000;
+    auto result = SelectCoins(std::vector<Amount>{100'000}, SubtractFeeParams(target));
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->algorithm, SelectionAlgorithm::LARGEST_FIRST);
+    // The change keeps all the excess; the recipient pays the whole fee.
+    EXPECT_EQ(result->change, 100'000 - target);
+    EXPECT_EQ(result->recipients_pay, BASE_FEE + INPUT_FEE + CHANGE_OUTPUT_FEE);
+    EXPECT_EQ(result->fee, result->recipients_pay);
+    EXPECT_EQ(result->input_total, target - result->recipients_pay + result->fee + result->change);
+}
+
+TEST(WalletCoinSelection, SubtractFeeDustExcessLowersRecipientsShare)
+{
+    // An excess below dust makes no change; it pays (part of) the fee, and
+    // the recipients pay only the rest (here: nothing).
+    const Amount target = 10'000;
+    const Amount dust = DustThreshold(RATE);
+    auto result = SelectCoins(std::vector<Amount>{target + dust - 1}, SubtractFeeParams(target));
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_EQ(result->change, 0);
+    EXPECT_EQ(result->recipients_pay, 0);
+    EXPECT_EQ(result->fee, dust - 1);
+    // A small excess pays part of it.
+    auto partial = SelectCoins(std::vector<Amount>{target + 100}, SubtractFeeParams(target));
+    ASSERT_TRUE(partial) << partial.error().message;
+    EXPECT_EQ(partial->change, 0);
+    EXPECT_EQ(partial->recipients_pay, BASE_FEE + INPUT_FEE - 100);
+    EXPECT_EQ(partial->fee, BASE_FEE + INPUT_FEE);
+}
+
+TEST(WalletCoinSelection, PresetValueCoversTarget)
+{
+    // fundrawtransaction with preset inputs worth more than the outputs: the
+    // target is negative and the surplus comes back as change (no new coin).
+    SelectionParams params = Params(-100'000);
+    params.extra_size = INPUT_SIZE;
+    auto result = SelectCoins(std::vector<Amount>{}, params);
+    ASSERT_TRUE(result) << result.error().message;
+    EXPECT_TRUE(result->selected.empty());
+    EXPECT_EQ(result->fee, BASE_FEE + INPUT_FEE + CHANGE_OUTPUT_FEE);
+    EXPECT_EQ(result->change, 100'000 - result->fee);
+}
+
+TEST(WalletSpend, SplitFee)
+{
+    EXPECT_EQ(SplitFee(10, 3), (std::vector<Amount>{4, 3, 3}));
+    EXPECT_EQ(SplitFee(9, 3), (std::vector<Amount>{3, 3, 3}));
+    EXPECT_EQ(SplitFee(7, 1), (std::vector<Amount>{7}));
+    EXPECT_TRUE(SplitFee(7, 0).empty());
 }
 
 }  // namespace

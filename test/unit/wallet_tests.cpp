@@ -24,81 +24,15 @@
 #include <thread>
 
 #include "chain_test_util.h"
+#include "wallet_test_util.h"
 
 namespace hpips::wallet {
 namespace {
 
+using test::SUBSIDY;
 using test::TempDir;
 
-constexpr Amount SUBSIDY = 50 * COIN;
-
-class WalletTest : public ::testing::Test {
-protected:
-    void SetUp() override
-    {
-        ChainstateOptions options;
-        options.datadir = m_dir.path() / "chain";
-        options.now = [this] { return m_now; };
-        auto opened = Chainstate::Open(Params(Network::REGTEST), options);
-        ASSERT_TRUE(opened) << opened.error_message();
-        m_chainstate = std::move(*opened);
-        m_pool = std::make_unique<Mempool>(*m_chainstate, MempoolOptions{});
-        m_chain = std::make_unique<NodeWalletChain>(*m_chainstate, *m_pool, m_clock);
-        WalletOptions wallet_options;
-        wallet_options.keypool = 10;
-        m_manager = std::make_unique<WalletManager>(*m_chain, m_dir.path() / "wallets", wallet_options);
-        auto wallet = m_manager->Create("w", {});
-        ASSERT_TRUE(wallet) << wallet.error().message;
-        m_wallet = *wallet;
-    }
-
-    void TearDown() override
-    {
-        m_wallet.reset();
-        m_manager.reset();
-        m_chain.reset();
-        m_pool.reset();
-        m_chainstate.reset();
-    }
-
-    Destination NewDest(Wallet& wallet)
-    {
-        auto address = wallet.GetNewAddress("", KeyBranch::RECEIVE);
-        EXPECT_TRUE(address);
-        return *DecodeAddress(*address, Network::REGTEST);
-    }
-
-    /** Mines a block with the mempool's transactions, paying `payout`. */
-    Block MineBlock(const Destination& payout)
-    {
-        m_now += 60;
-        auto tmpl = CreateTemplateFromMempool(*m_chainstate, *m_pool, payout, m_now, m_extra_nonce++);
-        EXPECT_TRUE(tmpl);
-        auto block = hpips::MineBlock(*tmpl, m_chainstate->Params(), nullptr, nullptr, nullptr);
-        EXPECT_TRUE(block && block->has_value());
-        BlockValidationState state;
-        EXPECT_TRUE(m_chainstate->ProcessNewBlock(**block, state)) << state.ToString();
-        return std::move(**block);
-    }
-
-    BalanceSums Balances(Wallet& wallet, int64_t min_conf = 0)
-    {
-        auto balances = wallet.GetBalances(min_conf);
-        EXPECT_TRUE(balances);
-        return *balances;
-    }
-
-    TempDir m_dir;
-    int64_t m_now{Params(Network::REGTEST).genesis.header.time + 100};
-    uint64_t m_extra_nonce{0};
-    NodeClock m_clock;
-    std::unique_ptr<Chainstate> m_chainstate;
-    std::unique_ptr<Mempool> m_pool;
-    std::unique_ptr<NodeWalletChain> m_chain;
-    std::unique_ptr<WalletManager> m_manager;
-    std::shared_ptr<Wallet> m_wallet;
-    const Destination m_stranger = KeyDestination(PrivKey::FromBytes(std::vector<uint8_t>(32, 0x22))->GetXOnlyPubKey());
-};
+class WalletTest : public test::WalletFixture {};
 
 TEST_F(WalletTest, CoinbaseMaturityAndSendConfirmReorg)
 {
@@ -299,9 +233,11 @@ TEST_F(WalletTest, EncryptionLocksUnlocksAndSurvivesReload)
     }
 
     // A changed byte of the sealed mnemonic: loads (locked), never unlocks.
+    // The value is a BLOB, and a BLOB never equals the TEXT '0': compare the
+    // character as TEXT, or a '0' there (1 time in 16) stays unchanged.
     TamperWalletFile(path, "UPDATE meta SET value = CAST(substr(value, 1, 40) || "
-                           "(CASE substr(value, 41, 1) WHEN '0' THEN '1' ELSE '0' END) || substr(value, 42) AS BLOB) "
-                           "WHERE key = 'crypt_mnemonic'");
+                           "(CASE CAST(substr(value, 41, 1) AS TEXT) WHEN '0' THEN '1' ELSE '0' END) || "
+                           "substr(value, 42) AS BLOB) WHERE key = 'crypt_mnemonic'");
     {
         auto loaded = m_manager->Load("w");
         ASSERT_TRUE(loaded) << loaded.error().message;

@@ -188,6 +188,31 @@ TEST(WalletDB, BalanceUsesThePartialIndex)
     EXPECT_NE(plan.find("COVERING INDEX outputs_unspent"), std::string::npos) << plan;
 }
 
+TEST(WalletDB, ListUnspentReadsOneIndexInOrder)
+{
+    // listunspent's statement (WalletDB::ListUnspent) must read only
+    // outputs_unspent_list, in its order: no table lookups, no sort.
+    TempDir dir;
+    const auto path = dir.path() / "wallet.dat";
+    { ASSERT_TRUE(CreateDB(path)); }
+    sqlite3* raw{nullptr};
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    sqlite3_stmt* stmt{nullptr};
+    ASSERT_EQ(sqlite3_prepare_v2(raw,
+                                 "EXPLAIN QUERY PLAN SELECT txid, vout, amount, xonly, branch, idx, height, coinbase, "
+                                 "from_me, in_mempool, spent_by FROM outputs INDEXED BY outputs_unspent_list "
+                                 "WHERE spent_by IS NULL AND height IS NOT NULL AND height <= ?1 AND height >= ?2 "
+                                 "AND (?3 = 0 OR coinbase = 0 OR height <= ?4) ORDER BY height, txid, vout",
+                                 -1, &stmt, nullptr),
+              SQLITE_OK);
+    std::string plan;
+    while (sqlite3_step(stmt) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    sqlite3_finalize(stmt);
+    sqlite3_close(raw);
+    EXPECT_NE(plan.find("COVERING INDEX outputs_unspent_list"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
 TEST(WalletDB, CorruptFileIsRefused)
 {
     TempDir dir;
@@ -246,8 +271,10 @@ TEST(WalletDB, OtherSchemaVersionIsRefused)
 
 TEST(WalletDB, SchemaVersionOneIsUpgraded)
 {
-    // Version 2 only added meta entries (encryption): a version 1 file opens
-    // and is marked 2; version 0 is refused.
+    // A version 1 file without listunspent's index opens and is upgraded to
+    // the current version (the conflict tables and the index of version 3
+    // are created, the listing works, and version 4's tx_notes);
+    // version 0 is refused.
     TempDir dir;
     const auto path = dir.path() / "wallet.dat";
     {
@@ -256,14 +283,65 @@ TEST(WalletDB, SchemaVersionOneIsUpgraded)
         ASSERT_TRUE(db->SetMeta("schema_version", "1"));
     }
     {
+        sqlite3* raw{nullptr};
+        ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, "DROP INDEX outputs_unspent_list", nullptr, nullptr, nullptr), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, "DROP TABLE tx_notes", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    {
         auto db = WalletDB::Open(path);
         ASSERT_TRUE(db) << db.error_message();
-        EXPECT_EQ((*db)->GetMeta("schema_version"), "2");
+        EXPECT_EQ((*db)->GetMeta("schema_version"), std::to_string(WALLET_SCHEMA_VERSION));
+        OutputRecord coin;
+        coin.outpoint.txid = uint256::FromHex(std::string(63, '0') + "1").value();
+        coin.xonly.assign(32, 7);
+        coin.amount = 5;
+        coin.height = 1;
+        ASSERT_TRUE((*db)->AddOutput(coin));
+        UnspentFilter filter;
+        filter.tip_height = 1;
+        auto listed = (*db)->ListUnspent(filter);
+        ASSERT_TRUE(listed) << listed.error_message();
+        EXPECT_EQ(listed->size(), 1U);
+        const uint256 txid = uint256::FromHex(std::string(64, 'a')).value();
+        EXPECT_FALSE((*db)->GetTxNote(txid).abandoned);
+        ASSERT_TRUE((*db)->SetTxAbandoned(txid, true));
+        ASSERT_TRUE((*db)->SetTxComment(txid, "rent", "landlord"));
+        const TxNote note = (*db)->GetTxNote(txid);
+        EXPECT_TRUE(note.abandoned);
+        EXPECT_EQ(note.comment, "rent");
+        EXPECT_EQ(note.comment_to, "landlord");
         ASSERT_TRUE((*db)->SetMeta("schema_version", "0"));
     }
     auto db = WalletDB::Open(path);
     ASSERT_FALSE(db);
     EXPECT_NE(db.error_message().find("schema version 0"), std::string::npos) << db.error_message();
+}
+
+TEST(WalletDB, SchemaVersionThreeIsUpgradedToFour)
+{
+    // A version 3 file (conflict tables, no tx_notes) gains tx_notes only;
+    // its transactions' spends are not recomputed.
+    TempDir dir;
+    const auto path = dir.path() / "wallet.dat";
+    {
+        auto db = CreateDB(path);
+        ASSERT_TRUE(db);
+        ASSERT_TRUE(db->SetMeta("schema_version", "3"));
+    }
+    {
+        sqlite3* raw{nullptr};
+        ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, "DROP TABLE tx_notes", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    auto db = WalletDB::Open(path);
+    ASSERT_TRUE(db) << db.error_message();
+    EXPECT_EQ((*db)->GetMeta("schema_version"), "4");
+    const uint256 txid = uint256::FromHex(std::string(64, 'b')).value();
+    ASSERT_TRUE((*db)->SetTxAbandoned(txid, true));
+    EXPECT_TRUE((*db)->GetTxNote(txid).abandoned);
 }
 
 TEST(WalletDB, DeleteMetaAndScrub)
