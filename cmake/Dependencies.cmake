@@ -4,6 +4,8 @@ find_package(Threads REQUIRED)
 # LevelDB's config needs Threads found first.
 find_package(leveldb CONFIG REQUIRED)
 pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
+# ZMQ notifications (src/zmq): libzmq's C API (Debian libzmq3-dev).
+pkg_check_modules(LIBZMQ REQUIRED IMPORTED_TARGET libzmq)
 find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS program_options json)
 find_package(OpenSSL 3 REQUIRED)
 find_package(GTest REQUIRED)

@@ -93,7 +93,7 @@ void Mempool::DeliverNotifications()
                 if (n.added) {
                     listener->TransactionAdded(*n.entry);
                 } else {
-                    listener->TransactionRemoved(n.txid, n.wtxid, n.reason);
+                    listener->TransactionRemoved(n.txid, n.wtxid, n.reason, n.mempool_sequence);
                 }
             }
         }
@@ -201,22 +201,25 @@ MempoolAcceptResult Mempool::AcceptLocked(const Transaction& tx, bool test_only,
     entry->fee_rate = rate;
     entry->time = NowSeconds();
     entry->height = tip_height;
-    entry->sequence = m_next_sequence++;
+    entry->sequence = m_sequence_number++;
     for (const TxIn& in : tx.inputs()) m_spenders.emplace(in.prevout, txid);
     m_by_fee_rate.insert(entry.get());
     m_bytes += entry->size;
     m_by_wtxid.emplace(tx.GetWtxid(), txid);
     const MempoolEntry* added = entry.get();
     m_entries.emplace(txid, std::move(entry));
+    // Queued before TrimToSize so that listeners hear of the changes in the
+    // order of their sequence numbers (this addition, then any eviction).
+    Notify(Notification{true, std::make_shared<const MempoolEntry>(*added), txid, tx.GetWtxid(), {}, added->sequence});
     TrimToSize();
     if (m_entries.count(txid) == 0) {
-        // Listeners never heard of it: drop the removal TrimToSize queued.
-        std::erase_if(m_notifications, [&](const Notification& n) { return !n.added && n.txid == txid; });
+        // Listeners never hear of it: drop its addition and the removal
+        // TrimToSize queued (their sequence numbers stay used).
+        std::erase_if(m_notifications, [&](const Notification& n) { return n.txid == txid; });
         state.Invalid(TxFailure::POLICY, "mempool full");
         return result;
     }
     ++m_transactions_updated;
-    Notify(Notification{true, std::make_shared<const MempoolEntry>(*added), txid, tx.GetWtxid(), {}});
     LogDebug(LogCategory::MEMPOOL, "accepted {} (fee {}, {} bytes, pool {} txs)", txid.GetHex(), *fee, result.size,
              m_entries.size());
     return result;
@@ -252,7 +255,7 @@ void Mempool::RemoveEntry(const uint256& txid, MempoolRemovalReason reason)
     m_bytes -= entry->size;
     m_entries.erase(it);
     ++m_transactions_updated;
-    Notify(Notification{false, nullptr, txid, wtxid, reason});
+    Notify(Notification{false, nullptr, txid, wtxid, reason, m_sequence_number++});
 }
 
 void Mempool::RemoveRecursive(const uint256& txid, MempoolRemovalReason reason)
@@ -540,6 +543,16 @@ std::vector<uint256> Mempool::Txids() const
     txids.reserve(m_by_fee_rate.size());
     for (const MempoolEntry* entry : m_by_fee_rate) txids.push_back(entry->tx.GetTxid());
     return txids;
+}
+
+Mempool::TxidsAndSequence Mempool::TxidsWithSequence() const
+{
+    LockGuard lock{m_mutex};
+    TxidsAndSequence out;
+    out.txids.reserve(m_by_fee_rate.size());
+    for (const MempoolEntry* entry : m_by_fee_rate) out.txids.push_back(entry->tx.GetTxid());
+    out.mempool_sequence = m_sequence_number;
+    return out;
 }
 
 std::vector<MempoolEntry> Mempool::Entries() const

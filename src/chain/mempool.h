@@ -56,6 +56,14 @@
  * were delivered. A callback must be quick and must not call a mutating pool
  * method or AddListener / RemoveListener (that would deadlock); it may read
  * the pool (Get, Exists, ...).
+ *
+ * Sequence numbers (Core's mempool_sequence): every addition and every
+ * removal, whatever its reason, takes the pool's next sequence number,
+ * starting at 1; an entry keeps the number of its addition
+ * (MempoolEntry::sequence) and a removal's number reaches the listeners.
+ * TxidsWithSequence pairs the pool's contents with the next number, so a
+ * client (getrawmempool with mempool_sequence, the ZMQ sequence topic) can
+ * apply exactly the changes after its snapshot.
  */
 namespace hpips {
 
@@ -103,7 +111,8 @@ struct MempoolEntry {
     int64_t time{0};
     /** Tip height when it entered. */
     int64_t height{0};
-    /** Arrival order: ties in fee rate go to the earlier transaction. */
+    /** The pool's sequence number when it entered (see "Sequence numbers"
+     *  in the file comment): ties in fee rate go to the earlier transaction. */
     uint64_t sequence{0};
     /** fee + fee_delta (both within ±MAX_MONEY, so it cannot overflow). */
     Amount ModifiedFee() const { return fee + fee_delta; }
@@ -140,9 +149,10 @@ public:
     /** `entry` entered the pool (from any source: RPC, a peer, an orphan
      *  completed by its parent, a reorg putting a block's transactions back). */
     virtual void TransactionAdded(const MempoolEntry& /*entry*/) {}
-    /** The transaction left the pool. */
+    /** The transaction left the pool; `mempool_sequence` is the pool's
+     *  sequence number of this removal (see "Sequence numbers"). */
     virtual void TransactionRemoved(const uint256& /*txid*/, const uint256& /*wtxid*/,
-                                    MempoolRemovalReason /*reason*/)
+                                    MempoolRemovalReason /*reason*/, uint64_t /*mempool_sequence*/)
     {
     }
 };
@@ -187,6 +197,13 @@ public:
     std::optional<MempoolEntry> GetByWtxid(const uint256& wtxid) const LOCKS_EXCLUDED(m_mutex);
     /** Every txid, in fee-rate order (best first). */
     std::vector<uint256> Txids() const LOCKS_EXCLUDED(m_mutex);
+    /** Every txid (as Txids), and the sequence number the pool's next change
+     *  will take, read together. */
+    struct TxidsAndSequence {
+        std::vector<uint256> txids;
+        uint64_t mempool_sequence{0};
+    };
+    TxidsAndSequence TxidsWithSequence() const LOCKS_EXCLUDED(m_mutex);
     std::vector<MempoolEntry> Entries() const LOCKS_EXCLUDED(m_mutex);
     size_t Size() const LOCKS_EXCLUDED(m_mutex);
     /** Counts every transaction added or removed since start (Core's
@@ -253,6 +270,8 @@ private:
         uint256 txid;
         uint256 wtxid;
         MempoolRemovalReason reason{MempoolRemovalReason::BLOCK};
+        /** The change's sequence number (an addition's is also entry->sequence). */
+        uint64_t mempool_sequence{0};
     };
     /** One orphan with its owner and size. */
     struct Orphan {
@@ -293,7 +312,8 @@ private:
     /** Which pool transaction spends each outpoint. */
     std::map<OutPoint, uint256> m_spenders GUARDED_BY(m_mutex);
     size_t m_bytes GUARDED_BY(m_mutex){0};
-    uint64_t m_next_sequence GUARDED_BY(m_mutex){0};
+    /** The next sequence number (see "Sequence numbers"). */
+    uint64_t m_sequence_number GUARDED_BY(m_mutex){1};
     std::atomic<uint64_t> m_transactions_updated{0};
     /** Witness txid -> txid of every pool transaction. */
     std::map<uint256, uint256> m_by_wtxid GUARDED_BY(m_mutex);

@@ -604,7 +604,8 @@ void TxRelay::TransactionAdded(const MempoolEntry& entry)
     }
 }
 
-void TxRelay::TransactionRemoved(const uint256& txid, const uint256& wtxid, MempoolRemovalReason /*reason*/)
+void TxRelay::TransactionRemoved(const uint256& txid, const uint256& wtxid, MempoolRemovalReason /*reason*/,
+                                 uint64_t /*mempool_sequence*/)
 {
     LockGuard lock{m_mutex};
     const auto it = m_pool.find(txid);

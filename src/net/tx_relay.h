@@ -159,8 +159,8 @@ public:
 
     // MempoolListener (any thread)
     void TransactionAdded(const MempoolEntry& entry) override LOCKS_EXCLUDED(m_mutex);
-    void TransactionRemoved(const uint256& txid, const uint256& wtxid, MempoolRemovalReason reason) override
-        LOCKS_EXCLUDED(m_mutex);
+    void TransactionRemoved(const uint256& txid, const uint256& wtxid, MempoolRemovalReason reason,
+                            uint64_t mempool_sequence) override LOCKS_EXCLUDED(m_mutex);
 
     /** A peer's bookkeeping; nullopt for an unknown peer. */
     std::optional<PeerTxRelayStats> GetPeerStats(NodeId id) const LOCKS_EXCLUDED(m_mutex);

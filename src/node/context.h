@@ -27,6 +27,7 @@
 #include <util/thread_pool.h>
 #include <wallet/chain_interface.h>
 #include <wallet/wallet_manager.h>
+#include <zmq/zmq_notifier.h>
 
 #include <atomic>
 
@@ -105,6 +106,9 @@ struct NodeContext {
     std::unique_ptr<CommandRunner> notify_runner;
     /** -blocknotify, a listener of the chainstate. */
     std::unique_ptr<BlockNotifier> block_notifier;
+    /** -zmqpub*: ZMQ notifications, a listener of the chainstate and the
+     *  mempool (node/zmq_setup.h); null without those options. */
+    std::unique_ptr<ZmqNotifier> zmq_notifier;
     /** -persistmempool (default on), and whether the start got as far as
      *  reading mempool.dat (only then is it written at shutdown). */
     bool persist_mempool{true};

@@ -16,6 +16,7 @@
 #include <rpc/rawtransaction.h>
 #include <node/options.h>
 #include <node/wallet_chain.h>
+#include <node/zmq_setup.h>
 #include <primitives/amount_format.h>
 #include <rpc/control.h>
 #include <rpc/mempool.h>
@@ -826,6 +827,8 @@ Result<void> AppInitMain(NodeContext& node)
         if (auto rpc = StartRPC(node); !rpc) return rpc;
     }
     if (auto chain = LoadChain(node); !chain) return chain;
+    // Before anything can change the chain or the pool (wallets, miner, peers).
+    if (auto zmq = StartZMQ(node); !zmq) return zmq;
     if (auto wallets = LoadWallets(node); !wallets) return wallets;
     if (auto txindex = StartTxIndex(node); !txindex) return txindex;
     // The miner starts before the chain methods are registered: the RPC
@@ -877,6 +880,7 @@ void Shutdown(NodeContext& node)
             LogInfo("Failed to dump mempool: {}", dumped.error_message());
         }
     }
+    StopZMQ(node);
     if (node.block_notifier) node.chainstate->RemoveListener(node.block_notifier.get());
     node.block_notifier.reset();
     // Runs the notifications already queued, then stops.

@@ -13,6 +13,7 @@ constexpr std::string_view DEBUG{"Debugging/Testing options"};
 constexpr std::string_view MINING{"Mining options"};
 constexpr std::string_view RPC{"RPC server options"};
 constexpr std::string_view WALLET{"Wallet options"};
+constexpr std::string_view ZMQ{"ZeroMQ notification options"};
 
 constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"?", OptionKind::BOOL, "", "Print this help message and exit", GENERAL, false, true},
@@ -80,7 +81,7 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"debug", OptionKind::LIST, "category",
      "Output debug and trace logging (default: -nodebug, supplying <category> is optional). If <category> is "
      "not supplied or if <category> = 1, output all debug and trace logging. <category> can be: net, mempool, "
-     "validation, pouw, kernels, rpc, wallet, coindb, miner, bench. This option can be specified multiple times "
+     "validation, pouw, kernels, rpc, wallet, coindb, miner, bench, zmq. This option can be specified multiple times "
      "to output multiple categories.",
      DEBUG},
     {"printtoconsole", OptionKind::BOOL, "",
@@ -228,6 +229,34 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
      "Load the wallet <name> from <datadir>/wallets at startup. Can be used multiple times to load multiple "
      "wallets (default: those saved with load_on_startup)",
      WALLET},
+
+    // ZMQ notifications (src/zmq, doc/zmq.md).
+    {"zmqpubhashblock", OptionKind::LIST, "address",
+     "Publish the hash of each new best block on <address> (tcp://<host>:<port> or ipc://<path>); may be given "
+     "several times",
+     ZMQ},
+    {"zmqpubhashblockhwm", OptionKind::VALUE, "n",
+     "Outbound high water mark of the hashblock publisher: messages queued per subscriber (default: 1000)", ZMQ},
+    {"zmqpubhashtx", OptionKind::LIST, "address",
+     "Publish the txid of each transaction entering the mempool, and of each transaction of a block connected "
+     "or disconnected, on <address>; may be given several times",
+     ZMQ},
+    {"zmqpubhashtxhwm", OptionKind::VALUE, "n",
+     "Outbound high water mark of the hashtx publisher (default: 1000)", ZMQ},
+    {"zmqpubrawblock", OptionKind::LIST, "address",
+     "Publish each new best block, serialized, on <address>; may be given several times", ZMQ},
+    {"zmqpubrawblockhwm", OptionKind::VALUE, "n",
+     "Outbound high water mark of the rawblock publisher (default: 1000)", ZMQ},
+    {"zmqpubrawtx", OptionKind::LIST, "address",
+     "Publish each transaction hashtx announces, serialized, on <address>; may be given several times", ZMQ},
+    {"zmqpubrawtxhwm", OptionKind::VALUE, "n",
+     "Outbound high water mark of the rawtx publisher (default: 1000)", ZMQ},
+    {"zmqpubsequence", OptionKind::LIST, "address",
+     "Publish block connections and disconnections and mempool additions and removals, with the mempool "
+     "sequence number, on <address>; may be given several times",
+     ZMQ},
+    {"zmqpubsequencehwm", OptionKind::VALUE, "n",
+     "Outbound high water mark of the sequence publisher (default: 1000)", ZMQ},
 });
 
 }  // namespace

@@ -112,7 +112,8 @@ void NodeWalletChain::TransactionAdded(const MempoolEntry& entry)
     for (auto* listener : m_listeners) listener->TransactionAddedToMempool(entry.tx, entry.time);
 }
 
-void NodeWalletChain::TransactionRemoved(const uint256& txid, const uint256& /*wtxid*/, MempoolRemovalReason reason)
+void NodeWalletChain::TransactionRemoved(const uint256& txid, const uint256& /*wtxid*/, MempoolRemovalReason reason,
+                                         uint64_t /*mempool_sequence*/)
 {
     wallet::MempoolRemoval removal{wallet::MempoolRemoval::BLOCK};
     switch (reason) {

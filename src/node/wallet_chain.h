@@ -50,8 +50,8 @@ public:
 
     // MempoolListener
     void TransactionAdded(const MempoolEntry& entry) override LOCKS_EXCLUDED(m_listeners_mutex);
-    void TransactionRemoved(const uint256& txid, const uint256& wtxid, MempoolRemovalReason reason) override
-        LOCKS_EXCLUDED(m_listeners_mutex);
+    void TransactionRemoved(const uint256& txid, const uint256& wtxid, MempoolRemovalReason reason,
+                            uint64_t mempool_sequence) override LOCKS_EXCLUDED(m_listeners_mutex);
 
 private:
     struct QueuedBlock {

@@ -209,15 +209,31 @@ Result<void> RegisterMempoolRPCCommands(RPCTable& table, ChainContext& context)
         .description = "Returns all transaction ids in memory pool as a json array of string transaction ids.\n\n"
                        "Hint: use getmempoolentry to fetch a specific transaction from the mempool.",
         .args = {{"verbose", RPCArgType::BOOL, true, "false",
-                  "True for a json object, false for array of transaction ids"}},
+                  "True for a json object, false for array of transaction ids"},
+                 {"mempool_sequence", RPCArgType::BOOL, true, "false",
+                  "If verbose=false, returns a json object with transaction list and mempool sequence number "
+                  "attached (doc/zmq.md)."}},
         .result = "[ \"hex\", ... ]    (json array) for verbose = false, best fee rate first\n"
+                  "{ \"txids\" : [ \"hex\", ... ], \"mempool_sequence\" : n }    (json object) for "
+                  "verbose = false and mempool_sequence = true\n"
                   "{ \"txid\" : { \"vsize\", \"weight\", \"time\", \"height\", \"descendantcount\", "
                   "\"descendantsize\", \"ancestorcount\", \"ancestorsize\", \"wtxid\", \"fees\" : { \"base\", "
                   "\"modified\", \"ancestor\", \"descendant\" }, \"depends\", \"spentby\", "
                   "\"bip125-replaceable\", \"unbroadcast\" }, ... }    (json object) for verbose = true",
         .examples = HelpExampleCli("getrawmempool", "true") + HelpExampleRpc("getrawmempool", "true"),
         .handler = [ctx](const RPCRequest& request) -> json::value {
-            if (!OptionalParamBool(request, 0).value_or(false)) {
+            const bool verbose = OptionalParamBool(request, 0).value_or(false);
+            if (OptionalParamBool(request, 1).value_or(false)) {
+                if (verbose) {
+                    throw RPCError{RPCErrorCode::INVALID_PARAMETER,
+                                   "Verbose results cannot contain mempool sequence values."};
+                }
+                const auto snapshot = ctx->mempool.TxidsWithSequence();
+                json::array txids;
+                for (const uint256& txid : snapshot.txids) txids.push_back(json::value(txid.GetHex()));
+                return json::object{{"txids", std::move(txids)}, {"mempool_sequence", snapshot.mempool_sequence}};
+            }
+            if (!verbose) {
                 json::array out;
                 for (const uint256& txid : ctx->mempool.Txids()) out.push_back(json::value(txid.GetHex()));
                 return out;

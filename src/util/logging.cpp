@@ -17,7 +17,7 @@ struct CategoryName {
     std::string_view name;
 };
 
-constexpr std::array<CategoryName, 11> CATEGORY_NAMES{{
+constexpr std::array<CategoryName, 12> CATEGORY_NAMES{{
     {LogCategory::NET, "net"},
     {LogCategory::MEMPOOL, "mempool"},
     {LogCategory::VALIDATION, "validation"},
@@ -28,6 +28,7 @@ constexpr std::array<CategoryName, 11> CATEGORY_NAMES{{
     {LogCategory::COINDB, "coindb"},
     {LogCategory::MINER, "miner"},
     {LogCategory::BENCH, "bench"},
+    {LogCategory::ZMQ, "zmq"},
     {LogCategory::ALL, "all"},
 }};
 

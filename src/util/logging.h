@@ -25,6 +25,7 @@ enum class LogCategory : uint32_t {
     COINDB = 1u << 7,
     MINER = 1u << 8,
     BENCH = 1u << 9,
+    ZMQ = 1u << 10,
     ALL = ~0u,
 };
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 # Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 """bitcoind habits at startup (doc/node.md, "Habits from bitcoind"): a
-bitcoin.conf-style file with server=1, daemon=1, txindex=1 and
-zmqpubrawblock=... (unknown here: warnings, not errors), includeconf and
-chain=regtest starts the node in the background; the starting process exits
-0 once the node answers, or 1 with the child's error; the pid file names the
-node and goes at shutdown; the network directory is private (umask 077);
--chain conflicts, -includeconf on the command line and unknown command-line
-options are errors; -help-debug, -debuglogfile / -nodebuglogfile,
--logtimestamps=0 and -shrinkdebugfile."""
+bitcoin.conf-style file with server=1, daemon=1, txindex=1,
+zmqpubrawblock=... (known: doc/zmq.md), blocksonly=1 (unknown here: a
+warning, not an error), includeconf and chain=regtest starts the node in
+the background; the starting process exits 0 once the node answers, or 1
+with the child's error; the pid file names the node and goes at shutdown;
+the network directory is private (umask 077); -chain conflicts,
+-includeconf on the command line and unknown command-line options are
+errors; -help-debug, -debuglogfile / -nodebuglogfile, -logtimestamps=0 and
+-shrinkdebugfile."""
 import os
 import stat
 import subprocess
@@ -44,12 +45,14 @@ class ConfigHabitsTest(HpipsTestFramework):
         node = self.nodes[0]
         datadir = os.path.join(self.tmpdir, "btcconf")
         os.makedirs(datadir)
+        zmq_address = f"tcp://127.0.0.1:{get_free_port()}"
         write_config(os.path.join(datadir, "hpips.conf"), [
             "# ported from a bitcoin.conf",
             "server=1",
             "daemon=1",
             "txindex=1",
-            "zmqpubrawblock=tcp://127.0.0.1:28332",
+            f"zmqpubrawblock={zmq_address}",
+            "blocksonly=1",
             "chain=regtest",
             "includeconf=extra.conf",
             "[regtest]",
@@ -62,7 +65,8 @@ class ConfigHabitsTest(HpipsTestFramework):
         assert_equal(start.returncode, 0)
         # txindex=1 is a known option now: no warning, and the index runs.
         assert "configuration value txindex" not in start.stderr, start.stderr
-        assert_in("Warning: Ignoring unknown configuration value zmqpubrawblock", start.stderr)
+        assert "configuration value zmqpubrawblock" not in start.stderr, start.stderr
+        assert_in("Warning: Ignoring unknown configuration value blocksonly", start.stderr)
         net_dir = os.path.join(datadir, "regtest")
         with open(os.path.join(net_dir, ".cookie"), encoding="utf-8") as f:
             user, _, password = f.read().strip().partition(":")
@@ -84,7 +88,9 @@ class ConfigHabitsTest(HpipsTestFramework):
         log_path = os.path.join(net_dir, "debug.log")
         with open(log_path, encoding="utf-8") as f:
             log = f.read()
-        assert_in("Warning: Ignoring unknown configuration value zmqpubrawblock", log)
+        assert_in("Warning: Ignoring unknown configuration value blocksonly", log)
+        # zmqpubrawblock publishes (interface_zmq.py subscribes to it).
+        assert_equal(rpc.getzmqnotifications(), [{"type": "pubrawblock", "address": zmq_address, "hwm": 1000}])
         assert_in("txindex is enabled", log)
         # A second daemon on the same directory: the child fails to lock it,
         # and the parent reports that with status 1.
@@ -120,7 +126,7 @@ class ConfigHabitsTest(HpipsTestFramework):
         node.assert_start_raises_init_error(["-includeconf=extra.conf"],
                                             "-includeconf cannot be used from commandline; -includeconf=extra.conf")
         # Unknown options on the command line stay errors (only the file is lenient).
-        node.assert_start_raises_init_error(["-zmqpubrawblock=tcp://127.0.0.1:28332"],
+        node.assert_start_raises_init_error(["-blocksonly=1"],
                                             "Error parsing command line arguments")
         node.write_default_config(["includeconf=nosuch.conf"])
         node.assert_start_raises_init_error([], "Failed to include configuration file")

@@ -286,14 +286,22 @@ TEST_F(MempoolTest, OrphanEvictionHitsTheOwnerWithTheMost)
 /** Records what a listener hears. */
 class RecordingListener : public MempoolListener {
 public:
-    void TransactionAdded(const MempoolEntry& entry) override { events.emplace_back(true, entry.tx.GetTxid()); }
-    void TransactionRemoved(const uint256& txid, const uint256&, MempoolRemovalReason reason) override
+    void TransactionAdded(const MempoolEntry& entry) override
+    {
+        events.emplace_back(true, entry.tx.GetTxid());
+        sequences.push_back(entry.sequence);
+    }
+    void TransactionRemoved(const uint256& txid, const uint256&, MempoolRemovalReason reason,
+                            uint64_t mempool_sequence) override
     {
         events.emplace_back(false, txid);
         reasons.push_back(reason);
+        sequences.push_back(mempool_sequence);
     }
     std::vector<std::pair<bool, uint256>> events;
     std::vector<MempoolRemovalReason> reasons;
+    /** The pool's sequence number of each event, in order. */
+    std::vector<uint64_t> sequences;
 };
 
 TEST_F(MempoolTest, ListenersHearAdditionsAndRemovalsInOrder)
@@ -321,6 +329,46 @@ TEST_F(MempoolTest, ListenersHearAdditionsAndRemovalsInOrder)
     const auto [p12, s12] = Coinbase(12);
     ASSERT_TRUE(m_pool->AcceptToMemoryPool(Spend(p12, s12, 5'000)).Accepted());
     EXPECT_EQ(listener.events.size(), 4u);
+}
+
+TEST_F(MempoolTest, SequenceNumbersCountEveryChange)
+{
+    // A pool that holds about two of these transactions, so evictions happen.
+    Mempool small{*m_chainstate, MempoolOptions{2 * 200, DEFAULT_MIN_RELAY_FEE_RATE}};
+    RecordingListener listener;
+    small.AddListener(&listener);
+    EXPECT_EQ(small.TxidsWithSequence().mempool_sequence, 1u);
+    const auto [p5, s5] = Coinbase(5);
+    const auto [p6, s6] = Coinbase(6);
+    const auto [p7, s7] = Coinbase(7);
+    const Transaction cheap = Spend(p5, s5, 1'000);
+    const Transaction mid = Spend(p6, s6, 5'000);
+    const Transaction rich = Spend(p7, s7, 9'000);
+    ASSERT_TRUE(small.AcceptToMemoryPool(cheap).Accepted());
+    ASSERT_TRUE(small.AcceptToMemoryPool(mid).Accepted());
+    ASSERT_TRUE(small.AcceptToMemoryPool(rich).Accepted());
+    // The third addition (3) comes before the eviction it causes (4).
+    EXPECT_EQ(listener.events, (std::vector{std::make_pair(true, cheap.GetTxid()), std::make_pair(true, mid.GetTxid()),
+                                            std::make_pair(true, rich.GetTxid()), std::make_pair(false, cheap.GetTxid())}));
+    EXPECT_EQ(listener.sequences, (std::vector<uint64_t>{1, 2, 3, 4}));
+    EXPECT_EQ(listener.reasons, (std::vector{MempoolRemovalReason::SIZE_LIMIT}));
+    EXPECT_EQ(small.Get(rich.GetTxid())->sequence, 3u);
+    // A transaction evicted at once is never heard of, but its addition and
+    // removal used two numbers.
+    const auto [p8, s8] = Coinbase(8);
+    EXPECT_EQ(small.AcceptToMemoryPool(Spend(p8, s8, 1'000)).state.GetReason(), "mempool full");
+    EXPECT_EQ(listener.events.size(), 4u);
+    const auto snapshot = small.TxidsWithSequence();
+    EXPECT_EQ(snapshot.mempool_sequence, 7u);
+    EXPECT_EQ(snapshot.txids, small.Txids());
+    // A block confirming a transaction: its removal takes the next number.
+    MineBlock({mid}, 5'000);
+    ASSERT_EQ(listener.events.size(), 5u);
+    EXPECT_EQ(listener.events[4], std::make_pair(false, mid.GetTxid()));
+    EXPECT_EQ(listener.sequences.back(), 7u);
+    EXPECT_EQ(listener.reasons.back(), MempoolRemovalReason::BLOCK);
+    EXPECT_EQ(small.TxidsWithSequence().mempool_sequence, 8u);
+    small.RemoveListener(&listener);
 }
 
 }  // namespace
