@@ -1,6 +1,7 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include "rpc_chain_fixture.h"
 
+#include <kernels/device.h>
 #include <mining/miner.h>
 #include <pouw/engine.h>
 #include <pouw/params.h>
@@ -298,9 +299,48 @@ TEST_F(MiningRpcTest, GetMiningInfoReportsTheBuiltInMiner)
     EXPECT_EQ(info.at("miner").at("backend").as_string(), "cpu");
     EXPECT_TRUE(info.at("miner").as_object().contains("blocks_found"));
     EXPECT_TRUE(info.at("miner").as_object().contains("tiles"));
+    // One engine, the CPU, with its own counters.
+    const json::array& devices{info.at("miner").at("devices").as_array()};
+    ASSERT_EQ(devices.size(), 1u);
+    EXPECT_EQ(devices.at(0).at("name").as_string(), "cpu");
+    EXPECT_EQ(devices.at(0).at("kind").as_string(), "cpu");
+    EXPECT_EQ(devices.at(0).at("index").to_number<int64_t>(), -1);
+    EXPECT_TRUE(devices.at(0).at("running").as_bool());
+    for (const char* field : {"units", "tiles", "macs", "seconds", "blocks_found", "errors", "spot_checks"}) {
+        EXPECT_GE(devices.at(0).at(field).to_number<int64_t>(), 0) << field;
+    }
+    EXPECT_EQ(devices.at(0).at("last_error").as_string(), "");
     (*miner)->Stop();
     EXPECT_FALSE(Call("getmininginfo").at("miner").at("running").as_bool());
     m_context->miner = nullptr;
+}
+
+TEST_F(MiningRpcTest, MinerDeviceSelection)
+{
+    MinerOptions options;
+    options.payout = Dest();
+    options.device = "cuda:0,0";
+    auto repeated = Miner::Start(*m_chainstate, *m_mempool, m_clock, options);
+    ASSERT_FALSE(repeated);
+    EXPECT_NE(repeated.error_message().find("named twice"), std::string::npos);
+    if (!CudaUnavailableReason().empty()) {
+        // No usable GPU here: "cuda" fails with the reason, "auto" mines on the CPU.
+        options.device = "cuda";
+        auto cuda = Miner::Start(*m_chainstate, *m_mempool, m_clock, options);
+        ASSERT_FALSE(cuda);
+        EXPECT_EQ(cuda.error_message(), "-minerdevice=cuda: no usable CUDA device: " + CudaUnavailableReason());
+        options.device = "cuda:0";
+        EXPECT_FALSE(Miner::Start(*m_chainstate, *m_mempool, m_clock, options));
+        options.device = "auto";
+        options.cpu_beside_gpu = true;
+        auto fallback = Miner::Start(*m_chainstate, *m_mempool, m_clock, options);
+        ASSERT_TRUE(fallback) << fallback.error_message();
+        const MinerStatus status{(*fallback)->Status()};
+        EXPECT_EQ(status.backend, "cpu");
+        ASSERT_EQ(status.devices.size(), 1u);
+        EXPECT_EQ(status.devices[0].kind, "cpu");
+        (*fallback)->Stop();
+    }
 }
 
 }  // namespace
