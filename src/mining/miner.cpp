@@ -3,6 +3,7 @@
 
 #include <kernels/device.h>
 #include <mining/block_assembler.h>
+#include <mining/gpu_engine.h>
 #include <mining/miner_devices.h>
 #include <mining/spot_check.h>
 #include <util/logging.h>
@@ -21,6 +22,7 @@ constexpr size_t MAX_TEMPLATE_TX_BYTES = MAX_BLOCK_SIZE - MAX_OPENING_SIZE - 100
 /** Nonces tried per EvaluateUnits call: small enough that a stop request or a
  *  new tip is noticed quickly, large enough to amortise the call. */
 constexpr uint64_t NONCE_BATCH = 64;
+static_assert(NONCE_BATCH <= GPU_ENGINE_MAX_BATCH, "a GPU engine batch holds one miner batch");
 /** Filler units tried before moving on; the nonce space of one is 2^64, so
  *  this only spreads work, it never runs out. */
 constexpr uint64_t NONCES_PER_FILLER = uint64_t{1} << 32;
@@ -54,12 +56,21 @@ Result<std::optional<Block>> MineBlockWith(const BlockTemplate& tmpl, const Chai
     for (uint64_t filler = options.filler_first; filler <= UINT32_MAX; filler += options.filler_stride) {
         const pouw::WorkUnit unit = pouw::MakeFillerUnit(header.prev_block, request.miner_key,
                                                          static_cast<uint32_t>(filler), params.shape_rules);
+        // The GPU engine keeps the unit on the device for all its nonces.
+        std::unique_ptr<GpuUnitEvaluator> gpu;
+        std::vector<pouw::TileState> states;
+        if (options.backend == pouw::TranscriptBackend::CUDA) {
+            auto opened = GpuUnitEvaluator::Open(unit);
+            if (!opened) return opened.error();
+            gpu = std::move(*opened);
+        }
         for (uint64_t nonce = 0; nonce < NONCES_PER_FILLER; nonce += NONCE_BATCH) {
             if (stop != nullptr && stop->load(std::memory_order_relaxed)) return std::optional<Block>{};
             if (units_done >= options.max_units) return std::optional<Block>{};
             request.nonce_begin = nonce;
             request.nonce_end = nonce + NONCE_BATCH;
-            auto mined = pouw::EvaluateUnits(request, std::span{&unit, 1}, params.shape_rules, pool, stop);
+            auto mined = gpu ? gpu->Evaluate(request, states)
+                             : pouw::EvaluateUnits(request, std::span{&unit, 1}, params.shape_rules, pool, stop);
             if (!mined) return mined.error();
             units_done += mined->counters.units;
             if (work != nullptr) *work += mined->counters;
@@ -67,7 +78,7 @@ Result<std::optional<Block>> MineBlockWith(const BlockTemplate& tmpl, const Chai
                 pouw::EngineRequest done{request};
                 done.nonce_end = mined->next_nonce;
                 if (done.nonce_end > done.nonce_begin) {
-                    if (auto checked = options.after_batch(unit, done); !checked) return checked.error();
+                    if (auto checked = options.after_batch(unit, done, states); !checked) return checked.error();
                 }
             }
             if (!mined->wins.empty()) {
@@ -195,8 +206,8 @@ Miner::EngineRun Miner::MineOn(size_t e, uint32_t slot, uint32_t slots, const Bl
         pool = nullptr;  // tiles run on the device, not the CPU pool
         const uint64_t every{m_options.spot_check_every};
         if (every > 0) {
-            options.after_batch = [&, every](const pouw::WorkUnit& unit,
-                                             const pouw::EngineRequest& batch) -> Result<void> {
+            options.after_batch = [&, every](const pouw::WorkUnit& unit, const pouw::EngineRequest& batch,
+                                             std::span<const pouw::TileState> states) -> Result<void> {
                 const uint64_t units{batch.nonce_end - batch.nonce_begin};
                 engine.units_since_check += units;
                 if (engine.units_since_check < every) return {};
@@ -207,7 +218,10 @@ Miner::EngineRun Miner::MineOn(size_t e, uint32_t slot, uint32_t slots, const Bl
                     static_cast<uint32_t>(engine.checks_done % unit.descriptor.shape.TileCount())};
                 ++engine.checks_done;
                 ++run.spot_checks;
-                auto outcome = SpotCheckTile(batch, unit, nonce, tile, pouw::TranscriptBackend::CUDA);
+                // The state the device mined with, recomputed on the CPU.
+                const size_t at{size_t(nonce - batch.nonce_begin) * unit.descriptor.shape.TileCount() + tile};
+                if (at >= states.size()) return Error{"spot check: the GPU engine returned no states"};
+                auto outcome = CheckTileState(batch, unit, nonce, tile, states[at]);
                 if (!outcome) return outcome.error();
                 if (*outcome == SpotCheckOutcome::DIFFERENT) {
                     run.mismatch = true;

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,16 +44,20 @@ Result<std::optional<Block>> MineBlock(const BlockTemplate& tmpl, const ChainPar
 struct MineOptions {
     /** Unit evaluations after which it gives up (returns nullopt). */
     uint64_t max_units{UINT64_MAX};
+    /** CUDA: the GPU engine (gpu_engine.h) on the calling thread's current
+     *  device, one persistent session per filler unit; else EvaluateUnits. */
     pouw::TranscriptBackend backend{pouw::BestTranscriptBackend()};
     /** Filler indices first, first + stride, ...: engines mining one template
      *  side by side take distinct `first` values and the same stride, so
      *  they never repeat each other's units. stride ≥ 1. */
     uint32_t filler_first{0};
     uint32_t filler_stride{1};
-    /** When set, called after every nonce batch with the unit and the batch's
-     *  request (nonces [nonce_begin, nonce_end)); an error ends the mining
-     *  with that error (the miner's spot checks use it). */
-    std::function<Result<void>(const pouw::WorkUnit&, const pouw::EngineRequest&)> after_batch;
+    /** When set, called after every nonce batch with the unit, the batch's
+     *  request (nonces [nonce_begin, nonce_end)) and, on the GPU engine,
+     *  every tile's state of the batch nonce-major (empty on the CPU); an
+     *  error ends the mining with that error (the miner's spot checks). */
+    std::function<Result<void>(const pouw::WorkUnit&, const pouw::EngineRequest&, std::span<const pouw::TileState>)>
+        after_batch;
 };
 
 /** MineBlock with its options spelled out (see MineOptions). */

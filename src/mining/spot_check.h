@@ -20,6 +20,13 @@ enum class SpotCheckOutcome {
     DIFFERENT,  //!< the backend's state differs from the CPU's: a backend bug
 };
 
+/** Recomputes tile `tile` of `unit` at `nonce` under `request` with the
+ *  SCALAR CPU kernel and compares it with `state`, what a device gave for it
+ *  (the GPU engine passes the state it mined with). Errors: `tile` out of
+ *  range, the CPU computation failed. */
+Result<SpotCheckOutcome> CheckTileState(const pouw::EngineRequest& request, const pouw::WorkUnit& unit, uint64_t nonce,
+                                        uint32_t tile, const pouw::TileState& state);
+
 /** Computes tile `tile` of `unit` at `nonce` under `request` (template and
  *  miner key) with `backend` and with the SCALAR CPU kernel and compares the
  *  states. Errors: `tile` out of range, or either computation failed (a CUDA

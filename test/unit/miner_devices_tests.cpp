@@ -1,10 +1,12 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 // -minerdevice parsing and resolution (pure functions over the runtime's
 // device list), and the spot check of the GPU engine run with CPU backends.
+#include <mining/gpu_engine.h>
 #include <mining/miner_devices.h>
 #include <mining/spot_check.h>
 
 #include <pouw/engine.h>
+#include <primitives/block.h>
 #include <pouw/params.h>
 #include <util/strencodings.h>
 #include <util/uint256.h>
@@ -162,6 +164,69 @@ TEST(MinerDevices, SpotCheckAgreesOnTheCpu)
     }
     const auto out_of_range = SpotCheckTile(request, unit, 7, tiles, pouw::TranscriptBackend::SCALAR);
     EXPECT_FALSE(out_of_range);
+}
+
+/** A regtest-difficulty request on a fixed previous block. */
+pouw::EngineRequest EasyRequest()
+{
+    BlockHeader header;
+    header.bits = 0x207fffff;
+    pouw::EngineRequest request{RegtestRequest()};
+    request.template_bytes = header.SerializeTemplate();
+    return request;
+}
+
+bool HaveGpu() { return pouw::TranscriptBackendSupported(pouw::TranscriptBackend::CUDA); }
+
+TEST(GpuEngine, OpenFailsCleanlyWithoutAGpu)
+{
+    if (HaveGpu()) GTEST_SKIP() << "a usable CUDA device is present";
+    const pouw::EngineRequest request{EasyRequest()};
+    const pouw::WorkUnit unit{pouw::MakeFillerUnit(uint256{}, request.miner_key, 0, pouw::ShapeRules::Regtest())};
+    auto opened = GpuUnitEvaluator::Open(unit);
+    ASSERT_FALSE(opened);
+    EXPECT_NE(opened.error_message().find("CUDA"), std::string::npos) << opened.error_message();
+}
+
+/** Runs only on a machine with a usable GPU: the GPU engine finds exactly the
+ *  CPU engine's wins over a batch, and its states pass the spot check. */
+TEST(GpuEngine, MatchesTheCpuEngine)
+{
+    if (!HaveGpu()) GTEST_SKIP() << "no usable CUDA device: " << CudaUnavailableReason();
+    pouw::EngineRequest request{EasyRequest()};
+    request.stop_at_first_win = false;
+    request.backend = pouw::BestTranscriptBackend();
+    for (const auto& rules : {pouw::ShapeRules::Regtest(), pouw::ShapeRules::Main()}) {
+        const pouw::WorkUnit unit{pouw::MakeFillerUnit(uint256{}, request.miner_key, 5, rules)};
+        auto gpu = GpuUnitEvaluator::Open(unit);
+        ASSERT_TRUE(gpu) << gpu.error_message();
+        request.nonce_begin = 10;
+        request.nonce_end = 14;
+        std::vector<pouw::TileState> states;
+        auto on_gpu = (*gpu)->Evaluate(request, states);
+        ASSERT_TRUE(on_gpu) << on_gpu.error_message();
+        auto on_cpu = pouw::EvaluateUnits(request, std::span{&unit, 1}, rules, nullptr, nullptr);
+        ASSERT_TRUE(on_cpu) << on_cpu.error_message();
+        EXPECT_EQ(on_gpu->counters.units, on_cpu->counters.units);
+        EXPECT_EQ(on_gpu->counters.tiles, on_cpu->counters.tiles);
+        EXPECT_EQ(on_gpu->counters.macs, on_cpu->counters.macs);
+        ASSERT_EQ(on_gpu->wins.size(), on_cpu->wins.size());
+        for (size_t w = 0; w < on_gpu->wins.size(); ++w) {
+            EXPECT_EQ(on_gpu->wins[w].proof, on_cpu->wins[w].proof) << w;
+            EXPECT_EQ(on_gpu->wins[w].opening, on_cpu->wins[w].opening) << w;
+        }
+        const uint32_t tiles{unit.descriptor.shape.TileCount()};
+        ASSERT_EQ(states.size(), size_t{4} * tiles);
+        for (const uint32_t tile : {0u, tiles - 1}) {
+            const auto outcome = CheckTileState(request, unit, 12, tile, states[2 * tiles + tile]);
+            ASSERT_TRUE(outcome) << outcome.error_message();
+            EXPECT_EQ(*outcome, SpotCheckOutcome::SAME);
+        }
+        // A state from another nonce is caught.
+        const auto wrong = CheckTileState(request, unit, 12, 0, states[0]);
+        ASSERT_TRUE(wrong);
+        EXPECT_EQ(*wrong, SpotCheckOutcome::DIFFERENT);
+    }
 }
 
 }  // namespace

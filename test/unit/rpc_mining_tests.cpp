@@ -10,6 +10,9 @@
 #include <rpc/tx_json.h>
 #include <util/strencodings.h>
 
+#include <chrono>
+#include <thread>
+
 namespace hpips::test {
 namespace {
 
@@ -341,6 +344,40 @@ TEST_F(MiningRpcTest, MinerDeviceSelection)
         EXPECT_EQ(status.devices[0].kind, "cpu");
         (*fallback)->Stop();
     }
+}
+
+/** Runs only on a machine with a usable GPU: the built-in miner mines on
+ *  every GPU with a spot check after every unit, finds blocks, and reports
+ *  each device. */
+TEST_F(MiningRpcTest, MinerMinesOnTheGpu)
+{
+    if (!CudaUnavailableReason().empty()) GTEST_SKIP() << "no usable CUDA device: " << CudaUnavailableReason();
+    MinerOptions options;
+    options.payout = Dest();
+    options.device = "cuda";
+    options.spot_check_every = 1;
+    const int64_t start_height{Call("getblockcount").to_number<int64_t>()};
+    auto miner = Miner::Start(*m_chainstate, *m_mempool, m_clock, options);
+    ASSERT_TRUE(miner) << miner.error_message();
+    m_context->miner = miner->get();
+    for (int i = 0; i < 600 && (*miner)->Status().blocks_found < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    }
+    const MinerStatus status{(*miner)->Status()};
+    EXPECT_GE(status.blocks_found, 2u);
+    EXPECT_EQ(status.backend, "cuda");
+    ASSERT_FALSE(status.devices.empty());
+    for (const MinerDeviceStatus& device : status.devices) {
+        EXPECT_EQ(device.kind, "cuda");
+        EXPECT_TRUE(device.running) << device.name << ": " << device.last_error;
+        EXPECT_EQ(device.errors, 0u) << device.last_error;
+    }
+    EXPECT_GE(status.devices[0].spot_checks, 1u);
+    const json::value info = Call("getmininginfo");
+    EXPECT_EQ(info.at("miner").at("devices").as_array().size(), status.devices.size());
+    (*miner)->Stop();
+    m_context->miner = nullptr;
+    EXPECT_GT(Call("getblockcount").to_number<int64_t>(), start_height);
 }
 
 }  // namespace

@@ -11,7 +11,9 @@
 #include <cuda_runtime.h>
 #include <mma.h>
 
+#include <memory>
 #include <string>
+#include <utility>
 
 namespace hpips::pouw::cuda {
 namespace {
@@ -458,6 +460,77 @@ Result<void> DrawNoiseOnDevice(const uint32_t* seed_words, uint32_t row_begin, u
     if (auto r = CopyToHost(out.e_minus, noise.EMinus(), k); !r) return r;
     if (auto r = CopyToHost(out.f_plus, noise.FPlus(), k); !r) return r;
     return CopyToHost(out.f_minus, noise.FMinus(), k);
+}
+
+struct DeviceUnitSession::Impl {
+    uint32_t rows{0};
+    uint32_t cols{0};
+    uint32_t k{0};
+    uint32_t tiles{0};
+    DeviceBuffer<int8_t> a, b, a_noisy, b_noisy;
+    DeviceBuffer<uint32_t> states, bad;
+    DeviceNoise noise;
+};
+
+DeviceUnitSession::DeviceUnitSession(std::unique_ptr<Impl> impl) : m_impl{std::move(impl)} {}
+
+DeviceUnitSession::~DeviceUnitSession() = default;
+
+uint32_t DeviceUnitSession::Tiles() const { return m_impl->tiles; }
+
+Result<std::unique_ptr<DeviceUnitSession>> DeviceUnitSession::Open(uint32_t rows, uint32_t cols, uint32_t k,
+                                                                   const int8_t* a, const int8_t* b)
+{
+    if (auto r = CheckDeviceShape(rows, cols, k); !r) return r.error();
+    if (a == nullptr || b == nullptr) return Error{"device session: missing operand"};
+    if (auto r = RequireUsableDevice(); !r) return r.error();
+    auto impl = std::make_unique<Impl>();
+    impl->rows = rows;
+    impl->cols = cols;
+    impl->k = k;
+    impl->tiles = (rows / TILE) * (cols / TILE);
+    const size_t a_size{size_t{rows} * k}, b_size{size_t{k} * cols};
+    if (auto r = impl->a.Allocate(a_size); !r) return r.error();
+    if (auto r = impl->b.Allocate(b_size); !r) return r.error();
+    if (auto r = impl->a_noisy.Allocate(a_size); !r) return r.error();
+    if (auto r = impl->b_noisy.Allocate(b_size); !r) return r.error();
+    if (auto r = impl->states.Allocate(size_t{SESSION_MAX_BATCH} * impl->tiles * STATE_WORDS); !r) return r.error();
+    if (auto r = impl->bad.Allocate(1); !r) return r.error();
+    if (auto r = AllocateNoise(impl->noise, rows, cols, k); !r) return r.error();
+    if (auto r = CopyToDevice(impl->a.get(), a, a_size); !r) return r.error();
+    if (auto r = CopyToDevice(impl->b.get(), b, b_size); !r) return r.error();
+    if (auto r = CudaCheck(cudaMemset(impl->bad.get(), 0, sizeof(uint32_t)), "cudaMemset"); !r) return r.error();
+    return std::unique_ptr<DeviceUnitSession>{new DeviceUnitSession{std::move(impl)}};
+}
+
+Result<void> DeviceUnitSession::RunBatch(const uint32_t* seed_words, uint32_t count, uint32_t* states)
+{
+    if (count == 0 || count > SESSION_MAX_BATCH) return Error{"device session: batch of 1 to 256 nonces"};
+    if (seed_words == nullptr || states == nullptr) return Error{"device session: missing buffer"};
+    Impl& s{*m_impl};
+    const size_t a_size{size_t{s.rows} * s.k}, b_size{size_t{s.k} * s.cols};
+    const size_t words_per_nonce{size_t{s.tiles} * STATE_WORDS};
+    // Every kernel of the batch goes to the default stream in order, so one
+    // set of noise and A', B' buffers serves every nonce in turn.
+    for (uint32_t i{0}; i < count; ++i) {
+        if (auto r = LaunchDrawNoise(seed_words + size_t{8} * i, 0, s.rows, 0, s.cols, s.k, s.noise); !r) return r;
+        NoisyAKernel<<<Blocks(a_size, ELEMENT_THREADS), ELEMENT_THREADS>>>(
+            s.a.get(), s.noise.e_left.get(), s.noise.EPlus(), s.noise.EMinus(), s.rows, s.k, s.a_noisy.get(),
+            s.bad.get());
+        if (auto r = CheckLaunch("A' kernel launch"); !r) return r;
+        NoisyBKernel<<<Blocks(b_size, ELEMENT_THREADS), ELEMENT_THREADS>>>(
+            s.b.get(), s.noise.f_right.get(), s.noise.FPlus(), s.noise.FMinus(), s.cols, s.k, s.b_noisy.get(),
+            s.bad.get());
+        if (auto r = CheckLaunch("B' kernel launch"); !r) return r;
+        TileFoldKernel<<<s.tiles, FOLD_THREADS>>>(s.a_noisy.get(), s.b_noisy.get(), s.cols, s.k,
+                                                  s.states.get() + i * words_per_nonce, nullptr);
+        if (auto r = CheckLaunch("transcript kernel launch"); !r) return r;
+    }
+    if (auto r = CudaCheck(cudaDeviceSynchronize(), "pouw session kernels"); !r) return r;
+    uint32_t bad{0};
+    if (auto r = CopyToHost(&bad, s.bad.get(), 1); !r) return r;
+    if (bad != 0) return Error{"input-out-of-range"};
+    return CopyToHost(states, s.states.get(), count * words_per_nonce);
 }
 
 }  // namespace hpips::pouw::cuda
