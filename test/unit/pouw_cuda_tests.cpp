@@ -450,14 +450,17 @@ TEST(PouwCudaBackend, SessionMatchesCpu)
         auto session = cuda::CudaUnitSession::Open(data);
         ASSERT_TRUE(session) << what << ": " << session.error_message();
         ASSERT_EQ(session->Tiles(), shape.TileCount());
-        for (const size_t batch : {size_t{1}, size_t{3}}) {
+        // One nonce, and more nonces than lanes (a lane serves several in turn).
+        for (const size_t batch : {size_t{1}, size_t{cuda::SESSION_LANES + 2}}) {
             std::vector<uint256> seeds;
             for (size_t i = 0; i < batch; ++i) seeds.push_back(TestSeed(static_cast<uint32_t>(100 * batch + i)));
             auto states = session->Run(seeds);
             ASSERT_TRUE(states) << what << ": " << states.error_message();
             ASSERT_EQ(states->size(), batch * shape.TileCount());
             for (size_t i = 0; i < batch; ++i) {
-                auto cpu = ComputeUnitTranscript(data, Noise::DrawUnit(seeds[i], shape), TranscriptOptions{});
+                TranscriptOptions cpu_options;
+                cpu_options.backend = BestTranscriptBackend();
+                auto cpu = ComputeUnitTranscript(data, Noise::DrawUnit(seeds[i], shape), cpu_options);
                 ASSERT_TRUE(cpu) << cpu.error_message();
                 EXPECT_TRUE(std::equal(cpu->states.begin(), cpu->states.end(),
                                        states->begin() + i * shape.TileCount()))

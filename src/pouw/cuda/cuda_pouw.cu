@@ -316,19 +316,19 @@ Result<void> AllocateNoise(DeviceNoise& noise, uint32_t rows, uint32_t cols, uin
 
 /** Enqueues the noise draw from σ. */
 Result<void> LaunchDrawNoise(const uint32_t* seed_words, uint32_t row_begin, uint32_t rows, uint32_t col_begin,
-                             uint32_t cols, uint32_t k, const DeviceNoise& noise)
+                             uint32_t cols, uint32_t k, const DeviceNoise& noise, cudaStream_t stream = nullptr)
 {
     SeedKey key{};
     for (uint32_t i{0}; i < 8; ++i) key.words[i] = seed_words[i];
-    DrawOuterKernel<<<Blocks(rows, ELEMENT_THREADS), ELEMENT_THREADS>>>(key, DOMAIN_E_LEFT, row_begin, rows,
-                                                                         noise.e_left.get());
+    DrawOuterKernel<<<Blocks(rows, ELEMENT_THREADS), ELEMENT_THREADS, 0, stream>>>(key, DOMAIN_E_LEFT, row_begin,
+                                                                                    rows, noise.e_left.get());
     if (auto r = CheckLaunch("noise kernel launch"); !r) return r;
-    DrawOuterKernel<<<Blocks(cols, ELEMENT_THREADS), ELEMENT_THREADS>>>(key, DOMAIN_F_RIGHT, col_begin, cols,
-                                                                         noise.f_right.get());
+    DrawOuterKernel<<<Blocks(cols, ELEMENT_THREADS), ELEMENT_THREADS, 0, stream>>>(key, DOMAIN_F_RIGHT, col_begin,
+                                                                                    cols, noise.f_right.get());
     if (auto r = CheckLaunch("noise kernel launch"); !r) return r;
     const uint32_t steps{k / STEP};
-    DrawPathsKernel<<<Blocks(2 * size_t{steps}, TILE), TILE>>>(key, steps, noise.EPlus(), noise.EMinus(),
-                                                               noise.FPlus(), noise.FMinus());
+    DrawPathsKernel<<<Blocks(2 * size_t{steps}, TILE), TILE, 0, stream>>>(key, steps, noise.EPlus(), noise.EMinus(),
+                                                                          noise.FPlus(), noise.FMinus());
     return CheckLaunch("path kernel launch");
 }
 
@@ -462,14 +462,30 @@ Result<void> DrawNoiseOnDevice(const uint32_t* seed_words, uint32_t row_begin, u
     return CopyToHost(out.f_minus, noise.FMinus(), k);
 }
 
+/** One lane of a session: its own stream and its own noise, A' and B', so
+ *  the lanes' nonces run side by side on the device (a unit of n = 64 has
+ *  only m/64 tiles, far fewer blocks than the device has multiprocessors). */
+struct SessionLane {
+    cudaStream_t stream{nullptr};
+    DeviceBuffer<int8_t> a_noisy, b_noisy;
+    DeviceNoise noise;
+};
+
 struct DeviceUnitSession::Impl {
     uint32_t rows{0};
     uint32_t cols{0};
     uint32_t k{0};
     uint32_t tiles{0};
-    DeviceBuffer<int8_t> a, b, a_noisy, b_noisy;
+    DeviceBuffer<int8_t> a, b;
     DeviceBuffer<uint32_t> states, bad;
-    DeviceNoise noise;
+    SessionLane lanes[SESSION_LANES];
+
+    ~Impl()
+    {
+        for (SessionLane& lane : lanes) {
+            if (lane.stream != nullptr) (void)cudaStreamDestroy(lane.stream);
+        }
+    }
 };
 
 DeviceUnitSession::DeviceUnitSession(std::unique_ptr<Impl> impl) : m_impl{std::move(impl)} {}
@@ -492,14 +508,22 @@ Result<std::unique_ptr<DeviceUnitSession>> DeviceUnitSession::Open(uint32_t rows
     const size_t a_size{size_t{rows} * k}, b_size{size_t{k} * cols};
     if (auto r = impl->a.Allocate(a_size); !r) return r.error();
     if (auto r = impl->b.Allocate(b_size); !r) return r.error();
-    if (auto r = impl->a_noisy.Allocate(a_size); !r) return r.error();
-    if (auto r = impl->b_noisy.Allocate(b_size); !r) return r.error();
     if (auto r = impl->states.Allocate(size_t{SESSION_MAX_BATCH} * impl->tiles * STATE_WORDS); !r) return r.error();
     if (auto r = impl->bad.Allocate(1); !r) return r.error();
-    if (auto r = AllocateNoise(impl->noise, rows, cols, k); !r) return r.error();
+    for (SessionLane& lane : impl->lanes) {
+        if (auto r = CudaCheck(cudaStreamCreateWithFlags(&lane.stream, cudaStreamNonBlocking), "cudaStreamCreate");
+            !r) {
+            return r.error();
+        }
+        if (auto r = lane.a_noisy.Allocate(a_size); !r) return r.error();
+        if (auto r = lane.b_noisy.Allocate(b_size); !r) return r.error();
+        if (auto r = AllocateNoise(lane.noise, rows, cols, k); !r) return r.error();
+    }
+    // Blocking copies on the default stream: done before any lane starts.
     if (auto r = CopyToDevice(impl->a.get(), a, a_size); !r) return r.error();
     if (auto r = CopyToDevice(impl->b.get(), b, b_size); !r) return r.error();
     if (auto r = CudaCheck(cudaMemset(impl->bad.get(), 0, sizeof(uint32_t)), "cudaMemset"); !r) return r.error();
+    if (auto r = CudaCheck(cudaDeviceSynchronize(), "session upload"); !r) return r.error();
     return std::unique_ptr<DeviceUnitSession>{new DeviceUnitSession{std::move(impl)}};
 }
 
@@ -510,22 +534,28 @@ Result<void> DeviceUnitSession::RunBatch(const uint32_t* seed_words, uint32_t co
     Impl& s{*m_impl};
     const size_t a_size{size_t{s.rows} * s.k}, b_size{size_t{s.k} * s.cols};
     const size_t words_per_nonce{size_t{s.tiles} * STATE_WORDS};
-    // Every kernel of the batch goes to the default stream in order, so one
-    // set of noise and A', B' buffers serves every nonce in turn.
+    // Nonce i runs on lane i mod SESSION_LANES: within a lane the kernels are
+    // in order on its stream, so the lane's noise and A', B' serve its nonces
+    // in turn; the lanes run side by side. Each nonce writes its own states.
     for (uint32_t i{0}; i < count; ++i) {
-        if (auto r = LaunchDrawNoise(seed_words + size_t{8} * i, 0, s.rows, 0, s.cols, s.k, s.noise); !r) return r;
-        NoisyAKernel<<<Blocks(a_size, ELEMENT_THREADS), ELEMENT_THREADS>>>(
-            s.a.get(), s.noise.e_left.get(), s.noise.EPlus(), s.noise.EMinus(), s.rows, s.k, s.a_noisy.get(),
-            s.bad.get());
+        SessionLane& lane{s.lanes[i % SESSION_LANES]};
+        if (auto r = LaunchDrawNoise(seed_words + size_t{8} * i, 0, s.rows, 0, s.cols, s.k, lane.noise, lane.stream);
+            !r) {
+            return r;
+        }
+        NoisyAKernel<<<Blocks(a_size, ELEMENT_THREADS), ELEMENT_THREADS, 0, lane.stream>>>(
+            s.a.get(), lane.noise.e_left.get(), lane.noise.EPlus(), lane.noise.EMinus(), s.rows, s.k,
+            lane.a_noisy.get(), s.bad.get());
         if (auto r = CheckLaunch("A' kernel launch"); !r) return r;
-        NoisyBKernel<<<Blocks(b_size, ELEMENT_THREADS), ELEMENT_THREADS>>>(
-            s.b.get(), s.noise.f_right.get(), s.noise.FPlus(), s.noise.FMinus(), s.cols, s.k, s.b_noisy.get(),
-            s.bad.get());
+        NoisyBKernel<<<Blocks(b_size, ELEMENT_THREADS), ELEMENT_THREADS, 0, lane.stream>>>(
+            s.b.get(), lane.noise.f_right.get(), lane.noise.FPlus(), lane.noise.FMinus(), s.cols, s.k,
+            lane.b_noisy.get(), s.bad.get());
         if (auto r = CheckLaunch("B' kernel launch"); !r) return r;
-        TileFoldKernel<<<s.tiles, FOLD_THREADS>>>(s.a_noisy.get(), s.b_noisy.get(), s.cols, s.k,
-                                                  s.states.get() + i * words_per_nonce, nullptr);
+        TileFoldKernel<<<s.tiles, FOLD_THREADS, 0, lane.stream>>>(lane.a_noisy.get(), lane.b_noisy.get(), s.cols, s.k,
+                                                                  s.states.get() + i * words_per_nonce, nullptr);
         if (auto r = CheckLaunch("transcript kernel launch"); !r) return r;
     }
+    // Waits for every lane (non-blocking streams included).
     if (auto r = CudaCheck(cudaDeviceSynchronize(), "pouw session kernels"); !r) return r;
     uint32_t bad{0};
     if (auto r = CopyToHost(&bad, s.bad.get(), 1); !r) return r;

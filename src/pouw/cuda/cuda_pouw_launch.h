@@ -86,15 +86,20 @@ Result<void> DrawNoiseOnDevice(const uint32_t* seed_words, uint32_t row_begin, u
 
 /** Most nonces one DeviceUnitSession::RunBatch takes. */
 constexpr uint32_t SESSION_MAX_BATCH{256};
+/** Streams (each with its own noise, A' and B') a session spreads a batch's
+ *  nonces over, so that small units fill the device. */
+constexpr uint32_t SESSION_LANES{8};
 
 /** The miner engine's persistent device state for one unit: A and B are
  *  uploaded once at Open, and every buffer a nonce needs (noise, A', B',
  *  states) is allocated once and reused, so a batch of nonces costs only its
  *  kernels and the copy of the states back (no allocation, no operand upload
- *  per nonce). Each nonce's noise is drawn on the device from its σ. Kernels
- *  run on the device that was current when Open ran (the caller's thread
- *  selects it) on that device's default stream; a session is used by one
- *  thread at a time. */
+ *  per nonce). Each nonce's noise is drawn on the device from its σ. The
+ *  nonces of a batch are spread over SESSION_LANES streams, each with its own
+ *  noise, A' and B', so they run side by side; one synchronisation per batch.
+ *  Kernels run on the device that was current when Open ran (the caller's
+ *  thread selects it; use it only while that device is current); a session
+ *  is used by one thread at a time. */
 class DeviceUnitSession {
 public:
     /** Same shape rules as DeviceRun; a and b (host, rows × k and k × cols
