@@ -64,9 +64,11 @@ run_limited() {
 BIN="$HERE/bin"
 [[ -d "$BIN" && -d "$HERE/lib" ]] || { say "no bin/ and lib/ next to this script: run it from the bundle (contrib/gpu-bundle.sh)"; exit 2; }
 TOOLKIT_LIBS=""
-for dir in "${CUDA_HOME:-}/lib64" /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13*/lib64; do
-    [[ -d "$dir" ]] && TOOLKIT_LIBS="$TOOLKIT_LIBS:$dir"
+for dir in ${CUDA_HOME:+"$CUDA_HOME/lib64"} /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib \
+    /usr/local/cuda-13*/lib64; do
+    [[ -d "$dir" && ":$TOOLKIT_LIBS:" != *":$dir:"* ]] && TOOLKIT_LIBS="$TOOLKIT_LIBS:$dir"
 done
+ORIGINAL_LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}"
 export LD_LIBRARY_PATH="$HERE/lib$TOOLKIT_LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 {
@@ -138,7 +140,16 @@ if (( RUN_TESTS )); then
     if command -v python3 > /dev/null; then
         log="$OUT/feature_miner_devices.log"
         status=0
-        run_limited 60 "$log" python3 "$HERE/functional/feature_miner_devices.py" --bindir "$BIN" || status=$?
+        # python3 keeps the machine's libraries (the bundle's libstdc++ may be
+        # older than its own); only the node and the CLI get the bundle's.
+        WRAP="$OUT/wrapped-bin"
+        mkdir -p "$WRAP"
+        for tool in hpipsd hpips-cli; do
+            printf '#!/bin/sh\nLD_LIBRARY_PATH="%s" exec "%s" "$@"\n' "$LD_LIBRARY_PATH" "$BIN/$tool" > "$WRAP/$tool"
+            chmod +x "$WRAP/$tool"
+        done
+        run_limited 60 "$log" env LD_LIBRARY_PATH="$ORIGINAL_LD_LIBRARY_PATH" \
+            python3 "$HERE/functional/feature_miner_devices.py" --bindir "$WRAP" || status=$?
         verdict=PASS
         (( status == 124 || status == 137 )) && verdict="TIMEOUT (60s)"
         (( status != 0 )) && [[ "$verdict" == PASS ]] && verdict=FAIL
