@@ -285,6 +285,12 @@ struct NppStreamContext {
     int nCudaDevAttrComputeCapabilityMinor;
     unsigned int nStreamFlags;
     int nReserved0;
+    // Newer NPP documentation shows an optional workspace handle after
+    // nStreamFlags. The context is the last argument and passed by value, so
+    // zeroed room after the 12.x fields is harmless to a library that does
+    // not read it, and means "no workspace" to one that does.
+    void* workspace_or_reserved;
+    unsigned char room[64];
 };
 constexpr int NPP_MASK_SIZE_5_X_5{201};
 constexpr int NPP_BORDER_REPLICATE{2};
