@@ -35,6 +35,9 @@ class MinerDevicesTest(HpipsTestFramework):
             node.assert_start_raises_init_error(self.mine_args(bad, "-minerthreads=1"),
                                                 f"Invalid -minerdevice '{bad}'")
         node.assert_start_raises_init_error(self.mine_args("cpu", "-minerspotcheck=-1"), "Invalid -minerspotcheck")
+        # MAX_MINER_SPOT_CHECK is 2^40: one more is refused.
+        node.assert_start_raises_init_error(self.mine_args("cpu", f"-minerspotcheck={2**40 + 1}"),
+                                            "Invalid -minerspotcheck")
 
     def test_auto(self):
         node = self.nodes[0]
