@@ -77,6 +77,16 @@ std::vector<DeviceInfo> ListCudaDevices() { return GetProbe().devices; }
 
 std::string CudaUnavailableReason() { return ReasonFor(GetProbe()); }
 
+Result<void> UseCudaDeviceOnThisThread(int index)
+{
+#ifdef HPIPS_HAVE_CUDA
+    return cuda::UseCudaDevice(index);
+#else
+    (void)index;
+    return Error{"built without CUDA"};
+#endif
+}
+
 Result<Backend> BackendSelector::Select(std::string_view preference)
 {
     const Probe& probe{GetProbe()};

@@ -52,6 +52,11 @@ std::vector<DeviceInfo> ListCudaDevices();
  *  an empty string when there is one. */
 std::string CudaUnavailableReason();
 
+/** Makes CUDA device `index` the calling thread's current device, so the
+ *  CUDA backends' calls from this thread run there (one engine thread per
+ *  device). An error when built without CUDA or when the runtime refuses. */
+Result<void> UseCudaDeviceOnThisThread(int index);
+
 /** Resolves a user's backend preference once per object and logs the outcome
  *  of the first "auto" resolution as one line ("kernels: ..."), so a node that
  *  asks per job does not repeat itself. Thread-safe. */

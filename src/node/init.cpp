@@ -478,6 +478,12 @@ Result<void> StartMiner(NodeContext& node)
     if (!threads) return Error{"Invalid -minerthreads: '" + args.GetArg("minerthreads", "") + "'"};
     options.threads = static_cast<size_t>(*threads);
     options.device = args.GetArg("minerdevice", "auto");
+    // Beside GPUs the CPU mines only when asked to (-minerthreads given).
+    options.cpu_beside_gpu = args.IsSet("minerthreads");
+    const auto spot_check = IntInRange(args, "minerspotcheck", static_cast<int64_t>(DEFAULT_MINER_SPOT_CHECK), 0,
+                                       MAX_MINER_SPOT_CHECK);
+    if (!spot_check) return Error{"Invalid -minerspotcheck: '" + args.GetArg("minerspotcheck", "") + "'"};
+    options.spot_check_every = static_cast<uint64_t>(*spot_check);
     auto miner = Miner::Start(*node.chainstate, *node.mempool, node.clock, std::move(options));
     if (!miner) return Error{"Cannot start the miner: " + miner.error_message()};
     node.miner = std::move(*miner);

@@ -167,7 +167,13 @@ constexpr auto NODE_OPTIONS = std::to_array<OptionSpec>({
     {"mine", OptionKind::BOOL, "", "Mine blocks (default: 0)", MINING},
     {"mineraddress", OptionKind::VALUE, "address", "Pay mined blocks to this address", MINING},
     {"minerthreads", OptionKind::VALUE, "n", "Threads used by the miner (default: number of cores)", MINING},
-    {"minerdevice", OptionKind::VALUE, "device", "Device the miner runs kernels on: auto, cpu or cuda (default: auto)",
+    {"minerdevice", OptionKind::VALUE, "device",
+     "Devices the miner runs on: auto (every GPU, else the CPU), cpu, cuda (every GPU) or cuda:N[,N...] (those "
+     "GPUs); beside GPUs the CPU mines too when -minerthreads is given (default: auto)",
+     MINING},
+    {"minerspotcheck", OptionKind::VALUE, "n",
+     "Recompute one tile in every <n> units a GPU mines on the CPU; a difference stops that GPU (0: never; "
+     "default: 1024)",
      MINING},
 
     {"dashboard", OptionKind::VALUE, "addr:port",

@@ -291,7 +291,11 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                   "  \"chain\" : \"str\",       (string) current network name (main, test, regtest)\n"
                   "  \"warnings\" : \"str\",    (string) any network and blockchain warnings\n"
                   "  \"miner\" : {            (json object, optional) the built-in miner, when it runs\n"
-                  "    \"running\", \"backend\", \"blocks_found\", \"units\", \"tiles\" (tickets checked), \"macs\", \"seconds\"\n"
+                  "    \"running\", \"backend\", \"blocks_found\", \"units\", \"tiles\" (tickets checked), \"macs\", \"seconds\",\n"
+                  "    \"devices\" : [       (json array) one object per engine: \"name\", \"kind\" (cpu or cuda), \"index\"\n"
+                  "                        (CUDA ordinal, -1 for the CPU), \"running\", \"units\", \"tiles\", \"macs\",\n"
+                  "                        \"seconds\", \"blocks_found\", \"errors\", \"spot_checks\", \"last_error\"\n"
+                  "    ]\n"
                   "  }\n"
                   "}",
         .examples = HelpExampleCli("getmininginfo", "") + HelpExampleRpc("getmininginfo", ""),
@@ -316,6 +320,24 @@ Result<void> RegisterMiningRPCCommands(RPCTable& table, ChainContext& context)
                 miner["tiles"] = status.work.tiles;
                 miner["macs"] = status.work.macs;
                 miner["seconds"] = status.work.nanoseconds / 1'000'000'000;
+                json::array devices;
+                for (const MinerDeviceStatus& engine : status.devices) {
+                    json::object device;
+                    device["name"] = engine.name;
+                    device["kind"] = engine.kind;
+                    device["index"] = engine.index;
+                    device["running"] = engine.running;
+                    device["units"] = engine.work.units;
+                    device["tiles"] = engine.work.tiles;
+                    device["macs"] = engine.work.macs;
+                    device["seconds"] = engine.work.nanoseconds / 1'000'000'000;
+                    device["blocks_found"] = engine.blocks_found;
+                    device["errors"] = engine.errors;
+                    device["spot_checks"] = engine.spot_checks;
+                    device["last_error"] = engine.last_error;
+                    devices.push_back(std::move(device));
+                }
+                miner["devices"] = std::move(devices);
                 out["miner"] = std::move(miner);
             }
             return out;

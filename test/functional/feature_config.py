@@ -177,7 +177,8 @@ class ConfigTest(HpipsTestFramework):
                        "-printtoconsole", "-rpcbind=<addr[:port]>", "-rpcallowip=<ip>", "-rpcport=<port>",
                        "-rpcuser=<user>", "-rpcpassword=<pw>", "-rpcauth=<userpw>", "-rpccookiefile=<loc>",
                        "-rpcthreads=<n>", "-rpcworkqueue=<n>", "-server", "-dbcache=<n>", "-mine",
-                       "-mineraddress=<address>", "-minerthreads=<n>", "-minerdevice=<device>", "-reindex"):
+                       "-mineraddress=<address>", "-minerthreads=<n>", "-minerdevice=<device>", "-minerspotcheck=<n>",
+                       "-reindex"):
             assert_in("  " + option + "\n", res.stdout)
 
 

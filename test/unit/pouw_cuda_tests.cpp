@@ -424,6 +424,61 @@ TEST(PouwCudaBackend, DeviceRejectsInputsOutOfRange)
     ASSERT_FALSE(b_bad);
     EXPECT_EQ(b_bad.error_message(), "input-out-of-range");
 }
+TEST(PouwCudaBackend, SessionArgumentsAndNoDevice)
+{
+    UnitData data{RandomUnit(UnitShape{64, 64, 64}, 9)};
+    data.a.pop_back();
+    auto bad = cuda::CudaUnitSession::Open(data);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error_message(), "unit data does not match its shape");
+    if (HasUsableCudaDevice()) return;
+    auto none = cuda::CudaUnitSession::Open(RandomUnit(UnitShape{64, 64, 64}, 9));
+    ASSERT_FALSE(none);
+    EXPECT_NE(none.error_message().find("CUDA"), std::string::npos) << none.error_message();
+}
+
+/** The miner's persistent session (A and B uploaded once, noise drawn on the
+ *  device per seed, buffers reused across nonces and batches) gives the CPU's
+ *  states for every seed of every batch, at the unit shapes. */
+TEST(PouwCudaBackend, SessionMatchesCpu)
+{
+    if (!HasUsableCudaDevice()) GTEST_SKIP() << "no usable CUDA device: " << CudaUnavailableReason();
+    for (const UnitShape shape : {UnitShape{64, 64, 64}, UnitShape{1024, 64, 4096}, UnitShape{1024, 256, 2304},
+                                  UnitShape{2048, 256, 512}}) {
+        const std::string what{std::to_string(shape.m) + "x" + std::to_string(shape.n) + "x" + std::to_string(shape.k)};
+        const UnitData data{RandomUnit(shape, shape.n + 1)};
+        auto session = cuda::CudaUnitSession::Open(data);
+        ASSERT_TRUE(session) << what << ": " << session.error_message();
+        ASSERT_EQ(session->Tiles(), shape.TileCount());
+        // One nonce, and more nonces than lanes (a lane serves several in turn).
+        for (const size_t batch : {size_t{1}, size_t{cuda::SESSION_LANES + 2}}) {
+            std::vector<uint256> seeds;
+            for (size_t i = 0; i < batch; ++i) seeds.push_back(TestSeed(static_cast<uint32_t>(100 * batch + i)));
+            auto states = session->Run(seeds);
+            ASSERT_TRUE(states) << what << ": " << states.error_message();
+            ASSERT_EQ(states->size(), batch * shape.TileCount());
+            for (size_t i = 0; i < batch; ++i) {
+                TranscriptOptions cpu_options;
+                cpu_options.backend = BestTranscriptBackend();
+                auto cpu = ComputeUnitTranscript(data, Noise::DrawUnit(seeds[i], shape), cpu_options);
+                ASSERT_TRUE(cpu) << cpu.error_message();
+                EXPECT_TRUE(std::equal(cpu->states.begin(), cpu->states.end(),
+                                       states->begin() + i * shape.TileCount()))
+                    << what << " batch " << batch << " seed " << i;
+            }
+        }
+        EXPECT_FALSE(session->Run({}));
+        EXPECT_FALSE(session->Run(std::vector<uint256>(cuda::SESSION_MAX_BATCH + 1)));
+    }
+    UnitData bad{RandomUnit(UnitShape{64, 64, 64}, 10)};
+    bad.b[5] = -128;
+    auto session = cuda::CudaUnitSession::Open(bad);
+    ASSERT_TRUE(session) << session.error_message();
+    const std::vector<uint256> one{TestSeed(1)};
+    auto out_of_range = session->Run(one);
+    ASSERT_FALSE(out_of_range);
+    EXPECT_EQ(out_of_range.error_message(), "input-out-of-range");
+}
 #endif  // HPIPS_HAVE_POUW_CUDA
 
 }  // namespace

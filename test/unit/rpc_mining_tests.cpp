@@ -1,6 +1,7 @@
 // Copyright (c) The HPIPS developers. Distributed under the MIT software license.
 #include "rpc_chain_fixture.h"
 
+#include <kernels/device.h>
 #include <mining/miner.h>
 #include <pouw/engine.h>
 #include <pouw/params.h>
@@ -8,6 +9,9 @@
 #include <primitives/block.h>
 #include <rpc/tx_json.h>
 #include <util/strencodings.h>
+
+#include <chrono>
+#include <thread>
 
 namespace hpips::test {
 namespace {
@@ -298,9 +302,106 @@ TEST_F(MiningRpcTest, GetMiningInfoReportsTheBuiltInMiner)
     EXPECT_EQ(info.at("miner").at("backend").as_string(), "cpu");
     EXPECT_TRUE(info.at("miner").as_object().contains("blocks_found"));
     EXPECT_TRUE(info.at("miner").as_object().contains("tiles"));
+    // One engine, the CPU, with its own counters.
+    const json::array& devices{info.at("miner").at("devices").as_array()};
+    ASSERT_EQ(devices.size(), 1u);
+    EXPECT_EQ(devices.at(0).at("name").as_string(), "cpu");
+    EXPECT_EQ(devices.at(0).at("kind").as_string(), "cpu");
+    EXPECT_EQ(devices.at(0).at("index").to_number<int64_t>(), -1);
+    EXPECT_TRUE(devices.at(0).at("running").as_bool());
+    for (const char* field : {"units", "tiles", "macs", "seconds", "blocks_found", "errors", "spot_checks"}) {
+        EXPECT_GE(devices.at(0).at(field).to_number<int64_t>(), 0) << field;
+    }
+    EXPECT_EQ(devices.at(0).at("last_error").as_string(), "");
     (*miner)->Stop();
     EXPECT_FALSE(Call("getmininginfo").at("miner").at("running").as_bool());
     m_context->miner = nullptr;
+}
+
+TEST_F(MiningRpcTest, MinerDeviceSelection)
+{
+    MinerOptions options;
+    options.payout = Dest();
+    options.device = "cuda:0,0";
+    auto repeated = Miner::Start(*m_chainstate, *m_mempool, m_clock, options);
+    ASSERT_FALSE(repeated);
+    EXPECT_NE(repeated.error_message().find("named twice"), std::string::npos);
+    if (!CudaUnavailableReason().empty()) {
+        // No usable GPU here: "cuda" fails with the reason, "auto" mines on the CPU.
+        options.device = "cuda";
+        auto cuda = Miner::Start(*m_chainstate, *m_mempool, m_clock, options);
+        ASSERT_FALSE(cuda);
+        EXPECT_EQ(cuda.error_message(), "-minerdevice=cuda: no usable CUDA device: " + CudaUnavailableReason());
+        options.device = "cuda:0";
+        EXPECT_FALSE(Miner::Start(*m_chainstate, *m_mempool, m_clock, options));
+        options.device = "auto";
+        options.cpu_beside_gpu = true;
+        auto fallback = Miner::Start(*m_chainstate, *m_mempool, m_clock, options);
+        ASSERT_TRUE(fallback) << fallback.error_message();
+        const MinerStatus status{(*fallback)->Status()};
+        EXPECT_EQ(status.backend, "cpu");
+        ASSERT_EQ(status.devices.size(), 1u);
+        EXPECT_EQ(status.devices[0].kind, "cpu");
+        (*fallback)->Stop();
+    }
+}
+
+/** Starts the built-in miner on `device` and waits (up to a minute) for it to
+ *  find two blocks; returns its status then. */
+MinerStatus MineTwoBlocks(Chainstate& chainstate, Mempool& mempool, const NodeClock& clock, MinerOptions options)
+{
+    auto miner = Miner::Start(chainstate, mempool, clock, options);
+    EXPECT_TRUE(miner) << miner.error_message();
+    if (!miner) return {};
+    for (int i = 0; i < 600 && (*miner)->Status().blocks_found < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+    }
+    (*miner)->Stop();
+    return (*miner)->Status();
+}
+
+TEST_F(MiningRpcTest, MinerMinesOnTheCpu)
+{
+    MinerOptions options;
+    options.payout = Dest();
+    options.device = "cpu";
+    options.threads = 2;
+    const int64_t start_height{Call("getblockcount").to_number<int64_t>()};
+    const MinerStatus status{MineTwoBlocks(*m_chainstate, *m_mempool, m_clock, options)};
+    EXPECT_GE(status.blocks_found, 2u);
+    ASSERT_EQ(status.devices.size(), 1u);
+    EXPECT_EQ(status.devices[0].blocks_found, status.blocks_found);
+    EXPECT_GT(status.devices[0].work.units, 0u);
+    EXPECT_EQ(status.devices[0].spot_checks, 0u);  // the CPU is the reference
+    EXPECT_EQ(status.work.units, status.devices[0].work.units);
+    EXPECT_GE(Call("getblockcount").to_number<int64_t>(), start_height + 2);
+}
+
+/** Runs only on a machine with a usable GPU: the built-in miner mines on
+ *  every GPU (and the CPU beside them) with a spot check after every unit,
+ *  finds blocks, and reports each device. */
+TEST_F(MiningRpcTest, MinerMinesOnTheGpu)
+{
+    if (!CudaUnavailableReason().empty()) GTEST_SKIP() << "no usable CUDA device: " << CudaUnavailableReason();
+    MinerOptions options;
+    options.payout = Dest();
+    options.device = "cuda";
+    options.cpu_beside_gpu = true;
+    options.spot_check_every = 1;
+    const int64_t start_height{Call("getblockcount").to_number<int64_t>()};
+    const MinerStatus status{MineTwoBlocks(*m_chainstate, *m_mempool, m_clock, options)};
+    EXPECT_GE(status.blocks_found, 2u);
+    ASSERT_GE(status.devices.size(), 2u);
+    EXPECT_EQ(status.devices.back().kind, "cpu");
+    for (size_t d = 0; d + 1 < status.devices.size(); ++d) {
+        const MinerDeviceStatus& device{status.devices[d]};
+        EXPECT_EQ(device.kind, "cuda");
+        EXPECT_TRUE(device.running) << device.name << ": " << device.last_error;
+        EXPECT_EQ(device.errors, 0u) << device.last_error;
+        EXPECT_GT(device.work.units, 0u) << device.name;
+        EXPECT_GE(device.spot_checks, 1u) << device.name;
+    }
+    EXPECT_GE(Call("getblockcount").to_number<int64_t>(), start_height + 2);
 }
 
 }  // namespace

@@ -89,4 +89,9 @@ CudaProbe ProbeCudaDevices()
     return probe;
 }
 
+Result<void> UseCudaDevice(int index)
+{
+    return CudaCheck(cudaSetDevice(index), "cudaSetDevice");
+}
+
 }  // namespace hpips::cuda

@@ -7,6 +7,7 @@
 // and calls this only when HPIPS_HAVE_CUDA is defined.
 
 #include <kernels/device.h>
+#include <util/result.h>
 
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct CudaProbe {
 /** Asks the CUDA runtime for its devices. A missing driver or GPU is reported
  *  in CudaProbe::error, never thrown or aborted on. */
 CudaProbe ProbeCudaDevices();
+
+/** Makes `index` the calling thread's current CUDA device (cudaSetDevice):
+ *  every later launch of this thread runs there. Errors with the reason. */
+Result<void> UseCudaDevice(int index);
 
 }  // namespace hpips::cuda
 

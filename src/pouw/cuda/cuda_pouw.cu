@@ -11,7 +11,9 @@
 #include <cuda_runtime.h>
 #include <mma.h>
 
+#include <memory>
 #include <string>
+#include <utility>
 
 namespace hpips::pouw::cuda {
 namespace {
@@ -314,19 +316,19 @@ Result<void> AllocateNoise(DeviceNoise& noise, uint32_t rows, uint32_t cols, uin
 
 /** Enqueues the noise draw from σ. */
 Result<void> LaunchDrawNoise(const uint32_t* seed_words, uint32_t row_begin, uint32_t rows, uint32_t col_begin,
-                             uint32_t cols, uint32_t k, const DeviceNoise& noise)
+                             uint32_t cols, uint32_t k, const DeviceNoise& noise, cudaStream_t stream = nullptr)
 {
     SeedKey key{};
     for (uint32_t i{0}; i < 8; ++i) key.words[i] = seed_words[i];
-    DrawOuterKernel<<<Blocks(rows, ELEMENT_THREADS), ELEMENT_THREADS>>>(key, DOMAIN_E_LEFT, row_begin, rows,
-                                                                         noise.e_left.get());
+    DrawOuterKernel<<<Blocks(rows, ELEMENT_THREADS), ELEMENT_THREADS, 0, stream>>>(key, DOMAIN_E_LEFT, row_begin,
+                                                                                    rows, noise.e_left.get());
     if (auto r = CheckLaunch("noise kernel launch"); !r) return r;
-    DrawOuterKernel<<<Blocks(cols, ELEMENT_THREADS), ELEMENT_THREADS>>>(key, DOMAIN_F_RIGHT, col_begin, cols,
-                                                                         noise.f_right.get());
+    DrawOuterKernel<<<Blocks(cols, ELEMENT_THREADS), ELEMENT_THREADS, 0, stream>>>(key, DOMAIN_F_RIGHT, col_begin,
+                                                                                    cols, noise.f_right.get());
     if (auto r = CheckLaunch("noise kernel launch"); !r) return r;
     const uint32_t steps{k / STEP};
-    DrawPathsKernel<<<Blocks(2 * size_t{steps}, TILE), TILE>>>(key, steps, noise.EPlus(), noise.EMinus(),
-                                                               noise.FPlus(), noise.FMinus());
+    DrawPathsKernel<<<Blocks(2 * size_t{steps}, TILE), TILE, 0, stream>>>(key, steps, noise.EPlus(), noise.EMinus(),
+                                                                          noise.FPlus(), noise.FMinus());
     return CheckLaunch("path kernel launch");
 }
 
@@ -458,6 +460,107 @@ Result<void> DrawNoiseOnDevice(const uint32_t* seed_words, uint32_t row_begin, u
     if (auto r = CopyToHost(out.e_minus, noise.EMinus(), k); !r) return r;
     if (auto r = CopyToHost(out.f_plus, noise.FPlus(), k); !r) return r;
     return CopyToHost(out.f_minus, noise.FMinus(), k);
+}
+
+/** One lane of a session: its own stream and its own noise, A' and B', so
+ *  the lanes' nonces run side by side on the device (a unit of n = 64 has
+ *  only m/64 tiles, far fewer blocks than the device has multiprocessors). */
+struct SessionLane {
+    cudaStream_t stream{nullptr};
+    DeviceBuffer<int8_t> a_noisy, b_noisy;
+    DeviceNoise noise;
+};
+
+struct DeviceUnitSession::Impl {
+    uint32_t rows{0};
+    uint32_t cols{0};
+    uint32_t k{0};
+    uint32_t tiles{0};
+    DeviceBuffer<int8_t> a, b;
+    DeviceBuffer<uint32_t> states, bad;
+    SessionLane lanes[SESSION_LANES];
+
+    ~Impl()
+    {
+        for (SessionLane& lane : lanes) {
+            if (lane.stream != nullptr) (void)cudaStreamDestroy(lane.stream);
+        }
+    }
+};
+
+DeviceUnitSession::DeviceUnitSession(std::unique_ptr<Impl> impl) : m_impl{std::move(impl)} {}
+
+DeviceUnitSession::~DeviceUnitSession() = default;
+
+uint32_t DeviceUnitSession::Tiles() const { return m_impl->tiles; }
+
+Result<std::unique_ptr<DeviceUnitSession>> DeviceUnitSession::Open(uint32_t rows, uint32_t cols, uint32_t k,
+                                                                   const int8_t* a, const int8_t* b)
+{
+    if (auto r = CheckDeviceShape(rows, cols, k); !r) return r.error();
+    if (a == nullptr || b == nullptr) return Error{"device session: missing operand"};
+    if (auto r = RequireUsableDevice(); !r) return r.error();
+    auto impl = std::make_unique<Impl>();
+    impl->rows = rows;
+    impl->cols = cols;
+    impl->k = k;
+    impl->tiles = (rows / TILE) * (cols / TILE);
+    const size_t a_size{size_t{rows} * k}, b_size{size_t{k} * cols};
+    if (auto r = impl->a.Allocate(a_size); !r) return r.error();
+    if (auto r = impl->b.Allocate(b_size); !r) return r.error();
+    if (auto r = impl->states.Allocate(size_t{SESSION_MAX_BATCH} * impl->tiles * STATE_WORDS); !r) return r.error();
+    if (auto r = impl->bad.Allocate(1); !r) return r.error();
+    for (SessionLane& lane : impl->lanes) {
+        if (auto r = CudaCheck(cudaStreamCreateWithFlags(&lane.stream, cudaStreamNonBlocking), "cudaStreamCreate");
+            !r) {
+            return r.error();
+        }
+        if (auto r = lane.a_noisy.Allocate(a_size); !r) return r.error();
+        if (auto r = lane.b_noisy.Allocate(b_size); !r) return r.error();
+        if (auto r = AllocateNoise(lane.noise, rows, cols, k); !r) return r.error();
+    }
+    // Blocking copies on the default stream: done before any lane starts.
+    if (auto r = CopyToDevice(impl->a.get(), a, a_size); !r) return r.error();
+    if (auto r = CopyToDevice(impl->b.get(), b, b_size); !r) return r.error();
+    if (auto r = CudaCheck(cudaMemset(impl->bad.get(), 0, sizeof(uint32_t)), "cudaMemset"); !r) return r.error();
+    if (auto r = CudaCheck(cudaDeviceSynchronize(), "session upload"); !r) return r.error();
+    return std::unique_ptr<DeviceUnitSession>{new DeviceUnitSession{std::move(impl)}};
+}
+
+Result<void> DeviceUnitSession::RunBatch(const uint32_t* seed_words, uint32_t count, uint32_t* states)
+{
+    if (count == 0 || count > SESSION_MAX_BATCH) return Error{"device session: batch of 1 to 256 nonces"};
+    if (seed_words == nullptr || states == nullptr) return Error{"device session: missing buffer"};
+    Impl& s{*m_impl};
+    const size_t a_size{size_t{s.rows} * s.k}, b_size{size_t{s.k} * s.cols};
+    const size_t words_per_nonce{size_t{s.tiles} * STATE_WORDS};
+    // Nonce i runs on lane i mod SESSION_LANES: within a lane the kernels are
+    // in order on its stream, so the lane's noise and A', B' serve its nonces
+    // in turn; the lanes run side by side. Each nonce writes its own states.
+    for (uint32_t i{0}; i < count; ++i) {
+        SessionLane& lane{s.lanes[i % SESSION_LANES]};
+        if (auto r = LaunchDrawNoise(seed_words + size_t{8} * i, 0, s.rows, 0, s.cols, s.k, lane.noise, lane.stream);
+            !r) {
+            return r;
+        }
+        NoisyAKernel<<<Blocks(a_size, ELEMENT_THREADS), ELEMENT_THREADS, 0, lane.stream>>>(
+            s.a.get(), lane.noise.e_left.get(), lane.noise.EPlus(), lane.noise.EMinus(), s.rows, s.k,
+            lane.a_noisy.get(), s.bad.get());
+        if (auto r = CheckLaunch("A' kernel launch"); !r) return r;
+        NoisyBKernel<<<Blocks(b_size, ELEMENT_THREADS), ELEMENT_THREADS, 0, lane.stream>>>(
+            s.b.get(), lane.noise.f_right.get(), lane.noise.FPlus(), lane.noise.FMinus(), s.cols, s.k,
+            lane.b_noisy.get(), s.bad.get());
+        if (auto r = CheckLaunch("B' kernel launch"); !r) return r;
+        TileFoldKernel<<<s.tiles, FOLD_THREADS, 0, lane.stream>>>(lane.a_noisy.get(), lane.b_noisy.get(), s.cols, s.k,
+                                                                  s.states.get() + i * words_per_nonce, nullptr);
+        if (auto r = CheckLaunch("transcript kernel launch"); !r) return r;
+    }
+    // Waits for every lane (non-blocking streams included).
+    if (auto r = CudaCheck(cudaDeviceSynchronize(), "pouw session kernels"); !r) return r;
+    uint32_t bad{0};
+    if (auto r = CopyToHost(&bad, s.bad.get(), 1); !r) return r;
+    if (bad != 0) return Error{"input-out-of-range"};
+    return CopyToHost(states, s.states.get(), count * words_per_nonce);
 }
 
 }  // namespace hpips::pouw::cuda

@@ -12,6 +12,7 @@
 #include <util/result.h>
 
 #include <cstdint>
+#include <memory>
 
 namespace hpips::pouw::cuda {
 
@@ -82,6 +83,48 @@ Result<void> RunOnDevice(const DeviceRun& run);
  *  DeviceRun. */
 Result<void> DrawNoiseOnDevice(const uint32_t* seed_words, uint32_t row_begin, uint32_t rows, uint32_t col_begin,
                                uint32_t cols, uint32_t k, const NoiseFactorsOut& out);
+
+/** Most nonces one DeviceUnitSession::RunBatch takes. */
+constexpr uint32_t SESSION_MAX_BATCH{256};
+/** Streams (each with its own noise, A' and B') a session spreads a batch's
+ *  nonces over, so that small units fill the device. */
+constexpr uint32_t SESSION_LANES{8};
+
+/** The miner engine's persistent device state for one unit: A and B are
+ *  uploaded once at Open, and every buffer a nonce needs (noise, A', B',
+ *  states) is allocated once and reused, so a batch of nonces costs only its
+ *  kernels and the copy of the states back (no allocation, no operand upload
+ *  per nonce). Each nonce's noise is drawn on the device from its σ. The
+ *  nonces of a batch are spread over SESSION_LANES streams, each with its own
+ *  noise, A' and B', so they run side by side; one synchronisation per batch.
+ *  Kernels run on the device that was current when Open ran (the caller's
+ *  thread selects it; use it only while that device is current); a session
+ *  is used by one thread at a time. */
+class DeviceUnitSession {
+public:
+    /** Same shape rules as DeviceRun; a and b (host, rows × k and k × cols
+     *  row-major) are copied at once. Errors: a bad shape, no usable device,
+     *  a CUDA failure. */
+    static Result<std::unique_ptr<DeviceUnitSession>> Open(uint32_t rows, uint32_t cols, uint32_t k,
+                                                           const int8_t* a, const int8_t* b);
+    ~DeviceUnitSession();
+    DeviceUnitSession(const DeviceUnitSession&) = delete;
+    DeviceUnitSession& operator=(const DeviceUnitSession&) = delete;
+
+    /** For each of `count` nonces (1..SESSION_MAX_BATCH), σ's 8 LE key words
+     *  at seed_words[8·i]: the states of every tile, written nonce-major to
+     *  states[(i·tiles + t)·STATE_WORDS ...]. Errors: a bad count,
+     *  `input-out-of-range` (A or B outside ±INPUT_BOUND), a CUDA failure
+     *  (the device is then unusable for the session). */
+    Result<void> RunBatch(const uint32_t* seed_words, uint32_t count, uint32_t* states);
+
+    uint32_t Tiles() const;
+
+private:
+    struct Impl;
+    explicit DeviceUnitSession(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
 
 }  // namespace hpips::pouw::cuda
 

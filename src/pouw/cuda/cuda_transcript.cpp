@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace hpips::pouw::cuda {
 namespace {
@@ -169,6 +170,34 @@ Result<CudaNoiseFactors> CudaDrawNoise(const uint256& seed, const UnitShape& sha
                               out.e_minus.data(), out.f_plus.data(), out.f_minus.data()};
     if (auto ok = DrawNoiseOnDevice(key.data(), 0, shape.m, 0, shape.n, shape.k, dst); !ok) return ok.error();
     return out;
+}
+
+CudaUnitSession::CudaUnitSession(std::unique_ptr<DeviceUnitSession> session) : m_session{std::move(session)} {}
+
+Result<CudaUnitSession> CudaUnitSession::Open(const UnitData& data)
+{
+    if (auto ok = CheckUnitSizes(data); !ok) return ok.error();
+    auto session = DeviceUnitSession::Open(data.shape.m, data.shape.n, data.shape.k, data.a.data(), data.b.data());
+    if (!session) return session.error();
+    return CudaUnitSession{std::move(*session)};
+}
+
+uint32_t CudaUnitSession::Tiles() const { return m_session->Tiles(); }
+
+Result<std::vector<TileState>> CudaUnitSession::Run(std::span<const uint256> seeds)
+{
+    if (seeds.empty() || seeds.size() > SESSION_MAX_BATCH) return Error{"device session: batch of 1 to 256 nonces"};
+    std::vector<uint32_t> keys;
+    keys.reserve(seeds.size() * 8);
+    for (const uint256& seed : seeds) {
+        const std::array<uint32_t, 8> key{KeyWords(seed)};
+        keys.insert(keys.end(), key.begin(), key.end());
+    }
+    std::vector<uint32_t> words(seeds.size() * m_session->Tiles() * STATE_WORDS);
+    if (auto ok = m_session->RunBatch(keys.data(), static_cast<uint32_t>(seeds.size()), words.data()); !ok) {
+        return ok.error();
+    }
+    return UnpackStates(words);
 }
 
 }  // namespace hpips::pouw::cuda

@@ -19,6 +19,7 @@
 #include <util/uint256.h>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -67,6 +68,28 @@ struct CudaNoiseFactors {
  *  Errors: a shape that is not whole tiles and steps or has k above
  *  CUDA_MAX_K, no usable device, a runtime failure. */
 Result<CudaNoiseFactors> CudaDrawNoise(const uint256& seed, const UnitShape& shape);
+
+/** The miner engine's persistent unit on the current device
+ *  (DeviceUnitSession with the pouw types): the unit's A and B go to the
+ *  device once, then each batch of seeds gives every tile's state per seed,
+ *  with the noise drawn on the device and no allocation per nonce. */
+class CudaUnitSession {
+public:
+    /** Uploads the unit. Errors as CudaUnitTranscript. */
+    static Result<CudaUnitSession> Open(const UnitData& data);
+
+    /** States of every tile for each seed, seed-major: result[i · tiles + t]
+     *  is tile t under seeds[i]. At most SESSION_MAX_BATCH seeds per call.
+     *  Errors: an empty or oversized batch, `input-out-of-range`, a CUDA
+     *  failure. */
+    Result<std::vector<TileState>> Run(std::span<const uint256> seeds);
+
+    uint32_t Tiles() const;
+
+private:
+    explicit CudaUnitSession(std::unique_ptr<DeviceUnitSession> session);
+    std::unique_ptr<DeviceUnitSession> m_session;
+};
 
 }  // namespace hpips::pouw::cuda
 
