@@ -429,12 +429,7 @@ Result<void> RegisterRawTransactionRPCCommands(RPCTable& table, ChainContext& co
                   "\"amount\":amount},...] (\"scriptPubKey\": destination hex may replace \"address\")"},
                  {"sighashtype", RPCArgType::STRING, true, "\"DEFAULT\"",
                   "The signature hash type: \"DEFAULT\" or \"ALL\" (the same; no other type exists yet)"}},
-        .result = "{\n"
-                  "  \"hex\" : \"hex\",           (string) The hex-encoded raw transaction with signature(s)\n"
-                  "  \"complete\" : true|false, (boolean) If the transaction has a complete set of signatures\n"
-                  "  \"errors\" : [ { \"txid\", \"vout\", \"witness\" : [ \"hex\" ], \"sequence\", \"error\" }, ... ]"
-                  "   (json array, optional) Script verification errors (if there are any)\n"
-                  "}",
+        .result = SIGN_RAW_TRANSACTION_RESULT_HELP,
         .examples = HelpExampleCli("signrawtransactionwithkey", "\"myhex\" \"[\\\"key1\\\",\\\"key2\\\"]\""),
         .handler = [ctx](const RPCRequest& request) -> json::value {
             const Network net = ctx->params.network;

@@ -57,6 +57,15 @@ boost::json::value ValueFromAmount(Amount amount);
 /** A failed input of signrawtransactionwithkey / signrawtransactionwithwallet,
  *  in Core's shape: {txid, vout, witness: [hex], sequence, error}. */
 boost::json::object SigningErrorJson(const TxIn& in, const std::string& error);
+/** The result help of signrawtransactionwithkey and signrawtransactionwithwallet. */
+inline constexpr char SIGN_RAW_TRANSACTION_RESULT_HELP[] =
+    "{\n"
+    "  \"hex\" : \"hex\",           (string) The hex-encoded raw transaction with signature(s)\n"
+    "  \"complete\" : true|false, (boolean) If the transaction has a complete set of signatures\n"
+    "  \"errors\" : [ { \"txid\", \"vout\", \"witness\" : [ \"hex\" ], \"sequence\", \"error\" }, ... ]"
+    "   (json array, optional) Script verification errors (if there are any)\n"
+    "}";
+
 /** The request's arena (rpc/request.cpp): a monotonic resource freed as a
  *  whole once the reply is written. A method returning a large result
  *  (listunspent's 50,000 objects) builds it there

@@ -508,12 +508,7 @@ Result<void> RegisterWalletSendRPCCommands(RPCTable& table, WalletManager& manag
                  {"prevtxs", RPCArgType::ARRAY, true, "", "Not supported yet (must be empty)"},
                  {"sighashtype", RPCArgType::STRING, true, "\"DEFAULT\"",
                   "The signature hash type: \"DEFAULT\" or \"ALL\" (the same; no other type exists yet)"}},
-        .result = "{\n"
-                  "  \"hex\" : \"hex\",           (string) The hex-encoded raw transaction with signature(s)\n"
-                  "  \"complete\" : true|false, (boolean) If the transaction has a complete set of signatures\n"
-                  "  \"errors\" : [ { \"txid\", \"vout\", \"witness\" : [ \"hex\" ], \"sequence\", \"error\" }, ... ]"
-                  "   (json array, optional) Script verification errors (if there are any)\n"
-                  "}",
+        .result = SIGN_RAW_TRANSACTION_RESULT_HELP,
         .examples = HelpExampleCli("signrawtransactionwithwallet", "\"myhex\""),
         .handler = [wm](const RPCRequest& request) -> json::value {
             auto wallet = WalletForRequest(*wm, request);
