@@ -6,6 +6,7 @@
 #include <rpc/json.h>
 #include <rpc/subnet.h>
 #include <util/logging.h>
+#include <util/run_until_done.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -339,16 +340,7 @@ Result<void> DashboardServer::Start()
             impl.bound.port());
     impl.Accept();
     net::post(impl.ioc, [&impl] { impl.Sample(); });
-    impl.thread = std::thread{[&impl] {
-        while (true) {
-            try {
-                impl.ioc.run();
-                return;
-            } catch (const std::exception& e) {
-                LogInfo("dashboard I/O thread: unexpected error: {}", e.what());
-            }
-        }
-    }};
+    impl.thread = std::thread{[&impl] { RunUntilDone(impl.ioc, "dashboard I/O thread"); }};
     impl.started = true;
     return {};
 }

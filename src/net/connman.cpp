@@ -5,6 +5,7 @@
 #include <crypto/sha256.h>
 #include <net/eviction.h>
 #include <util/logging.h>
+#include <util/run_until_done.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/ip/v6_only.hpp>
@@ -165,17 +166,7 @@ Result<void> ConnectionManager::Start(NetEventsInterface& events)
     ScheduleTick(std::chrono::milliseconds{0});
     const size_t threads = std::max<size_t>(1, m_options.io_threads);
     for (size_t i{0}; i < threads; ++i) {
-        m_io_threads.emplace_back([this] {
-            while (true) {
-                try {
-                    m_ioc.run();
-                    return;
-                } catch (const std::exception& e) {
-                    // A handler must never throw; log and keep the network running.
-                    LogInfo("network thread: unexpected error: {}", e.what());
-                }
-            }
-        });
+        m_io_threads.emplace_back([this] { RunUntilDone(m_ioc, "network thread"); });
     }
     m_msghand_thread = std::thread{[this] { ThreadMessageHandler(); }};
     return {};

@@ -7,6 +7,7 @@
 #include <rpc/work_queue.h>
 #include <util/logging.h>
 #include <util/threadsafety.h>
+#include <util/run_until_done.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/v6_only.hpp>
@@ -789,17 +790,7 @@ Result<void> HTTPRPCServer::Start()
     impl.queue = std::make_unique<WorkQueue>(impl.options.threads, impl.options.work_queue);
     for (auto& acceptor : impl.acceptors) impl.Accept(*acceptor);
     impl.work_guard.emplace(impl.ioc.get_executor());
-    impl.io_thread = std::thread{[&impl] {
-        while (true) {
-            try {
-                impl.ioc.run();
-                return;
-            } catch (const std::exception& e) {
-                // A handler that throws must not take the server down.
-                LogInfo("RPC I/O thread: unexpected error: {}", e.what());
-            }
-        }
-    }};
+    impl.io_thread = std::thread{[&impl] { RunUntilDone(impl.ioc, "RPC I/O thread"); }};
     impl.started = true;
     return {};
 }
