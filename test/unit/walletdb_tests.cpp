@@ -152,23 +152,29 @@ TEST(WalletDB, BalancesAndMaturity)
     EXPECT_EQ(after->trusted, 50 * COIN + 3 * COIN + 7 * COIN);
 }
 
-TEST(WalletDB, BalanceUsesThePartialIndex)
+/** SQLite's query plan (EXPLAIN QUERY PLAN details, concatenated) for `sql`
+ *  on a freshly created wallet file. */
+std::string QueryPlan(const char* sql)
 {
     TempDir dir;
     const auto path = dir.path() / "wallet.dat";
-    { ASSERT_TRUE(CreateDB(path)); }
+    EXPECT_TRUE(CreateDB(path));
     sqlite3* raw{nullptr};
-    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    EXPECT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
     sqlite3_stmt* stmt{nullptr};
-    ASSERT_EQ(sqlite3_prepare_v2(raw,
-                                 "EXPLAIN QUERY PLAN SELECT SUM(amount) FROM outputs INDEXED BY outputs_unspent "
-                                 "WHERE spent_by IS NULL",
-                                 -1, &stmt, nullptr),
+    EXPECT_EQ(sqlite3_prepare_v2(raw, (std::string{"EXPLAIN QUERY PLAN "} + sql).c_str(), -1, &stmt, nullptr),
               SQLITE_OK);
     std::string plan;
     while (sqlite3_step(stmt) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
     sqlite3_finalize(stmt);
     sqlite3_close(raw);
+    return plan;
+}
+
+TEST(WalletDB, BalanceUsesThePartialIndex)
+{
+    const std::string plan = QueryPlan("SELECT SUM(amount) FROM outputs INDEXED BY outputs_unspent "
+                                       "WHERE spent_by IS NULL");
     EXPECT_NE(plan.find("COVERING INDEX outputs_unspent"), std::string::npos) << plan;
 }
 
@@ -176,23 +182,10 @@ TEST(WalletDB, ListUnspentReadsOneIndexInOrder)
 {
     // listunspent's statement (WalletDB::ListUnspent) must read only
     // outputs_unspent_list, in its order: no table lookups, no sort.
-    TempDir dir;
-    const auto path = dir.path() / "wallet.dat";
-    { ASSERT_TRUE(CreateDB(path)); }
-    sqlite3* raw{nullptr};
-    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
-    sqlite3_stmt* stmt{nullptr};
-    ASSERT_EQ(sqlite3_prepare_v2(raw,
-                                 "EXPLAIN QUERY PLAN SELECT txid, vout, amount, xonly, branch, idx, height, coinbase, "
-                                 "from_me, in_mempool, spent_by FROM outputs INDEXED BY outputs_unspent_list "
-                                 "WHERE spent_by IS NULL AND height IS NOT NULL AND height <= ?1 AND height >= ?2 "
-                                 "AND (?3 = 0 OR coinbase = 0 OR height <= ?4) ORDER BY height, txid, vout",
-                                 -1, &stmt, nullptr),
-              SQLITE_OK);
-    std::string plan;
-    while (sqlite3_step(stmt) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
-    sqlite3_finalize(stmt);
-    sqlite3_close(raw);
+    const std::string plan = QueryPlan("SELECT txid, vout, amount, xonly, branch, idx, height, coinbase, "
+                                       "from_me, in_mempool, spent_by FROM outputs INDEXED BY outputs_unspent_list "
+                                       "WHERE spent_by IS NULL AND height IS NOT NULL AND height <= ?1 AND height >= ?2 "
+                                       "AND (?3 = 0 OR coinbase = 0 OR height <= ?4) ORDER BY height, txid, vout");
     EXPECT_NE(plan.find("COVERING INDEX outputs_unspent_list"), std::string::npos) << plan;
     EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
@@ -350,21 +343,8 @@ TEST(WalletDB, ConfirmedFromUsesTheHeightIndex)
 {
     // listsinceblock reads transactions above a height through
     // ListConfirmedFrom: the index, never a walk of every transaction.
-    TempDir dir;
-    const auto path = dir.path() / "wallet.dat";
-    { ASSERT_TRUE(CreateDB(path)); }
-    sqlite3* raw{nullptr};
-    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
-    sqlite3_stmt* stmt{nullptr};
-    ASSERT_EQ(sqlite3_prepare_v2(raw,
-                                 "EXPLAIN QUERY PLAN SELECT seq, txid FROM transactions WHERE block_height >= 5 "
-                                 "ORDER BY block_height, seq",
-                                 -1, &stmt, nullptr),
-              SQLITE_OK);
-    std::string plan;
-    while (sqlite3_step(stmt) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
-    sqlite3_finalize(stmt);
-    sqlite3_close(raw);
+    const std::string plan = QueryPlan("SELECT seq, txid FROM transactions WHERE block_height >= 5 "
+                                       "ORDER BY block_height, seq");
     EXPECT_NE(plan.find("USING INDEX transactions_by_height"), std::string::npos) << plan;
     EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }
