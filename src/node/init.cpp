@@ -15,9 +15,8 @@
 #include <rpc/net.h>
 #include <rpc/rawtransaction.h>
 #include <node/options.h>
-#include <node/wallet_chain.h>
+#include <node/wallet_setup.h>
 #include <node/zmq_setup.h>
-#include <primitives/amount_format.h>
 #include <rpc/control.h>
 #include <rpc/mempool.h>
 #include <rpc/mempool_file.h>
@@ -27,7 +26,6 @@
 #include <rpc/util.h>
 #include <util/args.h>
 #include <util/logging.h>
-#include <wallet/rpc_wallet.h>
 #include <wallet/wallet_manager.h>
 
 #include <sys/resource.h>
@@ -70,17 +68,6 @@ std::filesystem::path AbsoluteIn(const std::filesystem::path& dir, const std::st
 {
     const std::filesystem::path p{path};
     return p.is_absolute() ? p : dir / p;
-}
-
-Result<int64_t> IntInRange(const Settings& args, std::string_view name, int64_t fallback, int64_t min, int64_t max)
-{
-    auto value = args.GetIntArg(name, fallback);
-    if (!value) return value.error();
-    if (*value < min || *value > max) {
-        return Error{"Invalid value for -" + std::string{name} + ": must be between " + std::to_string(min) +
-                     " and " + std::to_string(max)};
-    }
-    return value;
 }
 
 void SetupLogging(const NodeContext& node)
@@ -127,7 +114,7 @@ Result<HTTPServerOptions> RPCServerOptions(const NodeContext& node)
 {
     const Settings& args = *node.args;
     HTTPServerOptions options;
-    const auto port = IntInRange(args, "rpcport", Params(node.network).rpc_port, 1, 65535);
+    const auto port = args.GetIntArgInRange("rpcport", Params(node.network).rpc_port, 1, 65535);
     if (!port) return Error{"Invalid port specified in -rpcport: '" + args.GetArg("rpcport", "") + "'"};
     const auto rpc_port = static_cast<uint16_t>(*port);
 
@@ -160,19 +147,19 @@ Result<HTTPServerOptions> RPCServerOptions(const NodeContext& node)
         }
     }
 
-    const auto threads = IntInRange(args, "rpcthreads", static_cast<int64_t>(DEFAULT_RPC_THREADS), 1, MAX_RPC_THREADS);
+    const auto threads = args.GetIntArgInRange("rpcthreads", static_cast<int64_t>(DEFAULT_RPC_THREADS), 1, MAX_RPC_THREADS);
     if (!threads) return threads.error();
     const auto queue =
-        IntInRange(args, "rpcworkqueue", static_cast<int64_t>(DEFAULT_RPC_WORK_QUEUE), 1, MAX_RPC_WORK_QUEUE);
+        args.GetIntArgInRange("rpcworkqueue", static_cast<int64_t>(DEFAULT_RPC_WORK_QUEUE), 1, MAX_RPC_WORK_QUEUE);
     if (!queue) return queue.error();
     const auto timeout =
-        IntInRange(args, "rpcservertimeout", DEFAULT_RPC_SERVER_TIMEOUT.count(), 1, MAX_RPC_SERVER_TIMEOUT);
+        args.GetIntArgInRange("rpcservertimeout", DEFAULT_RPC_SERVER_TIMEOUT.count(), 1, MAX_RPC_SERVER_TIMEOUT);
     if (!timeout) return timeout.error();
     options.threads = static_cast<size_t>(*threads);
     options.work_queue = static_cast<size_t>(*queue);
     options.timeout = std::chrono::seconds{*timeout};
     const auto header_timeout =
-        IntInRange(args, "rpcheadertimeout", DEFAULT_RPC_HEADER_TIMEOUT.count(), 1, MAX_RPC_SERVER_TIMEOUT);
+        args.GetIntArgInRange("rpcheadertimeout", DEFAULT_RPC_HEADER_TIMEOUT.count(), 1, MAX_RPC_SERVER_TIMEOUT);
     if (!header_timeout) return header_timeout.error();
     options.header_timeout = std::chrono::seconds{*header_timeout};
     return options;
@@ -257,7 +244,7 @@ Result<Destination> MinerPayout(const NodeContext& node)
 /** Opens <datadir>/blobs with -blobquota; logs what the startup scan cleaned up. */
 Result<void> LoadBlobStore(NodeContext& node)
 {
-    const auto quota = IntInRange(*node.args, "blobquota", static_cast<int64_t>(DEFAULT_BLOB_QUOTA), 0,
+    const auto quota = node.args->GetIntArgInRange("blobquota", static_cast<int64_t>(DEFAULT_BLOB_QUOTA), 0,
                                   static_cast<int64_t>(MAX_BLOB_QUOTA));
     if (!quota) return quota.error();
     auto store = BlobStore::Open(BlobStoreOptions{.dir = node.data_dir / "blobs",
@@ -275,7 +262,7 @@ Result<void> LoadBlobStore(NodeContext& node)
 Result<MempoolOptions> MempoolOptionsFrom(const Settings& args)
 {
     MempoolOptions options;
-    const auto max_mb = IntInRange(args, "maxmempool", DEFAULT_MAX_MEMPOOL_MB, MIN_MAX_MEMPOOL_MB, MAX_MAX_MEMPOOL_MB);
+    const auto max_mb = args.GetIntArgInRange("maxmempool", DEFAULT_MAX_MEMPOOL_MB, MIN_MAX_MEMPOOL_MB, MAX_MAX_MEMPOOL_MB);
     if (!max_mb) return max_mb.error();
     options.max_bytes = static_cast<size_t>(*max_mb) * 1'000'000;
     if (args.IsSet("minrelaytxfee")) {
@@ -314,14 +301,14 @@ Result<void> LoadChain(NodeContext& node)
     const ChainParams& params = Params(node.network);
     ChainstateOptions options;
     options.datadir = node.data_dir;
-    const auto dbcache = IntInRange(args, "dbcache", 450, MIN_DB_CACHE_MIB, MAX_DB_CACHE_MIB);
+    const auto dbcache = args.GetIntArgInRange("dbcache", 450, MIN_DB_CACHE_MIB, MAX_DB_CACHE_MIB);
     if (!dbcache) return Error{"Invalid -dbcache: '" + args.GetArg("dbcache", "") + "'"};
     options.coins_cache_bytes = static_cast<size_t>(*dbcache) << 20;
-    const auto crash_ratio = IntInRange(args, "dbcrashratio", 0, 0, 1'000'000);
+    const auto crash_ratio = args.GetIntArgInRange("dbcrashratio", 0, 0, 1'000'000);
     if (!crash_ratio) return Error{"Invalid -dbcrashratio: '" + args.GetArg("dbcrashratio", "") + "'"};
     options.crash_ratio = static_cast<uint32_t>(*crash_ratio);
     options.reindex = args.GetBoolArg("reindex", false);
-    const auto par = IntInRange(args, "par", 0, 0, MAX_SCRIPT_CHECK_THREADS);
+    const auto par = args.GetIntArgInRange("par", 0, 0, MAX_SCRIPT_CHECK_THREADS);
     if (!par) return par.error();
     options.script_check_threads = *par;
     LogInfo("Using {} signature verification threads",
@@ -353,95 +340,6 @@ Result<void> LoadChain(NodeContext& node)
     return {};
 }
 
-// ---- Wallet (src/wallet, doc/wallet.md) ----
-
-/** Parses a fee rate option in coins per 1000 bytes (-paytxfee, -fallbackfee). */
-Result<wallet::WalletFeeRate> FeeRateOption(const Settings& args, std::string_view name, wallet::WalletFeeRate fallback)
-{
-    if (!args.IsSet(name)) return fallback;
-    const std::string text = args.GetArg(name, "");
-    auto amount = ParseMoney(text);
-    if (!amount || *amount > wallet::MAX_WALLET_FEE_RATE) {
-        return Error{"Invalid amount for -" + std::string{name} + "=<amount>: '" + text.substr(0, 64) + "'"};
-    }
-    return *amount;
-}
-
-/** Opens the wallets of -wallet= (or the startup list) and registers the
- *  wallet RPC methods; nothing with -disablewallet. Runs after the chain is
- *  loaded and before the miner starts (it may pay to a wallet). */
-/** -walletnotify's command for one event, as Core: %s the txid, %w the
- *  wallet name (shell-quoted), %b the block hash or "unconfirmed", %h the
- *  block height or -1. */
-std::string FormatWalletNotify(const std::string& command, const wallet::TxNotification& event)
-{
-    std::string quoted = "'";
-    for (const char c : event.wallet) quoted += c == '\'' ? std::string{"'\"'\"'"} : std::string(1, c);
-    quoted += "'";
-    std::string out = ReplaceAll(command, "%s", event.txid.GetHex());
-    out = ReplaceAll(out, "%b", event.block ? event.block->hash.GetHex() : std::string{"unconfirmed"});
-    out = ReplaceAll(out, "%h", std::to_string(event.block ? event.block->height : -1));
-    return ReplaceAll(out, "%w", quoted);
-}
-
-Result<void> LoadWallets(NodeContext& node)
-{
-    const Settings& args = *node.args;
-    if (args.GetBoolArg("disablewallet", false)) {
-        LogInfo("Wallet disabled!");
-        return {};
-    }
-    wallet::WalletOptions options;
-    const auto keypool = IntInRange(args, "keypool", wallet::DEFAULT_KEYPOOL_SIZE, 1, wallet::MAX_KEYPOOL_SIZE);
-    if (!keypool) return keypool.error();
-    options.keypool = *keypool;
-    auto fallback = FeeRateOption(args, "fallbackfee", wallet::DEFAULT_FALLBACK_FEE);
-    if (!fallback) return fallback.error();
-    options.fallback_fee = *fallback;
-    if (args.IsSet("paytxfee")) {
-        auto pay = FeeRateOption(args, "paytxfee", 0);
-        if (!pay) return pay.error();
-        if (*pay > 0) options.pay_tx_fee = *pay;
-    }
-    const auto confirm_target = IntInRange(args, "txconfirmtarget", wallet::DEFAULT_TX_CONFIRM_TARGET, 1, 1008);
-    if (!confirm_target) return confirm_target.error();
-    options.confirm_target = *confirm_target;
-    options.relay_fee_rate = node.mempool->Options().min_relay_fee_rate;
-    // -walletnotify: the wallet hands each event to this callback, which only
-    // queues the command (the runner outlives the wallet manager).
-    if (const std::string command = args.GetArg("walletnotify", "");
-        !command.empty() && !args.IsNegated("walletnotify")) {
-        if (!node.notify_runner) node.notify_runner = std::make_unique<CommandRunner>();
-        CommandRunner* runner = node.notify_runner.get();
-        options.tx_notify = [runner, command](const wallet::TxNotification& event) {
-            runner->Queue(FormatWalletNotify(command, event));
-        };
-    }
-
-    node.wallet_chain = std::make_unique<NodeWalletChain>(*node.chainstate, *node.mempool, node.clock);
-    node.wallet_manager =
-        std::make_unique<wallet::WalletManager>(*node.wallet_chain, node.data_dir / "wallets", options);
-    std::vector<std::string> names = args.IsSet("wallet") ? args.GetArgs("wallet") : node.wallet_manager->StartupList();
-    for (const auto& name : names) {
-        if (node.wallet_manager->Get(name)) continue;
-        auto loaded = node.wallet_manager->Load(name);
-        if (!loaded) return Error{loaded.error().message};
-    }
-    if (node.rpc_table) {
-        if (auto registered = wallet::RegisterWalletRPCCommands(*node.rpc_table, *node.wallet_manager); !registered) {
-            return registered;
-        }
-    }
-    return {};
-}
-
-/** Unloads every wallet: no wallet hears of the chain after this. */
-void StopWallets(NodeContext& node)
-{
-    if (node.wallet_manager) node.wallet_manager->UnloadAll();
-}
-
-// ---- end of the wallet section ----
 
 /** -txindex: opens <datadir>/indexes/txindex (wiped with -reindex, as
  *  Core does) and starts building it in the background. Off, the database
@@ -474,13 +372,13 @@ Result<void> StartMiner(NodeContext& node)
     if (!payout) return payout.error();
     MinerOptions options;
     options.payout = *payout;
-    const auto threads = IntInRange(args, "minerthreads", std::max(1u, std::thread::hardware_concurrency()), 1, 1024);
+    const auto threads = args.GetIntArgInRange("minerthreads", std::max(1u, std::thread::hardware_concurrency()), 1, 1024);
     if (!threads) return Error{"Invalid -minerthreads: '" + args.GetArg("minerthreads", "") + "'"};
     options.threads = static_cast<size_t>(*threads);
     options.device = args.GetArg("minerdevice", "auto");
     // Beside GPUs the CPU mines only when asked to (-minerthreads given).
     options.cpu_beside_gpu = args.IsSet("minerthreads");
-    const auto spot_check = IntInRange(args, "minerspotcheck", static_cast<int64_t>(DEFAULT_MINER_SPOT_CHECK), 0,
+    const auto spot_check = args.GetIntArgInRange("minerspotcheck", static_cast<int64_t>(DEFAULT_MINER_SPOT_CHECK), 0,
                                        MAX_MINER_SPOT_CHECK);
     if (!spot_check) return Error{"Invalid -minerspotcheck: '" + args.GetArg("minerspotcheck", "") + "'"};
     options.spot_check_every = static_cast<uint64_t>(*spot_check);
@@ -524,7 +422,7 @@ Result<net::TxRelayOptions> TxRelayOptionsFrom(const NodeContext& node)
     net::TxRelayOptions options;
     if (!args.IsSet("txrelayinterval")) return options;
     if (node.network != Network::REGTEST) return Error{"-txrelayinterval is only available on regtest"};
-    const auto interval = IntInRange(args, "txrelayinterval", MAX_TX_RELAY_INTERVAL_MS, 1, MAX_TX_RELAY_INTERVAL_MS);
+    const auto interval = args.GetIntArgInRange("txrelayinterval", MAX_TX_RELAY_INTERVAL_MS, 1, MAX_TX_RELAY_INTERVAL_MS);
     if (!interval) return interval.error();
     options.inbound_interval = std::chrono::milliseconds{*interval};
     options.outbound_interval = std::chrono::milliseconds{std::max<int64_t>(1, *interval * 2 / 5)};
@@ -542,7 +440,7 @@ Result<void> StartNetwork(NodeContext& node)
     options.default_port = params.default_port;
     options.data_dir = node.data_dir;
 
-    const auto port = IntInRange(args, "port", params.default_port, 1, 65535);
+    const auto port = args.GetIntArgInRange("port", params.default_port, 1, 65535);
     if (!port) return Error{"Invalid port specified in -port: '" + args.GetArg("port", "") + "'"};
     const auto listen_port = static_cast<uint16_t>(*port);
 
@@ -586,7 +484,7 @@ Result<void> StartNetwork(NodeContext& node)
         }
     }
 
-    auto max_connections = IntInRange(args, "maxconnections", net::DEFAULT_MAX_PEER_CONNECTIONS, 0, 1'000'000);
+    auto max_connections = args.GetIntArgInRange("maxconnections", net::DEFAULT_MAX_PEER_CONNECTIONS, 0, 1'000'000);
     if (!max_connections) return max_connections.error();
     // Each connection holds a socket: stay within the process's descriptor limit.
     rlimit limit{};
@@ -600,15 +498,15 @@ Result<void> StartNetwork(NodeContext& node)
         }
     }
     options.max_connections = static_cast<int>(*max_connections);
-    const auto timeout = IntInRange(args, "timeout", net::DEFAULT_CONNECT_TIMEOUT_MS, 1, MAX_CONNECT_TIMEOUT_MS);
+    const auto timeout = args.GetIntArgInRange("timeout", net::DEFAULT_CONNECT_TIMEOUT_MS, 1, MAX_CONNECT_TIMEOUT_MS);
     if (!timeout) return timeout.error();
     options.connect_timeout = std::chrono::milliseconds{*timeout};
-    const auto peer_timeout = IntInRange(args, "peertimeout", net::DEFAULT_PEER_CONNECT_TIMEOUT, 1, MAX_PEER_TIMEOUT);
+    const auto peer_timeout = args.GetIntArgInRange("peertimeout", net::DEFAULT_PEER_CONNECT_TIMEOUT, 1, MAX_PEER_TIMEOUT);
     if (!peer_timeout) return peer_timeout.error();
     options.peer_connect_timeout = *peer_timeout;
 
     net::PeerManagerOptions peer_options;
-    const auto ping_timeout = IntInRange(args, "pingtimeout", net::DEFAULT_PING_TIMEOUT, 1, MAX_PEER_TIMEOUT);
+    const auto ping_timeout = args.GetIntArgInRange("pingtimeout", net::DEFAULT_PING_TIMEOUT, 1, MAX_PEER_TIMEOUT);
     if (!ping_timeout) return ping_timeout.error();
     peer_options.ping_timeout = *ping_timeout;
     peer_options.best_height = [&node] { return node.chainstate->Height(); };

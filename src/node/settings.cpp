@@ -395,6 +395,17 @@ Result<int64_t> Settings::GetIntArg(std::string_view name, int64_t fallback) con
     return *parsed;
 }
 
+Result<int64_t> Settings::GetIntArgInRange(std::string_view name, int64_t fallback, int64_t min, int64_t max) const
+{
+    auto value = GetIntArg(name, fallback);
+    if (!value) return value.error();
+    if (*value < min || *value > max) {
+        return Error{"Invalid value for -" + std::string{name} + ": must be between " + std::to_string(min) +
+                     " and " + std::to_string(max)};
+    }
+    return value;
+}
+
 std::vector<std::string> Settings::GetArgs(std::string_view name) const
 {
     const auto cli = m_command_line.find(name);

@@ -126,6 +126,9 @@ public:
     /** The effective value as an integer; an error names the option if the
      *  value is not a decimal integer. */
     Result<int64_t> GetIntArg(std::string_view name, int64_t fallback) const;
+    /** GetIntArg, and an error "must be between min and max" naming the
+     *  option when the value is outside [min, max]. */
+    Result<int64_t> GetIntArgInRange(std::string_view name, int64_t fallback, int64_t min, int64_t max) const;
     /** Every value of a list option: the command line's, then the network
      *  section's, then the top level's; a negation drops what came before it
      *  and, on the command line, everything from the file. */

@@ -18,12 +18,8 @@ Result<std::vector<ZmqNotifierSpec>> ZmqSpecsFromArgs(const Settings& args)
         if (args.IsNegated(option)) continue;
         const auto addresses = args.GetArgs(option);
         if (addresses.empty()) continue;
-        const auto hwm = args.GetIntArg(option + "hwm", DEFAULT_ZMQ_SNDHWM);
+        const auto hwm = args.GetIntArgInRange(option + "hwm", DEFAULT_ZMQ_SNDHWM, 0, MAX_ZMQ_SNDHWM);
         if (!hwm) return hwm.error();
-        if (*hwm < 0 || *hwm > MAX_ZMQ_SNDHWM) {
-            return Error{"Invalid value for -" + option + "hwm: must be between 0 and " +
-                         std::to_string(MAX_ZMQ_SNDHWM)};
-        }
         for (const auto& address : addresses) {
             if (auto checked = CheckZmqAddress(address); !checked) {
                 return Error{"Invalid -" + option + " address '" + address.substr(0, MAX_ZMQ_ADDRESS_LENGTH) +

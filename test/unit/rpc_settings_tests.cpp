@@ -52,6 +52,17 @@ TEST(RpcSettingsTests, CommandLineForms)
     EXPECT_EQ(*s.GetIntArg("nosuch", 7), 7);
 }
 
+TEST(RpcSettingsTests, IntegerInRange)
+{
+    EXPECT_EQ(*Parse({"-rpcport=65535"}).GetIntArgInRange("rpcport", 1, 1, 65535), 65535);
+    EXPECT_EQ(*Parse({}).GetIntArgInRange("rpcport", 9, 1, 10), 9);
+    // One over the maximum names the option and the range.
+    const auto over = Parse({"-rpcport=65536"}).GetIntArgInRange("rpcport", 1, 1, 65535);
+    ASSERT_FALSE(over);
+    EXPECT_EQ(over.error_message(), "Invalid value for -rpcport: must be between 1 and 65535");
+    EXPECT_FALSE(Parse({"-rpcport=x"}).GetIntArgInRange("rpcport", 1, 1, 10));  // not an integer
+}
+
 TEST(RpcSettingsTests, Negation)
 {
     Settings s = Parse({"-server", "-noserver"});
